@@ -1,0 +1,237 @@
+"""Exports a model to ONNX with its descriptor (model.json) and fixtures.
+
+  cd models && /usr/bin/python3 -m emotion_models.export compact   # from build/compact-r2plus1d.pt (train.py)
+  cd models && /usr/bin/python3 -m emotion_models.export seed      # the research model, untrained (471 MB)
+
+The fixtures hold clips of raw RGB face crops (public-domain photographs in ../shared/data/stills), their
+preprocessed input tensor and PyTorch's output; the Java tests check ONNX Runtime and the Java preprocessing
+against them.
+"""
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import sys
+
+import numpy as np
+import onnx
+import torch
+from PIL import Image
+
+from . import data
+from .nets import CompactClipNet, Seed3DCNN, keras_style_parameter_count, multiply_accumulates
+from .preprocess import ChannelPreprocessor, descriptor_steps, gray_from_rgb_uint8
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MODELS = os.path.normpath(os.path.join(HERE, ".."))
+OPSET = 13
+
+# Crop geometry measured on the mean FER2013 training face (48x48): eyes level at row 17.5, columns 15 and 33.
+# A live face cropped this way from dlib's eye landmarks looks like a training crop.
+CROP = {"eye_center_x": 0.5, "eye_center_y": 0.365, "eye_distance": 0.375, "level_eyes": True,
+        "eyes_from_landmarks": "dlib 68-point model: eye centres are the means of points 36-41 and 42-47",
+        "interpolation": "bilinear", "border": "replicate",
+        "provenance": "mean of 1,000 FER2013 training crops: eye midpoint (24, 17.5), eye distance 18 px"}
+
+# Public-domain photographs, with an eye-level face box (x, y, size) found by eye in the original.
+FIXTURE_SOURCES = [("astronaut.png", (161, 51, 123)), ("grace_hopper.jpg", (166, 116, 180))]
+TOLERANCE = {"input": 1e-4, "probabilities": 1e-4}
+
+
+def sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def export_onnx(model, path):
+    model.eval()
+    dummy = torch.zeros((1,) + tuple(model.input_shape))
+    torch.onnx.export(model, dummy, path, input_names=["clips"], output_names=["probabilities"],
+                      dynamic_axes={"clips": {0: "batch"}, "probabilities": {0: "batch"}}, opset_version=OPSET,
+                      do_constant_folding=True)
+    onnx.checker.check_model(onnx.load(path))
+
+
+def fixture_clips(stills_dir, clip_length, width, height):
+    """Clips of raw RGB crops: each photograph's face seen by a camera that drifts a little (the crop box slides
+    and zooms, light brightens), and one held still. uint8 [N, clip_length, height, width, 3]."""
+    clips, names = [], []
+    for name, (x, y, side) in FIXTURE_SOURCES:
+        image = Image.open(os.path.join(stills_dir, name)).convert("RGB")
+        frames = []
+        for t in range(clip_length):
+            dx, dy, grow = t // 3, (t // 5) % 3, t // 4
+            box = (x + dx - grow, y + dy - grow, x + dx + side + grow, y + dy + side * height // width + grow)
+            crop = np.asarray(image.crop(box).resize((width, height), Image.BILINEAR), dtype=np.float32)
+            frames.append(np.clip(crop * (0.85 + 0.01 * t), 0, 255).astype(np.uint8))
+        clips.append(np.stack(frames))
+        names.append(name + ": drifting crop, brightening")
+    name, (x, y, side) = FIXTURE_SOURCES[0]
+    still = np.asarray(Image.open(os.path.join(stills_dir, name)).convert("RGB")
+                       .crop((x, y, x + side, y + side * height // width)).resize((width, height), Image.BILINEAR),
+                       dtype=np.uint8)
+    clips.append(np.repeat(still[None], clip_length, axis=0))
+    names.append(name + ": held still")
+    return np.stack(clips), names
+
+
+def write_fixtures(model, pre, out_dir, stills_dir, frame_indices, clip_length):
+    size_h, size_w = model.input_shape[1], model.input_shape[2]
+    raw, names = fixture_clips(stills_dir, clip_length, size_w, size_h)
+    sampled = torch.from_numpy(raw[:, list(frame_indices)])  # [N, T, H, W, 3]
+    n, t = sampled.shape[:2]
+    with torch.no_grad():
+        gray = gray_from_rgb_uint8(sampled).reshape(n * t, size_h, size_w)
+        values = pre(gray).permute(0, 2, 3, 1).reshape((n,) + tuple(model.input_shape)).contiguous()
+        probabilities = model.eval()(values)
+    os.makedirs(out_dir, exist_ok=True)
+    raw.tofile(os.path.join(out_dir, "clips.u8"))
+    values.numpy().astype("<f4").tofile(os.path.join(out_dir, "input.f32"))
+    Image.fromarray(np.concatenate([np.concatenate(list(c[::6]), axis=1) for c in raw], axis=0)).save(
+        os.path.join(out_dir, "clips-preview.png"))
+    fixture = {
+        "clips": "clips.u8", "clips_type": "uint8", "clips_shape": list(raw.shape),
+        "clips_layout": "clip, frame, height, width, RGB",
+        "input": "input.f32", "input_type": "float32 little-endian", "input_shape": [n] + list(model.input_shape),
+        "sources": names,
+        "probabilities": [[round(float(v), 7) for v in row] for row in probabilities],
+        "tolerance": TOLERANCE,
+        "produced_by": "PyTorch %s, emotion_models/export.py" % torch.__version__,
+    }
+    with open(os.path.join(out_dir, "fixture.json"), "w") as f:
+        json.dump(fixture, f, indent=2)
+        f.write("\n")
+    return fixture
+
+
+def descriptor(model, name, version, description, mean, std, frame_indices, clip_length, onnx_path, provenance):
+    macs = multiply_accumulates(model, model.input_shape)
+    t, h, w, c = model.input_shape
+    return {
+        "name": name,
+        "version": version,
+        "description": description,
+        "onnx": os.path.basename(onnx_path),
+        "onnx_sha256": sha256(onnx_path),
+        "opset": OPSET,
+        "input": {"name": "clips", "shape": [-1, t, h, w, c], "layout": "NTHWC", "type": "float32",
+                  "dimensions": ["clips (any batch)", "frames", "height", "width", "channels"]},
+        "output": {"name": "probabilities", "shape": [-1, len(data.LABELS)], "type": "float32",
+                   "meaning": "softmax probabilities, one per label in labels order"},
+        "labels": data.LABELS,
+        "clip": {"length": clip_length, "frame_indices": list(frame_indices),
+                 "note": "the pipeline assembles clips of 'length' frames; the model takes the frames at "
+                         "'frame_indices' (0-based), in order"},
+        "preprocessing": descriptor_steps(mean, std),
+        "crop": dict({"width": w, "height": h}, **CROP),
+        "cost": {"parameters": sum(p.numel() for p in model.parameters()),
+                 "parameters_keras_style": keras_style_parameter_count(model),
+                 "multiply_accumulates_per_clip": macs, "flops_per_clip": 2 * macs},
+        "fixtures": "fixtures/fixture.json",
+        "provenance": provenance,
+    }
+
+
+def write_json(path, value):
+    with open(path, "w") as f:
+        json.dump(value, f, indent=2)
+        f.write("\n")
+
+
+def export_compact(args):
+    checkpoint = torch.load(args.checkpoint, map_location="cpu")
+    summary = checkpoint["summary"]
+    model = CompactClipNet()
+    model.load_state_dict(checkpoint["state_dict"])
+    model.eval()
+    pre = ChannelPreprocessor(summary["channel_mean"], summary["channel_std"])
+    out_dir = args.out or os.path.join(MODELS, model.name)
+    os.makedirs(out_dir, exist_ok=True)
+    onnx_path = os.path.join(out_dir, "model.onnx")
+    export_onnx(model, onnx_path)
+    last = summary["history"][-1]
+    provenance = {
+        "exported": datetime.date.today().isoformat(),
+        "training": "emotion_models/train.py: stage 1 on augmented stills, stage 2 on synthetic clips",
+        "data": "FER2013 train (21,151 stills) and CK+ training subjects (see ckplus-split.json); evaluated on "
+                "FER2013 val and CK+ test subjects",
+        "arguments": summary["arguments"], "torch": summary["torch"], "device": summary["device"],
+        "training_minutes": summary["minutes"],
+        "fer2013_val_during_training": {"accuracy": last["fer_val_accuracy"],
+                                        "balanced_accuracy": last["fer_val_balanced_accuracy"]},
+    }
+    spec = descriptor(model, model.name, args.version,
+                      "Compact (2+1)D 3D-CNN: spatial 1x3x3 convolutions per frame, residual 3x1x1 temporal "
+                      "convolutions in the two deepest stages; 4 frames of a 30-frame clip at 48x48.",
+                      summary["channel_mean"], summary["channel_std"], model.frame_indices, model.clip_length,
+                      onnx_path, provenance)
+    write_json(os.path.join(out_dir, "model.json"), spec)
+    write_json(os.path.join(out_dir, "training-history.json"), summary["history"])
+    split = summary["ckplus_split"]
+    write_json(os.path.join(out_dir, "ckplus-split.json"),
+               {"seed": 2013, "test_share": 0.25, "train_subjects": split["train_subjects"],
+                "test_subjects": split["test_subjects"]})
+    with open(os.path.join(out_dir, "ckplus-test.txt"), "w") as f:
+        f.write("# CK+ images of the held-out test subjects (relative to ckplus48/); file names only\n")
+        f.write("\n".join(split["test_files"]) + "\n")
+    fixture = write_fixtures(model, pre, os.path.join(out_dir, "fixtures"), args.stills, model.frame_indices,
+                             model.clip_length)
+    print("exported %s (%.2f MB), %d parameters, %.1f M multiply-accumulates per clip"
+          % (onnx_path, os.path.getsize(onnx_path) / 1e6, spec["cost"]["parameters"],
+             spec["cost"]["multiply_accumulates_per_clip"] / 1e6))
+    print("fixture probabilities:", fixture["probabilities"])
+
+
+def export_seed(args):
+    torch.manual_seed(args.seed)
+    model = Seed3DCNN()
+    if args.checkpoint:
+        model.load_state_dict(torch.load(args.checkpoint, map_location="cpu")["state_dict"])
+    model.eval()
+    out_dir = args.out or os.path.join(MODELS, model.name)
+    os.makedirs(out_dir, exist_ok=True)
+    onnx_path = os.path.join(out_dir, "model.onnx")
+    print("exporting %s (%d parameters counted as Keras does)..." % (model.name, keras_style_parameter_count(model)),
+          flush=True)
+    export_onnx(model, onnx_path)
+    mean, std = [0.487, 0.487, 0.0853], [0.2534, 0.2403, 0.0791]
+    provenance = {"exported": datetime.date.today().isoformat(),
+                  "weights": args.checkpoint or "untrained (PyTorch default initialisation, seed %d)" % args.seed,
+                  "source": "the research Keras model, layer for layer (emotion_models/nets.py Seed3DCNN)"}
+    spec = descriptor(model, model.name, "research-1",
+                      "The research 3D-CNN: 30x120x160x3 clips, Conv3D 8/32/1024, dense 256/64/5.",
+                      mean, std, range(30), 30, onnx_path, provenance)
+    spec["crop"]["note"] = "the research model saw 120x160 frames; the crop geometry is the compact model's"
+    write_json(os.path.join(out_dir, "model.json"), spec)
+    fixture = write_fixtures(model, ChannelPreprocessor(mean, std), os.path.join(out_dir, "fixtures"), args.stills,
+                             range(30), 30)
+    print("exported %s (%.0f MB); %.0f M multiply-accumulates per clip" % (
+        onnx_path, os.path.getsize(onnx_path) / 1e6, spec["cost"]["multiply_accumulates_per_clip"] / 1e6))
+    print("fixture probabilities:", fixture["probabilities"])
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model", choices=["compact", "seed"])
+    parser.add_argument("--checkpoint", help="trained weights (compact: default build/compact-r2plus1d.pt)")
+    parser.add_argument("--out", help="model folder to write (default models/<model name>)")
+    parser.add_argument("--version", default="1.0.0", help="model version written to the descriptor")
+    parser.add_argument("--stills", default=os.path.join(data.default_data_dir(), "stills"),
+                        help="public-domain photographs for the fixtures")
+    parser.add_argument("--seed", type=int, default=7, help="initialisation seed of an untrained seed model")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(2)
+    if args.model == "compact":
+        args.checkpoint = args.checkpoint or os.path.join(MODELS, "build", CompactClipNet.name + ".pt")
+        export_compact(args)
+    else:
+        export_seed(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,239 @@
+"""Trains the compact clip model from scratch.
+
+  cd models && /usr/bin/python3 -m emotion_models.train [--data ../../shared/data] [--epochs 80] [--clip-epochs 3]
+
+Stage 1 trains the spatial layers on augmented stills (FER2013 train plus the CK+ training subjects), with the
+temporal blocks held at zero; stage 2 fine-tunes the whole network, temporal blocks included, on synthetic
+30-frame clips. CPU by default (Debian's python3-torch), CUDA when there is one. Prints progress per epoch and
+writes the checkpoint that export.py turns into ONNX.
+"""
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from . import data
+from .clips import augment_stills, synthesize_clips
+from .nets import CompactClipNet
+from .preprocess import ChannelPreprocessor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MODEL_DIR = os.path.normpath(os.path.join(HERE, "..", CompactClipNet.name))
+
+
+def log(message):
+    print(time.strftime("%H:%M:%S ") + message, flush=True)
+
+
+def seed_everything(seed):
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def channel_statistics(images, count=4000):
+    pre = ChannelPreprocessor()
+    gray = torch.from_numpy(images[:count]).float() / 255.0
+    with torch.no_grad():
+        raw = pre.raw_channels(gray)
+    mean = raw.mean(dim=(0, 2, 3)).tolist()
+    std = raw.std(dim=(0, 2, 3)).tolist()
+    return [round(v, 4) for v in mean], [round(v, 4) for v in std]
+
+
+def to_model_input(pre, gray):
+    """gray [B, T, H, W] in [0, 1] -> model input [B, T, H, W, 3]."""
+    b, t, h, w = gray.shape
+    x = pre(gray.reshape(b * t, h, w))
+    return x.permute(0, 2, 3, 1).reshape(b, t, h, w, 3)
+
+
+def still_clip_metrics(model, pre, images, targets, device, frames, batch=256):
+    """Accuracy and balanced accuracy with every still held still for the whole clip (with the temporal blocks
+    at identity in stage 1, one frame gives the same answer as four)."""
+    model.eval()
+    predictions = []
+    with torch.no_grad():
+        for i in range(0, len(images), batch):
+            gray = torch.from_numpy(images[i:i + batch]).float().div(255.0)
+            clips = gray.unsqueeze(1).expand(-1, frames, -1, -1)
+            predictions.append(model.logits(to_model_input(pre, clips).to(device)).argmax(1).cpu())
+    predicted = torch.cat(predictions).numpy()
+    recalls = [float((predicted[targets == c] == c).mean()) for c in np.unique(targets)]
+    return float((predicted == targets).mean()), float(np.mean(recalls))
+
+
+def class_weights(targets, device):
+    counts = np.bincount(targets, minlength=len(data.LABELS)).astype(np.float64)
+    weights = (counts / counts.mean()) ** -0.5
+    return torch.tensor(weights / weights.mean(), dtype=torch.float32, device=device)
+
+
+def cosine_lr(step, total, peak, warmup):
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    return 0.5 * peak * (1 + math.cos(math.pi * (step - warmup) / max(1, total - warmup)))
+
+
+def load_training_data(data_dir):
+    fer_train, fer_train_y, _ = data.load_class_folder(os.path.join(data_dir, "fer2013", "train"))
+    fer_val, fer_val_y, _ = data.load_class_folder(os.path.join(data_dir, "fer2013", "val"))
+    ck, ck_y, ck_paths = data.load_class_folder(os.path.join(data_dir, "ckplus48"))
+    train_subjects, test_subjects = data.split_ckplus_subjects(ck_paths)
+    ck_is_test = np.array([data.ckplus_subject(p) in test_subjects for p in ck_paths])
+    # CK+ sequences in frame order, each three frames (the last three of a labelled sequence)
+    sequences = {}
+    for index, path in enumerate(ck_paths):
+        if not ck_is_test[index]:
+            key, frame = data.ckplus_sequence(path)
+            sequences.setdefault(key, []).append((frame, index))
+    ck_sequences = []
+    for key in sorted(sequences):
+        frames = [index for _, index in sorted(sequences[key])]
+        frames = (frames + [frames[-1]] * 3)[:3]
+        ck_sequences.append((ck[frames], int(ck_y[frames[0]])))
+    return {
+        "fer_train": (fer_train, fer_train_y),
+        "fer_val": (fer_val, fer_val_y),
+        "ck_train": (ck[~ck_is_test], ck_y[~ck_is_test]),
+        "ck_test": (ck[ck_is_test], ck_y[ck_is_test]),
+        "ck_sequences": ck_sequences,
+        "ck_split": {"train_subjects": train_subjects, "test_subjects": test_subjects,
+                     "test_files": [p for p, t in zip(ck_paths, ck_is_test) if t]},
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default=data.default_data_dir(), help="shared data folder (fer2013/, ckplus48/)")
+    parser.add_argument("--out", default=os.path.join(HERE, "..", "build", CompactClipNet.name + ".pt"),
+                        help="checkpoint to write")
+    parser.add_argument("--epochs", type=int, default=80, help="stage 1 epochs on stills")
+    parser.add_argument("--clip-epochs", type=int, default=3, help="stage 2 epochs on synthetic clips")
+    parser.add_argument("--batch", type=int, default=128, help="stills per batch (stage 2: clips = batch / 4)")
+    parser.add_argument("--lr", type=float, default=0.05, help="peak learning rate of stage 1")
+    parser.add_argument("--clip-lr", type=float, default=0.01, help="peak learning rate of stage 2")
+    parser.add_argument("--ckplus-repeat", type=int, default=3, help="times each CK+ training item is seen per epoch")
+    parser.add_argument("--threads", type=int, default=2, help="CPU threads")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--limit", type=int, default=0, help="use only this many FER training images (smoke runs)")
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    args = parser.parse_args(argv)
+
+    torch.set_num_threads(args.threads)
+    seed_everything(args.seed)
+    generator = torch.Generator().manual_seed(args.seed)
+    device = torch.device(args.device)
+    started = time.time()
+
+    log("loading stills from %s" % args.data)
+    sets = load_training_data(args.data)
+    fer_x, fer_y = sets["fer_train"]
+    if args.limit:
+        fer_x, fer_y = fer_x[:args.limit], fer_y[:args.limit]
+    ck_x, ck_y = sets["ck_train"]
+    train_x = np.concatenate([fer_x] + [ck_x] * args.ckplus_repeat)
+    train_y = np.concatenate([fer_y] + [ck_y] * args.ckplus_repeat)
+    log("training stills: %d (FER2013 %d, CK+ %d x %d from %d subjects); CK+ test subjects: %d"
+        % (len(train_x), len(fer_x), len(ck_x), args.ckplus_repeat, len(sets["ck_split"]["train_subjects"]),
+           len(sets["ck_split"]["test_subjects"])))
+
+    mean, std = channel_statistics(train_x)
+    log("channel mean %s std %s" % (mean, std))
+    pre = ChannelPreprocessor(mean, std)
+    model = CompactClipNet().to(device)
+    weights = class_weights(train_y, device)
+    history = []
+
+    def report(stage, epoch, loss, seen, correct, epoch_started):
+        frames = len(model.frame_indices) if stage == "clips" else 1
+        val_acc, val_bal = still_clip_metrics(model, pre, *sets["fer_val"], device, frames)
+        entry = {"stage": stage, "epoch": epoch, "loss": round(loss, 4), "train_accuracy": round(correct / seen, 4),
+                 "fer_val_accuracy": round(val_acc, 4), "fer_val_balanced_accuracy": round(val_bal, 4),
+                 "seconds": round(time.time() - epoch_started, 1)}
+        history.append(entry)
+        log("%s epoch %d: loss %.4f train acc %.3f | FER val acc %.4f balanced %.4f | %.0f s"
+            % (stage, epoch, loss, correct / seen, val_acc, val_bal, entry["seconds"]))
+
+    # Stage 1: frame-level training on stills, temporal blocks frozen at zero (identity)
+    model.set_temporal(False)
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.SGD(trainable, lr=args.lr, momentum=0.9, nesterov=True, weight_decay=5e-4)
+    steps_per_epoch = len(train_x) // args.batch
+    total_steps, step = steps_per_epoch * args.epochs, 0
+    for epoch in range(1, args.epochs + 1):
+        model.train()
+        epoch_started, loss_sum, seen, correct = time.time(), 0.0, 0, 0
+        order = torch.randperm(len(train_x), generator=generator).numpy()
+        for b in range(steps_per_epoch):
+            index = order[b * args.batch:(b + 1) * args.batch]
+            gray = augment_stills(torch.from_numpy(train_x[index]).float().div(255.0), generator)
+            target = torch.from_numpy(train_y[index]).to(device)
+            logits = model.logits(to_model_input(pre, gray.unsqueeze(1)).to(device))
+            loss = F.cross_entropy(logits, target, weight=weights, label_smoothing=0.1)
+            for group in optimizer.param_groups:
+                group["lr"] = cosine_lr(step, total_steps, args.lr, steps_per_epoch)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            step += 1
+            loss_sum += float(loss) * len(index)
+            seen += len(index)
+            correct += int((logits.argmax(1) == target).sum())
+        report("stills", epoch, loss_sum / seen, seen, correct, epoch_started)
+
+    # Stage 2: fine-tune everything on synthetic clips
+    model.set_temporal(True)
+    fer_sources = [(np.repeat(x[None], 3, axis=0), int(y)) for x, y in zip(fer_x, fer_y)]
+    items = fer_sources + sets["ck_sequences"] * args.ckplus_repeat
+    clip_x = np.stack([s for s, _ in items])
+    clip_y = np.array([y for _, y in items])
+    clip_batch = max(1, args.batch // len(model.frame_indices))
+    optimizer = torch.optim.SGD(model.parameters(), lr=args.clip_lr, momentum=0.9, nesterov=True, weight_decay=5e-4)
+    steps_per_epoch = len(clip_x) // clip_batch
+    total_steps, step = steps_per_epoch * args.clip_epochs, 0
+    for epoch in range(1, args.clip_epochs + 1):
+        model.train()
+        epoch_started, loss_sum, seen, correct = time.time(), 0.0, 0, 0
+        order = torch.randperm(len(clip_x), generator=generator).numpy()
+        for b in range(steps_per_epoch):
+            index = order[b * clip_batch:(b + 1) * clip_batch]
+            sources = torch.from_numpy(clip_x[index]).float().div(255.0)
+            gray = synthesize_clips(sources, model.frame_indices, model.clip_length, generator)
+            target = torch.from_numpy(clip_y[index]).to(device)
+            logits = model.logits(to_model_input(pre, gray).to(device))
+            loss = F.cross_entropy(logits, target, weight=weights, label_smoothing=0.1)
+            for group in optimizer.param_groups:
+                group["lr"] = cosine_lr(step, total_steps, args.clip_lr, steps_per_epoch // 4)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            step += 1
+            loss_sum += float(loss) * len(index)
+            seen += len(index)
+            correct += int((logits.argmax(1) == target).sum())
+        report("clips", epoch, loss_sum / seen, seen, correct, epoch_started)
+
+    ck_acc, ck_bal = still_clip_metrics(model, pre, *sets["ck_test"], device, len(model.frame_indices))
+    minutes = (time.time() - started) / 60.0
+    log("CK+ test subjects: acc %.4f balanced %.4f; trained in %.1f min" % (ck_acc, ck_bal, minutes))
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    summary = {"arguments": {k: v for k, v in vars(args).items() if k not in ("data", "out")},
+               "torch": torch.__version__, "device": str(device), "minutes": round(minutes, 1),
+               "channel_mean": mean, "channel_std": std, "history": history,
+               "ckplus_test_subjects_accuracy_in_training": round(ck_acc, 4),
+               "ckplus_split": sets["ck_split"]}
+    torch.save({"state_dict": model.cpu().state_dict(), "summary": summary}, args.out)
+    log("wrote %s" % os.path.abspath(args.out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

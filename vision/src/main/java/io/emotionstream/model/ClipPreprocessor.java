@@ -1,0 +1,207 @@
+package io.emotionstream.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a clip of RGB face crops into a model's input values, exactly as the descriptor declares: it samples the
+ * declared frames, runs the preprocessing steps on each (grayscale, Gaussian blur, Sobel magnitude, all with
+ * repeated-edge borders), standardises the declared channels and writes them in the input's layout.
+ *
+ * <p>Not thread-safe: it keeps scratch planes between calls. Use one per scoring thread.
+ */
+public final class ClipPreprocessor {
+    private interface Operation {
+        void apply(RgbFrame frame, Map<String, float[]> planes, float[] out);
+    }
+
+    private final ModelDescriptor model;
+    private final int height;
+    private final int width;
+    private final List<String> stepNames = new ArrayList<>();
+    private final List<Operation> operations = new ArrayList<>();
+    private final Map<String, float[]> planes = new HashMap<>();
+    private final float[] scratch;
+
+    public ClipPreprocessor(ModelDescriptor model) {
+        this.model = model;
+        this.height = model.height();
+        this.width = model.width();
+        this.scratch = new float[height * width];
+        for (ModelDescriptor.Step step : model.steps()) {
+            stepNames.add(step.name());
+            operations.add(operation(step));
+            planes.put(step.name(), new float[height * width]);
+        }
+    }
+
+    public ModelDescriptor model() {
+        return model;
+    }
+
+    /**
+     * Writes one clip's input values at slot {@code clipIndex} of a batch buffer laid out as the model's input
+     * (absolute puts: the buffer's position is left alone).
+     *
+     * @param clip {@link ModelDescriptor#clipLength()} frames, each {@code width x height} of the model
+     */
+    public void write(List<RgbFrame> clip, FloatBuffer batch, int clipIndex) {
+        if (clip.size() != model.clipLength()) {
+            throw new ModelException(model.name() + " scores clips of " + model.clipLength() + " frames, got " + clip.size());
+        }
+        int[] indices = model.frameIndices();
+        List<ModelDescriptor.Channel> channels = model.channels();
+        int channelCount = channels.size();
+        TensorLayout layout = model.layout();
+        for (int t = 0; t < indices.length; t++) {
+            RgbFrame frame = clip.get(indices[t]);
+            if (frame.width() != width || frame.height() != height) {
+                throw new ModelException(model.name() + " takes " + width + "x" + height + " face crops, frame "
+                        + indices[t] + " is " + frame.width() + "x" + frame.height());
+            }
+            for (int s = 0; s < operations.size(); s++) {
+                operations.get(s).apply(frame, planes, planes.get(stepNames.get(s)));
+            }
+            for (int c = 0; c < channelCount; c++) {
+                ModelDescriptor.Channel channel = channels.get(c);
+                float[] plane = planes.get(channel.from());
+                float mean = channel.mean();
+                float std = channel.std();
+                for (int y = 0; y < height; y++) {
+                    for (int x = 0; x < width; x++) {
+                        int at = layout.index(clipIndex, t, y, x, c, indices.length, height, width, channelCount);
+                        batch.put(at, (plane[y * width + x] - mean) / std);
+                    }
+                }
+            }
+        }
+    }
+
+    /** One clip's input values in a new array (for tests and tools; scoring writes into its batch buffer). */
+    public float[] preprocess(List<RgbFrame> clip) {
+        float[] values = new float[model.valuesPerClip()];
+        write(clip, FloatBuffer.wrap(values), 0);
+        return values;
+    }
+
+    private Operation operation(ModelDescriptor.Step step) {
+        JsonNode p = step.parameters();
+        String border = p.path("border").asText("replicate");
+        if (!"replicate".equals(border)) {
+            throw new ModelException("preprocessing step " + step.name() + ": border '" + border
+                    + "' is not supported (replicate is)");
+        }
+        switch (step.op()) {
+            case "grayscale": {
+                JsonNode w = p.path("weights_rgb");
+                if (w.size() != 3) {
+                    throw new ModelException("grayscale step needs weights_rgb with 3 numbers");
+                }
+                float wr = (float) w.get(0).asDouble();
+                float wg = (float) w.get(1).asDouble();
+                float wb = (float) w.get(2).asDouble();
+                float scale = (float) p.path("scale").asDouble(1.0 / 255.0);
+                return (frame, planes, out) -> {
+                    byte[] rgb = frame.pixels();
+                    for (int i = 0; i < out.length; i++) {
+                        out[i] = ((rgb[3 * i] & 0xff) * wr + (rgb[3 * i + 1] & 0xff) * wg + (rgb[3 * i + 2] & 0xff) * wb)
+                                * scale;
+                    }
+                };
+            }
+            case "gaussian_blur": {
+                int size = p.path("kernel_size").asInt(0);
+                double sigma = p.path("sigma").asDouble(0);
+                if (size < 1 || size % 2 == 0 || !(sigma > 0)) {
+                    throw new ModelException("gaussian_blur needs an odd kernel_size and sigma > 0, found "
+                            + size + " and " + sigma);
+                }
+                float[] kernel = gaussianKernel(size, sigma);
+                String of = requireInput(step);
+                return (frame, planes, out) -> blur(planes.get(of), out, kernel);
+            }
+            case "sobel_magnitude": {
+                if (p.path("kernel_size").asInt(3) != 3) {
+                    throw new ModelException("sobel_magnitude supports kernel_size 3 only");
+                }
+                float scale = (float) p.path("scale").asDouble(1.0);
+                String of = requireInput(step);
+                return (frame, planes, out) -> sobelMagnitude(planes.get(of), out, scale);
+            }
+            default:
+                throw new ModelException("preprocessing step " + step.name() + ": unknown op '" + step.op()
+                        + "' (known: grayscale, gaussian_blur, sobel_magnitude)");
+        }
+    }
+
+    private static String requireInput(ModelDescriptor.Step step) {
+        if (step.of() == null) {
+            throw new ModelException("preprocessing step " + step.name() + " must say which plane it reads ('of')");
+        }
+        return step.of();
+    }
+
+    /** Normalised Gaussian weights exp(-d^2 / (2 sigma^2)), computed in double as the training code does. */
+    static float[] gaussianKernel(int size, double sigma) {
+        double[] values = new double[size];
+        double total = 0;
+        int half = size / 2;
+        for (int i = 0; i < size; i++) {
+            values[i] = Math.exp(-((double) (i - half) * (i - half)) / (2.0 * sigma * sigma));
+            total += values[i];
+        }
+        float[] kernel = new float[size];
+        for (int i = 0; i < size; i++) {
+            kernel[i] = (float) (values[i] / total);
+        }
+        return kernel;
+    }
+
+    /** Separable blur, rows then columns, edges repeated. */
+    private void blur(float[] in, float[] out, float[] kernel) {
+        int half = kernel.length / 2;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                float sum = 0;
+                for (int k = 0; k < kernel.length; k++) {
+                    sum += kernel[k] * in[y * width + clamp(x + k - half, width)];
+                }
+                scratch[y * width + x] = sum;
+            }
+        }
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                float sum = 0;
+                for (int k = 0; k < kernel.length; k++) {
+                    sum += kernel[k] * scratch[clamp(y + k - half, height) * width + x];
+                }
+                out[y * width + x] = sum;
+            }
+        }
+    }
+
+    private void sobelMagnitude(float[] in, float[] out, float scale) {
+        for (int y = 0; y < height; y++) {
+            int up = clamp(y - 1, height) * width;
+            int row = y * width;
+            int down = clamp(y + 1, height) * width;
+            for (int x = 0; x < width; x++) {
+                int left = clamp(x - 1, width);
+                int right = clamp(x + 1, width);
+                float gx = (in[up + right] + 2 * in[row + right] + in[down + right])
+                        - (in[up + left] + 2 * in[row + left] + in[down + left]);
+                float gy = (in[down + left] + 2 * in[down + x] + in[down + right])
+                        - (in[up + left] + 2 * in[up + x] + in[up + right]);
+                out[row + x] = (float) Math.sqrt(gx * gx + gy * gy) * scale;
+            }
+        }
+    }
+
+    private static int clamp(int i, int size) {
+        return i < 0 ? 0 : (i >= size ? size - 1 : i);
+    }
+}
