@@ -1,0 +1,66 @@
+"""Checks of the PyTorch side (needs Debian's python3-torch):  cd models && /usr/bin/python3 -m unittest -v"""
+import unittest
+
+import torch
+
+from emotion_models.clips import synthesize_clips, augment_stills
+from emotion_models.nets import CompactClipNet, Seed3DCNN, keras_style_parameter_count, multiply_accumulates
+from emotion_models.preprocess import ChannelPreprocessor
+
+
+class ArchitectureTest(unittest.TestCase):
+    def test_seed_model_has_the_research_parameter_count(self):
+        self.assertEqual(keras_style_parameter_count(Seed3DCNN()), 123_599_317)
+
+    def test_compact_model_is_at_least_20_times_cheaper(self):
+        seed, compact = Seed3DCNN(), CompactClipNet()
+        ratio = multiply_accumulates(seed, seed.input_shape) / multiply_accumulates(compact, compact.input_shape)
+        self.assertGreaterEqual(ratio, 20)
+
+    def test_inflated_model_equals_the_frame_model_on_a_still_clip(self):
+        torch.manual_seed(0)
+        model = CompactClipNet().eval()
+        still = torch.randn(2, 1, 48, 48, 3)
+        with torch.no_grad():
+            model.set_temporal(False)
+            frame_level = model(still)
+            model.set_temporal(True)  # zero temporal kernels: identity on any clip
+            clip_level = model(still.expand(-1, 4, -1, -1, -1))
+        torch.testing.assert_close(frame_level, clip_level)
+
+    def test_outputs_are_probabilities(self):
+        out = CompactClipNet().eval()(torch.randn(3, 4, 48, 48, 3))
+        self.assertEqual(tuple(out.shape), (3, 5))
+        torch.testing.assert_close(out.sum(1), torch.ones(3))
+
+
+class AugmentationTest(unittest.TestCase):
+    def test_clip_synthesis_moves_the_face_between_frames(self):
+        generator = torch.Generator().manual_seed(1)
+        sources = torch.rand(4, 3, 48, 48)
+        clips = synthesize_clips(sources, (3, 11, 19, 27), 30, generator)
+        self.assertEqual(tuple(clips.shape), (4, 4, 48, 48))
+        self.assertGreater(float((clips[:, 0] - clips[:, 3]).abs().mean()), 0.01)
+        self.assertTrue(bool(((clips >= 0) & (clips <= 1)).all()))
+
+    def test_still_clip_without_augmentation_is_the_still(self):
+        sources = torch.rand(2, 1, 48, 48)
+        clips = synthesize_clips(sources, (3, 11, 19, 27), 30, torch.Generator(), augment=False)
+        torch.testing.assert_close(clips, sources.expand(-1, 4, -1, -1))
+
+    def test_still_augmentation_keeps_shape_and_range(self):
+        out = augment_stills(torch.rand(8, 48, 48), torch.Generator().manual_seed(2))
+        self.assertEqual(tuple(out.shape), (8, 48, 48))
+        self.assertTrue(bool(((out >= 0) & (out <= 1)).all()))
+
+
+class PreprocessingTest(unittest.TestCase):
+    def test_uniform_gray_has_no_edges(self):
+        raw = ChannelPreprocessor().raw_channels(torch.full((1, 48, 48), 0.4))
+        torch.testing.assert_close(raw[0, 0], torch.full((48, 48), 0.4))
+        torch.testing.assert_close(raw[0, 1], torch.full((48, 48), 0.4))
+        torch.testing.assert_close(raw[0, 2], torch.zeros(48, 48))
+
+
+if __name__ == "__main__":
+    unittest.main()

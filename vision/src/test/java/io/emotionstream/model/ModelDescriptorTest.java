@@ -1,0 +1,89 @@
+package io.emotionstream.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelDescriptorTest {
+    @TempDir
+    Path temp;
+
+    @Test
+    void loadsTheCommittedCompactModel() {
+        ModelDescriptor model = ModelDescriptor.load(ProjectPaths.defaultModel());
+        assertEquals("compact-r2plus1d", model.name());
+        assertEquals(List.of("neutral", "happy", "sad", "angry", "surprised"), model.labels());
+        assertEquals(TensorLayout.NTHWC, model.layout());
+        assertEquals(30, model.clipLength());
+        assertEquals(model.frames(), model.frameIndices().length);
+        assertEquals(3, model.channelCount());
+        assertEquals(model.width(), model.crop().width());
+        assertTrue(Files.isRegularFile(model.onnxFile()), "ONNX file committed beside the descriptor");
+    }
+
+    @Test
+    void refusesAMissingDescriptor() {
+        ModelException e = assertThrows(ModelException.class, () -> ModelDescriptor.load(temp.resolve("nothing")));
+        assertTrue(e.getMessage().contains("cannot read model descriptor"), e.getMessage());
+    }
+
+    @Test
+    void refusesInvalidJson() throws Exception {
+        Files.writeString(temp.resolve("model.json"), "{ not json");
+        ModelException e = assertThrows(ModelException.class, () -> ModelDescriptor.load(temp));
+        assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
+    }
+
+    @Test
+    void refusesInconsistentContracts() throws Exception {
+        expectInvalid(d -> ((ObjectNode) d.get("input")).put("layout", "NHWC"), "is not one of NTHWC, NCTHW");
+        expectInvalid(d -> ((ArrayNode) d.at("/clip/frame_indices")).set(0, 99), "outside a clip of 30 frames");
+        expectInvalid(d -> ((ArrayNode) d.at("/preprocessing/channels")).remove(2), "declares 2 channels");
+        expectInvalid(d -> ((ObjectNode) d.at("/preprocessing/steps/1")).put("of", "color"), "which no earlier step makes");
+        expectInvalid(d -> ((ObjectNode) d.at("/preprocessing/channels/0")).put("std", 0), "must be > 0");
+        expectInvalid(d -> ((ArrayNode) d.get("labels")).add("happy"), "without repeats");
+        expectInvalid(d -> ((ObjectNode) d.get("crop")).put("width", 64), "crop is 64x48");
+        expectInvalid(d -> d.remove("input"), "missing object 'input'");
+    }
+
+    @Test
+    void readsChannelsFirstLayout() throws Exception {
+        ObjectNode d = committed();
+        ((ObjectNode) d.get("input")).put("layout", "NCTHW").set("shape",
+                new ObjectMapper().valueToTree(new int[] {-1, 3, 4, 48, 48}));
+        ModelDescriptor model = ModelDescriptor.load(write(d));
+        assertEquals(TensorLayout.NCTHW, model.layout());
+        assertEquals(4, model.frames());
+        assertEquals(3, model.channelCount());
+        assertArrayEquals(new long[] {2, 3, 4, 48, 48}, model.layout().shape(2, 4, 48, 48, 3));
+    }
+
+    private void expectInvalid(Consumer<ObjectNode> change, String message) throws Exception {
+        ObjectNode d = committed();
+        change.accept(d);
+        Path file = write(d);
+        ModelException e = assertThrows(ModelException.class, () -> ModelDescriptor.load(file));
+        assertTrue(e.getMessage().contains(message), "expected '" + message + "' in: " + e.getMessage());
+    }
+
+    private static ObjectNode committed() throws Exception {
+        return (ObjectNode) new ObjectMapper().readTree(ProjectPaths.defaultModel().resolve("model.json").toFile());
+    }
+
+    private Path write(ObjectNode descriptor) throws Exception {
+        Path file = Files.createTempFile(temp, "model", ".json");
+        new ObjectMapper().writeValue(file.toFile(), descriptor);
+        return file;
+    }
+}
