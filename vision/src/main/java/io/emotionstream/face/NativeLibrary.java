@@ -1,0 +1,41 @@
+package io.emotionstream.face;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+/** Loads a JNI library packaged inside the jar under {@code native/linux-x86-64/}. */
+final class NativeLibrary {
+    private NativeLibrary() {}
+
+    /**
+     * Loads {@code lib<name>.so} once per class loader.
+     *
+     * @throws UnsatisfiedLinkError with the reason when this platform is not Linux x86-64, the jar lacks the library
+     *     (built without libdlib-dev) or the library cannot be loaded
+     */
+    static void load(String name) {
+        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch");
+        if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+            throw new UnsatisfiedLinkError("the " + name + " native library is built for Linux x86-64 only, not "
+                    + os + " " + arch);
+        }
+        String resource = "/native/linux-x86-64/lib" + name + ".so";
+        try (InputStream in = NativeLibrary.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new UnsatisfiedLinkError("native library " + resource + " is not in the jar; build the project"
+                        + " on Linux x86-64 with Debian's libdlib-dev installed (apt-get install libdlib-dev)");
+            }
+            Path file = Files.createTempFile("lib" + name, ".so");
+            file.toFile().deleteOnExit();
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            System.load(file.toString());
+        } catch (IOException e) {
+            throw new UnsatisfiedLinkError("cannot extract " + resource + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Builds libemotionstream_dlib.so: the JNI bridge with dlib linked in statically, needing only libc and libm.
+# Called by Maven (vision/pom.xml) with the output folder; needs g++, a JDK and Debian's libdlib-dev.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+out="${1:?usage: build.sh OUTPUT_DIR WORK_DIR}"
+work="${2:?usage: build.sh OUTPUT_DIR WORK_DIR}"
+dlib_headers=/usr/include/dlib
+dlib_static=/usr/lib/x86_64-linux-gnu/libdlib.a
+
+if [ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]; then
+  echo "dlib bridge: only Linux x86-64 is supported (this is $(uname -s)-$(uname -m))" >&2; exit 1
+fi
+if [ ! -f "$dlib_headers/config.h" ] || [ ! -f "$dlib_static" ]; then
+  echo "dlib bridge: dlib's headers and static library are missing: apt-get install libdlib-dev" >&2; exit 1
+fi
+java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}"
+if [ ! -f "$java_home/include/jni.h" ]; then
+  echo "dlib bridge: jni.h not found under $java_home (set JAVA_HOME to a JDK)" >&2; exit 1
+fi
+
+library="$out/libemotionstream_dlib.so"
+if [ -f "$library" ] && [ "$library" -nt "$here/dlib_bridge.cpp" ] && [ "$library" -nt "$here/build.sh" ]; then
+  exit 0  # up to date
+fi
+mkdir -p "$out" "$work"
+
+# Debian's dlib/config.h turns on BLAS, LAPACK, JPEG and PNG, which would tie the library to those shared
+# libraries; the detector and shape predictor use none of them, so compile against a copy without them.
+rm -rf "$work/include"
+mkdir -p "$work/include"
+cp -r "$dlib_headers" "$work/include/dlib"
+sed -i -E 's@^#define (DLIB_USE_BLAS|DLIB_USE_LAPACK|DLIB_JPEG_SUPPORT|DLIB_PNG_SUPPORT)@/* & */@' "$work/include/dlib/config.h"
+
+echo "dlib bridge: compiling (about a minute)" >&2
+g++ -std=c++14 -O2 -msse4.2 -fPIC -fno-gnu-unique -fvisibility=hidden -DNDEBUG \
+    -I"$work/include" -I"$java_home/include" -I"$java_home/include/linux" \
+    -c "$here/dlib_bridge.cpp" -o "$work/dlib_bridge.o"
+g++ -shared -static-libstdc++ -static-libgcc -Wl,-Bsymbolic -Wl,--exclude-libs,ALL \
+    -Wl,--version-script="$here/exports.map" -Wl,--no-undefined \
+    -o "$library.tmp" "$work/dlib_bridge.o" "$dlib_static" -lpthread -lm
+needed="$(readelf -d "$library.tmp" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | sort | tr '\n' ' ')"
+for lib in $needed; do
+  case "$lib" in
+    libc.so.*|libm.so.*|ld-linux-x86-64.so.*|libpthread.so.*|libdl.so.*) ;;
+    *) echo "dlib bridge: the library would need $lib; only libc and libm are allowed" >&2; exit 1 ;;
+  esac
+done
+mv "$library.tmp" "$library"
+echo "dlib bridge: built $library (needs: $needed)" >&2
