@@ -1,0 +1,168 @@
+package io.emotionstream.kafka;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node Kafka broker in this process, in KRaft mode (broker and controller in one), on loopback ports
+ * chosen at start. Every internal topic has one replica, so transactions and consumer groups work. Closing it shuts
+ * the broker down and deletes its data unless the data folder was given.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+    private static final String CONTROLLER = "CONTROLLER";
+
+    private final KafkaRaftServer server;
+    private final Path directory;
+    private final boolean deleteOnClose;
+    private final String bootstrapServers;
+
+    private EmbeddedKafkaBroker(KafkaRaftServer server, Path directory, boolean deleteOnClose, String bootstrapServers) {
+        this.server = server;
+        this.directory = directory;
+        this.deleteOnClose = deleteOnClose;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Starts a broker with its data in a new temporary folder, deleted on close. */
+    public static EmbeddedKafkaBroker start() {
+        try {
+            return start(Files.createTempDirectory("emotion-stream-kafka"), true, Map.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts a broker.
+     *
+     * @param directory where logs and metadata go (created and formatted when new)
+     * @param deleteOnClose delete the folder when the broker closes
+     * @param overrides broker properties that replace the defaults (e.g. message.max.bytes)
+     */
+    public static EmbeddedKafkaBroker start(Path directory, boolean deleteOnClose, Map<String, String> overrides) {
+        long started = System.nanoTime();
+        int brokerPort = freePort();
+        int controllerPort = freePort();
+        Path data = directory.resolve("data");
+        Path metadata = directory.resolve("metadata");
+        Properties props = new Properties();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + "," + CONTROLLER + "://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        props.put("controller.listener.names", CONTROLLER);
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
+        props.put("log.dirs", data.toString());
+        props.put("metadata.log.dir", metadata.toString());
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "4");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.num.partitions", "4");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("auto.create.topics.enable", "false");
+        props.put("num.partitions", "1");
+        props.put("default.replication.factor", "1");
+        props.put("min.insync.replicas", "1");
+        props.putAll(overrides);
+        try {
+            Files.createDirectories(data);
+            Files.createDirectories(metadata);
+            if (!Files.exists(metadata.resolve("meta.properties"))) {
+                new Formatter()
+                        .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                        .setNodeId(1)
+                        .setClusterId(Uuid.randomUuid().toString())
+                        .setDirectories(List.of(data.toString(), metadata.toString()))
+                        .setMetadataLogDirectory(metadata.toString())
+                        .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                        .setControllerListenerName(CONTROLLER)
+                        .run();
+            }
+            KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
+            server.startup();
+            String bootstrap = "127.0.0.1:" + brokerPort;
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, directory, deleteOnClose, bootstrap);
+            LOG.info("Embedded Kafka broker on {} (data in {}), started in {} ms", bootstrap, directory,
+                    (System.nanoTime() - started) / 1_000_000);
+            return broker;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the embedded Kafka broker in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** host:port for clients' bootstrap.servers. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** Creates topics that do not exist yet (one replica each). */
+    public void createTopics(Collection<NewTopic> topics) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
+            try {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create topics on " + bootstrapServers + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+        if (deleteOnClose) {
+            try (Stream<Path> files = Files.walk(directory)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                LOG.warn("could not delete {}: {}", directory, e.getMessage());
+            }
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on loopback", e);
+        }
+    }
+}
