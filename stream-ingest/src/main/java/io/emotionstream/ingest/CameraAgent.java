@@ -1,0 +1,101 @@
+package io.emotionstream.ingest;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Publishes several cameras through one Kafka producer, a thread per camera. Close it to stop and flush. */
+public final class CameraAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CameraAgent.class);
+
+    private final Producer<String, byte[]> producer;
+    private final List<CameraPublisher> publishers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    private CameraAgent(Producer<String, byte[]> producer, List<CameraSpec> cameras, AgentSettings settings) {
+        this.producer = producer;
+        for (CameraSpec camera : cameras) {
+            CameraPublisher publisher = new CameraPublisher(camera, settings, producer);
+            publishers.add(publisher);
+            Thread thread = new Thread(publisher, "camera-" + camera.cameraId());
+            thread.setDaemon(true);
+            threads.add(thread);
+        }
+    }
+
+    /**
+     * Starts publishing.
+     *
+     * @param kafka producer properties: bootstrap.servers and any other client setting (SASL, TLS, ...); the
+     *     agent's defaults (acks=all, idempotence, small linger) apply where they say nothing
+     */
+    public static CameraAgent start(List<CameraSpec> cameras, AgentSettings settings, Map<String, String> kafka) {
+        if (cameras.isEmpty()) {
+            throw new IllegalArgumentException("no cameras to publish");
+        }
+        if (cameras.stream().map(CameraSpec::cameraId).distinct().count() != cameras.size()) {
+            throw new IllegalArgumentException("camera ids must be unique");
+        }
+        Properties props = new Properties();
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "emotion-stream-agent");
+        props.putAll(kafka);
+        if (!props.containsKey(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+            throw new IllegalArgumentException("bootstrap.servers is not set");
+        }
+        CameraAgent agent = new CameraAgent(
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()), cameras, settings);
+        agent.threads.forEach(Thread::start);
+        LOG.info("Publishing {} camera(s) to {} on {}", cameras.size(), settings.topic(),
+                props.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
+        return agent;
+    }
+
+    public List<CameraStats> stats() {
+        return publishers.stream().map(CameraPublisher::stats).toList();
+    }
+
+    /** True while any camera is still publishing (live sources run until stopped). */
+    public boolean running() {
+        return threads.stream().anyMatch(Thread::isAlive);
+    }
+
+    /** Waits until every camera has ended or the timeout passes; true when all ended. */
+    public boolean awaitEnd(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread thread : threads) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return !running();
+            }
+            thread.join(Math.max(1, left / 1_000_000L));
+        }
+        return !running();
+    }
+
+    /** Stops every camera, waits for them briefly and flushes what was sent. */
+    @Override
+    public void close() {
+        publishers.forEach(CameraPublisher::stop);
+        for (Thread thread : threads) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        producer.close(Duration.ofSeconds(10));
+    }
+}

