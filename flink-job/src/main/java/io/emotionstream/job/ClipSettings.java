@@ -1,0 +1,32 @@
+package io.emotionstream.job;
+
+import java.io.Serializable;
+
+/**
+ * How frames become clips.
+ *
+ * @param clipLength frames per clip
+ * @param stride frames between the starts of consecutive clips (clipLength: back to back; less: overlapping)
+ * @param maxDroppedFrames a jump in sequence numbers by more than this many missing frames ends a partial clip
+ * @param maxTimeGapMillis more time than this between consecutive frames ends a partial clip
+ * @param maxFramesWithoutFace more frames without a face than this in one clip ends it
+ * @param idleTimeoutMillis a camera silent this long (processing time) has its partial clip and state dropped
+ */
+public record ClipSettings(int clipLength, int stride, int maxDroppedFrames, long maxTimeGapMillis,
+                           int maxFramesWithoutFace, long idleTimeoutMillis) implements Serializable {
+    public ClipSettings {
+        if (clipLength < 1) {
+            throw new IllegalArgumentException("clip length must be >= 1, got " + clipLength);
+        }
+        if (stride < 1 || stride > clipLength) {
+            throw new IllegalArgumentException("stride must be 1.." + clipLength + ", got " + stride);
+        }
+        if (maxDroppedFrames < 0 || maxTimeGapMillis < 1 || maxFramesWithoutFace < 0 || idleTimeoutMillis < 1) {
+            throw new IllegalArgumentException("gap, no-face and idle limits must not be negative");
+        }
+    }
+
+    public static ClipSettings defaults(int clipLength) {
+        return new ClipSettings(clipLength, clipLength, 5, 1_000, clipLength / 5, 30_000);
+    }
+}

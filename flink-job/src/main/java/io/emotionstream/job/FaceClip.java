@@ -1,0 +1,41 @@
+package io.emotionstream.job;
+
+/**
+ * A camera's clip of face crops in frame order, ready for scoring. Frames without a face hold the crop of the
+ * nearest earlier frame with one. A Flink POJO.
+ */
+public class FaceClip {
+    public String cameraId;
+    public long firstSequence;
+    public long lastSequence;
+    public long startTimeMillis;
+    public long endTimeMillis;
+    /** Frames of the clip in which a face was found. */
+    public int framesWithFace;
+    public int frameCount;
+    public int cropWidth;
+    public int cropHeight;
+    /** frameCount crops, RGB interleaved, one after another. */
+    public byte[] crops;
+    /** The face box of the last frame with a face. */
+    public int faceX;
+    public int faceY;
+    public int faceWidth;
+    public int faceHeight;
+
+    public FaceClip() {}
+
+    /** The RGB crop of frame i. */
+    public byte[] crop(int i) {
+        int size = cropWidth * cropHeight * 3;
+        byte[] out = new byte[size];
+        System.arraycopy(crops, i * size, out, 0, size);
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "FaceClip{" + cameraId + " #" + firstSequence + "-" + lastSequence + ", " + framesWithFace + "/" + frameCount
+                + " faces}";
+    }
+}

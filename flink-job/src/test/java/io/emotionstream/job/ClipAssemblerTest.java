@@ -1,0 +1,190 @@
+package io.emotionstream.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** ClipAssembler in Flink's keyed operator test harness: order, stride, gaps, frames without faces, state. */
+class ClipAssemblerTest {
+    private static final int LENGTH = 30;
+    private static final long FRAME_MS = 40; // 25 fps
+    private KeyedOneInputStreamOperatorTestHarness<String, FaceFrame, FaceClip> harness;
+
+    private void open(ClipSettings settings) throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ClipAssembler(settings)), f -> f.cameraId, Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    @Test
+    void putsFramesThatArriveOutOfOrderBackInOrder() throws Exception {
+        open(ClipSettings.defaults(LENGTH));
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < 34; i += 2) {
+            order.add(i + 1);
+            order.add(i);
+        }
+        for (int seq : order) {
+            send(face("a", seq));
+        }
+        harness.processWatermark(new Watermark(time(33)));
+        List<FaceClip> clips = clips();
+        assertEquals(1, clips.size());
+        FaceClip clip = clips.get(0);
+        assertEquals(0, clip.firstSequence);
+        assertEquals(29, clip.lastSequence);
+        assertEquals(time(0), clip.startTimeMillis);
+        assertEquals(time(29), clip.endTimeMillis);
+        for (int i = 0; i < LENGTH; i++) {
+            assertEquals(i, clip.crop(i)[0], "frame " + i + " in place");
+        }
+    }
+
+    @Test
+    void strideMakesOverlappingClips() throws Exception {
+        open(new ClipSettings(LENGTH, 10, 5, 1_000, 6, 30_000));
+        for (int seq = 0; seq < 50; seq++) {
+            send(face("a", seq));
+        }
+        harness.processWatermark(new Watermark(time(49)));
+        List<FaceClip> clips = clips();
+        assertEquals(List.of(0L, 10L, 20L), clips.stream().map(c -> c.firstSequence).toList());
+        assertEquals(List.of(29L, 39L, 49L), clips.stream().map(c -> c.lastSequence).toList());
+    }
+
+    @Test
+    void lostFramesOrATimeGapEndThePartialClip() throws Exception {
+        open(ClipSettings.defaults(LENGTH));
+        for (int seq = 0; seq < 10; seq++) {
+            send(face("a", seq));
+        }
+        for (int seq = 20; seq < 50; seq++) { // 10 frames lost: more than 5
+            send(face("a", seq));
+        }
+        for (int seq = 50; seq < 60; seq++) { // time jumps by 2 s at frame 60
+            send(face("a", seq));
+        }
+        for (int seq = 60; seq < 90; seq++) {
+            FaceFrame f = face("a", seq);
+            f.captureTimeMillis += 2_000;
+            send(f);
+        }
+        harness.processWatermark(new Watermark(time(90) + 2_000));
+        assertEquals(List.of(20L, 60L), clips().stream().map(c -> c.firstSequence).toList());
+    }
+
+    @Test
+    void holdsTheLastFaceThroughAFewFramesWithoutOneAndDropsTheClipAfterTooMany() throws Exception {
+        open(ClipSettings.defaults(LENGTH)); // at most 6 frames without a face
+        for (int seq = 0; seq < 30; seq++) {
+            send(seq >= 10 && seq < 13 ? FaceFrame.withoutFace("a", seq, time(seq)) : face("a", seq));
+        }
+        for (int seq = 30; seq < 72; seq++) {
+            send(seq >= 35 && seq < 42 ? FaceFrame.withoutFace("a", seq, time(seq)) : face("a", seq));
+        }
+        harness.processWatermark(new Watermark(time(72)));
+        List<FaceClip> clips = clips();
+        assertEquals(2, clips.size());
+        FaceClip first = clips.get(0);
+        assertEquals(27, first.framesWithFace);
+        assertEquals(9, first.crop(10)[0], "a frame without a face holds the last face");
+        assertEquals(9, first.crop(12)[0]);
+        assertEquals(13, first.crop(13)[0]);
+        assertEquals(40 + 2, clips.get(1).firstSequence, "after 7 faceless frames the next clip starts at a face");
+    }
+
+    @Test
+    void aRestartedSequenceStartsAFreshClip() throws Exception {
+        open(ClipSettings.defaults(LENGTH));
+        for (int seq = 0; seq < 20; seq++) {
+            send(face("a", seq));
+        }
+        for (int seq = 0; seq < 30; seq++) { // the agent restarted: sequence from 0, time goes on
+            FaceFrame f = face("a", seq);
+            f.captureTimeMillis = time(20 + seq);
+            send(f);
+        }
+        harness.processWatermark(new Watermark(time(50)));
+        List<FaceClip> clips = clips();
+        assertEquals(1, clips.size());
+        assertEquals(time(20), clips.get(0).startTimeMillis);
+    }
+
+    @Test
+    void camerasAreAssembledApart() throws Exception {
+        open(ClipSettings.defaults(LENGTH));
+        for (int seq = 0; seq < 30; seq++) {
+            send(face("a", seq));
+            if (seq < 20) {
+                send(face("b", seq));
+            }
+        }
+        harness.processWatermark(new Watermark(time(30)));
+        List<FaceClip> clips = clips();
+        assertEquals(1, clips.size());
+        assertEquals("a", clips.get(0).cameraId);
+    }
+
+    @Test
+    void lateFramesGoToTheSideOutput() throws Exception {
+        open(ClipSettings.defaults(LENGTH));
+        harness.processWatermark(new Watermark(time(100)));
+        send(face("a", 5));
+        ConcurrentLinkedQueue<StreamRecord<FaceFrame>> late = harness.getSideOutput(ClipAssembler.LATE_FRAMES);
+        assertEquals(1, late.size());
+        assertEquals(5, late.peek().getValue().sequence);
+    }
+
+    @Test
+    void aQuietCameraHasItsStateCleared() throws Exception {
+        open(new ClipSettings(LENGTH, LENGTH, 5, 1_000, 6, 5_000));
+        harness.setProcessingTime(0);
+        for (int seq = 0; seq < 12; seq++) {
+            send(face("a", seq));
+        }
+        harness.processWatermark(new Watermark(time(12)));
+        assertTrue(harness.numKeyedStateEntries() > 0);
+        harness.setProcessingTime(4_000);
+        assertTrue(harness.numKeyedStateEntries() > 0, "not idle yet");
+        harness.setProcessingTime(6_000);
+        assertEquals(0, harness.numKeyedStateEntries(), "partial clip and state dropped");
+        assertEquals(0, clips().size());
+    }
+
+    private void send(FaceFrame frame) throws Exception {
+        harness.processElement(new StreamRecord<>(frame, frame.captureTimeMillis));
+    }
+
+    private List<FaceClip> clips() {
+        return harness.extractOutputValues();
+    }
+
+    private static long time(long seq) {
+        return 1_000_000 + seq * FRAME_MS;
+    }
+
+    /** A frame with a face whose 2x2 crop is filled with its sequence number. */
+    private static FaceFrame face(String camera, int seq) {
+        byte[] crop = new byte[2 * 2 * 3];
+        Arrays.fill(crop, (byte) seq);
+        return FaceFrame.withFace(camera, seq, time(seq), 2, 2, crop);
+    }
+}
