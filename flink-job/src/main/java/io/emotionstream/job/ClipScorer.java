@@ -1,0 +1,135 @@
+package io.emotionstream.job;
+
+import io.emotionstream.model.ModelDescriptor;
+import io.emotionstream.model.OnnxClipClassifier;
+import io.emotionstream.model.RgbFrame;
+import io.emotionstream.model.ScoringOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * Scores clips in micro-batches across cameras with {@link OnnxClipClassifier} (one ONNX Runtime session per
+ * parallel instance, opened in open() and closed in close()). A batch is scored when it is full, when its oldest
+ * clip has waited {@code maxDelayMillis}, before each checkpoint barrier (so that no clip sits in memory across a
+ * checkpoint) and at the end of input.
+ */
+public class ClipScorer extends AbstractStreamOperator<ScoredClip>
+        implements OneInputStreamOperator<FaceClip, ScoredClip>, BoundedOneInput {
+    private final ScorerSettings settings;
+    private transient OnnxClipClassifier classifier;
+    private transient ModelDescriptor model;
+    private transient String[] labels;
+    private transient List<FaceClip> batch;
+    private transient boolean timerSet;
+    private transient Counter clipsScored;
+    private transient Histogram scoringMillis;
+    private transient Histogram clipLatencyMillis;
+
+    public ClipScorer(ScorerSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        model = ModelDescriptor.load(Path.of(settings.modelDir()));
+        classifier = OnnxClipClassifier.open(model,
+                new ScoringOptions(settings.device(), 0, settings.threads(), settings.maxBatch()));
+        labels = model.labels().toArray(new String[0]);
+        batch = new ArrayList<>(settings.maxBatch());
+        clipsScored = getMetricGroup().counter("clipsScored");
+        scoringMillis = getMetricGroup().histogram("scoringLatencyMs", new DescriptiveStatisticsHistogram(1000));
+        clipLatencyMillis = getMetricGroup().histogram("clipLatencyMs", new DescriptiveStatisticsHistogram(1000));
+    }
+
+    @Override
+    public void processElement(StreamRecord<FaceClip> element) throws Exception {
+        FaceClip clip = element.getValue();
+        if (clip.frameCount != model.clipLength() || clip.cropWidth != model.width() || clip.cropHeight != model.height()) {
+            throw new IllegalStateException("clip of " + clip.frameCount + " frames of " + clip.cropWidth + "x"
+                    + clip.cropHeight + " does not fit " + model.name());
+        }
+        batch.add(clip);
+        if (batch.size() >= settings.maxBatch()) {
+            flush();
+        } else if (!timerSet) {
+            timerSet = true;
+            long due = getProcessingTimeService().getCurrentProcessingTime() + settings.maxDelayMillis();
+            getProcessingTimeService().registerTimer(due, time -> {
+                timerSet = false;
+                flush();
+            });
+        }
+    }
+
+    private void flush() {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<List<RgbFrame>> clips = new ArrayList<>(batch.size());
+        for (FaceClip clip : batch) {
+            List<RgbFrame> frames = new ArrayList<>(clip.frameCount);
+            for (int i = 0; i < clip.frameCount; i++) {
+                frames.add(new RgbFrame(clip.cropWidth, clip.cropHeight, clip.crop(i)));
+            }
+            clips.add(frames);
+        }
+        long started = System.nanoTime();
+        float[][] probabilities = classifier.classify(clips);
+        scoringMillis.update((System.nanoTime() - started) / 1_000_000);
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < batch.size(); i++) {
+            FaceClip clip = batch.get(i);
+            int best = OnnxClipClassifier.argmax(probabilities[i]);
+            ScoredClip scored = new ScoredClip();
+            scored.cameraId = clip.cameraId;
+            scored.clipStartMillis = clip.startTimeMillis;
+            scored.clipEndMillis = clip.endTimeMillis;
+            scored.firstSequence = clip.firstSequence;
+            scored.lastSequence = clip.lastSequence;
+            scored.framesUsed = clip.framesWithFace;
+            scored.faceX = clip.faceX;
+            scored.faceY = clip.faceY;
+            scored.faceWidth = clip.faceWidth;
+            scored.faceHeight = clip.faceHeight;
+            scored.labels = labels;
+            scored.probabilities = probabilities[i];
+            scored.label = labels[best];
+            scored.confidence = probabilities[i][best];
+            scored.modelName = model.name();
+            scored.modelVersion = model.version();
+            scored.processingLatencyMs = Math.max(0, now - clip.endTimeMillis);
+            clipLatencyMillis.update(scored.processingLatencyMs);
+            output.collect(new StreamRecord<>(scored, clip.endTimeMillis));
+        }
+        clipsScored.inc(batch.size());
+        batch.clear();
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        flush();
+    }
+
+    @Override
+    public void endInput() {
+        flush();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (classifier != null) {
+            classifier.close();
+        }
+        super.close();
+    }
+}
