@@ -9,14 +9,6 @@ import java.io.Serializable;
  * @param landmarkModel dlib's 68-point landmark model file
  * @param upsample times frames are doubled before detection (0: faces from about 80 px; 1: from about 40 px, 4x cost)
  * @param minFaceScore dlib detections scoring below this are ignored
- * @param maxRecordBytes frame records larger than this are rejected unread
- * @param maxFrameSide frames wider or taller than this are rejected
  */
-public record FaceStageSettings(String modelDir, String landmarkModel, int upsample, double minFaceScore,
-                                int maxRecordBytes, int maxFrameSide) implements Serializable {
-    public FaceStageSettings {
-        if (maxRecordBytes < 1024 || maxFrameSide < 16) {
-            throw new IllegalArgumentException("record and frame limits are too small");
-        }
-    }
-}
+public record FaceStageSettings(String modelDir, String landmarkModel, int upsample, double minFaceScore)
+        implements Serializable {}

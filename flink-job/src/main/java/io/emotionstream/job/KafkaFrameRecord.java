@@ -1,8 +1,8 @@
 package io.emotionstream.job;
 
 /**
- * A record of the frames topic as read, before decoding: its place in Kafka, its bytes, and, when the value is a
- * readable VideoFrame, its capture time (for watermarks). A Flink POJO.
+ * A record of the frames topic, decoded once as it is read: where it was in Kafka, the start of its bytes (for a
+ * dead letter), and either the VideoFrame's fields or why it could not be used. A Flink POJO.
  */
 public class KafkaFrameRecord {
     public String topic;
@@ -11,16 +11,30 @@ public class KafkaFrameRecord {
     public long kafkaTimestamp;
     /** The record key (camera id) as text, or null. */
     public String key;
-    public byte[] value;
+    public int payloadSize;
+    public byte[] payloadPrefix;
+
+    /** A Rejection reason code when the record cannot be used, else null. */
+    public String problem;
+    public String problemDetail;
+
+    public String cameraId;
+    public long sequence;
+    public long captureTimeMillis;
+    public int width;
+    public int height;
+    public String encoding;
+    /** The encoded image. */
+    public byte[] data;
 
     public KafkaFrameRecord() {}
 
-    KafkaFrameRecord(String topic, int partition, long offset, long kafkaTimestamp, String key, byte[] value) {
-        this.topic = topic;
-        this.partition = partition;
-        this.offset = offset;
-        this.kafkaTimestamp = kafkaTimestamp;
-        this.key = key;
-        this.value = value == null ? new byte[0] : value;
+    boolean usable() {
+        return problem == null;
+    }
+
+    /** Event time: the capture time of a usable frame, else the Kafka record's timestamp. */
+    long eventTime() {
+        return usable() ? captureTimeMillis : kafkaTimestamp;
     }
 }

@@ -25,16 +25,16 @@ public class Rejection {
 
     public Rejection() {}
 
-    static Rejection of(KafkaFrameRecord record, String cameraId, String reason, String detail) {
+    static Rejection of(KafkaFrameRecord record, String reason, String detail) {
         Rejection r = new Rejection();
         r.reason = reason;
         r.detail = detail;
         r.sourceTopic = record.topic;
         r.sourcePartition = record.partition;
         r.sourceOffset = record.offset;
-        r.cameraId = cameraId;
-        r.payloadSize = record.value.length;
-        r.payloadPrefix = java.util.Arrays.copyOf(record.value, Math.min(record.value.length, PAYLOAD_PREFIX_BYTES));
+        r.cameraId = record.cameraId;
+        r.payloadSize = record.payloadSize;
+        r.payloadPrefix = record.payloadPrefix;
         r.failedAtMillis = System.currentTimeMillis();
         return r;
     }

@@ -24,16 +24,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The face stage with real dlib on the shared photographs, and its handling of bad records. */
+/** The deserializer and the face stage, with real dlib on the shared photographs, and their handling of bad records. */
 class FaceCropStageTest {
     private static final Path STILLS = ProjectPaths.sharedData().resolve("stills");
     private OneInputStreamOperatorTestHarness<KafkaFrameRecord, FaceFrame> harness;
+    private final FrameRecordDeserializer deserializer = new FrameRecordDeserializer(2_000_000, 4096);
     private long offset;
 
     @BeforeEach
     void open() throws Exception {
         FaceStageSettings settings = new FaceStageSettings(ProjectPaths.defaultModel().toString(),
-                DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(), 0, 0.2, 2_000_000, 4096);
+                DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(), 0, 0.2);
         harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new FaceCropStage(settings)));
         harness.open();
     }
@@ -97,7 +98,7 @@ class FaceCropStageTest {
     }
 
     private void send(String key, byte[] value) throws Exception {
-        harness.processElement(new StreamRecord<>(new KafkaFrameRecord("frames", 0, offset++, 0, key, value)));
+        harness.processElement(new StreamRecord<>(deserializer.read("frames", 0, offset++, 0, key.getBytes(), value)));
     }
 
     private static byte[] frame(String camera, long sequence, BufferedImage image, String format) throws Exception {

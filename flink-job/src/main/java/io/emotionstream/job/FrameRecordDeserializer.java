@@ -1,0 +1,100 @@
+package io.emotionstream.job;
+
+import io.emotionstream.schema.FrameEncoding;
+import io.emotionstream.schema.VideoFrame;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.message.MissingSchemaException;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Reads frame records without ever failing: a record that is too large, not a VideoFrame, or an invalid one comes
+ * out marked with the reason (for the dead-letter topic) instead of stopping the source.
+ */
+public class FrameRecordDeserializer implements KafkaRecordDeserializationSchema<KafkaFrameRecord> {
+    private final int maxRecordBytes;
+    private final int maxFrameSide;
+
+    public FrameRecordDeserializer(int maxRecordBytes, int maxFrameSide) {
+        this.maxRecordBytes = maxRecordBytes;
+        this.maxFrameSide = maxFrameSide;
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<KafkaFrameRecord> out) {
+        out.collect(read(record.topic(), record.partition(), record.offset(), record.timestamp(), record.key(),
+                record.value()));
+    }
+
+    KafkaFrameRecord read(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
+        byte[] bytes = value == null ? new byte[0] : value;
+        KafkaFrameRecord r = new KafkaFrameRecord();
+        r.topic = topic;
+        r.partition = partition;
+        r.offset = offset;
+        r.kafkaTimestamp = timestamp;
+        r.key = key == null ? null : new String(key, StandardCharsets.UTF_8);
+        r.payloadSize = bytes.length;
+        r.payloadPrefix = Arrays.copyOf(bytes, Math.min(bytes.length, Rejection.PAYLOAD_PREFIX_BYTES));
+        r.cameraId = r.key;
+        if (bytes.length > maxRecordBytes) {
+            return problem(r, Rejection.OVERSIZED_RECORD, "record of " + bytes.length + " bytes exceeds " + maxRecordBytes);
+        }
+        VideoFrame frame;
+        try {
+            frame = VideoFrame.getDecoder().decode(ByteBuffer.wrap(bytes));
+        } catch (MissingSchemaException e) {
+            return problem(r, Rejection.NOT_AVRO, "VideoFrame of an unknown schema: " + e.getMessage());
+        } catch (IOException | AvroRuntimeException e) {
+            return problem(r, Rejection.NOT_AVRO, "not a VideoFrame record: " + e.getMessage());
+        }
+        r.cameraId = frame.getCameraId();
+        r.sequence = frame.getSequence();
+        r.captureTimeMillis = frame.getCaptureTime().toEpochMilli();
+        r.width = frame.getWidth();
+        r.height = frame.getHeight();
+        r.encoding = frame.getEncoding().name();
+        ByteBuffer data = frame.getData();
+        r.data = new byte[data.remaining()];
+        data.get(r.data);
+        String invalid = validate(frame, r);
+        return invalid == null ? r : problem(r, Rejection.INVALID_FRAME, invalid);
+    }
+
+    private String validate(VideoFrame frame, KafkaFrameRecord r) {
+        if (r.cameraId == null || r.cameraId.isBlank()) {
+            return "camera_id is empty";
+        }
+        if (r.key != null && !r.key.equals(r.cameraId)) {
+            return "record key '" + r.key + "' differs from camera_id '" + r.cameraId + "'";
+        }
+        if (r.width < 1 || r.height < 1 || r.width > maxFrameSide || r.height > maxFrameSide) {
+            return "frame size " + r.width + "x" + r.height + " is outside 1.." + maxFrameSide;
+        }
+        if (frame.getEncoding() != FrameEncoding.JPEG && frame.getEncoding() != FrameEncoding.PNG) {
+            return "unsupported encoding " + frame.getEncoding();
+        }
+        if (r.data.length == 0) {
+            return "no image data";
+        }
+        return null;
+    }
+
+    private static KafkaFrameRecord problem(KafkaFrameRecord r, String reason, String detail) {
+        r.problem = reason;
+        r.problemDetail = detail;
+        r.data = null;
+        return r;
+    }
+
+    @Override
+    public TypeInformation<KafkaFrameRecord> getProducedType() {
+        return TypeInformation.of(KafkaFrameRecord.class);
+    }
+}
