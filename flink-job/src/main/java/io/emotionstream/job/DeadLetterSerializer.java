@@ -1,0 +1,43 @@
+package io.emotionstream.job;
+
+import io.emotionstream.schema.DeadLetter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** Writes a rejection as a DeadLetter (Avro single-object encoding), keyed by camera when known. */
+public class DeadLetterSerializer implements KafkaRecordSerializationSchema<Rejection> {
+    private final String topic;
+
+    public DeadLetterSerializer(String topic) {
+        this.topic = topic;
+    }
+
+    static DeadLetter toDeadLetter(Rejection r) {
+        return DeadLetter.newBuilder()
+                .setReason(r.reason)
+                .setDetail(r.detail)
+                .setSourceTopic(r.sourceTopic)
+                .setSourcePartition(r.sourcePartition)
+                .setSourceOffset(r.sourceOffset)
+                .setCameraId(r.cameraId)
+                .setPayloadSize(r.payloadSize)
+                .setPayloadPrefix(ByteBuffer.wrap(r.payloadPrefix == null ? new byte[0] : r.payloadPrefix))
+                .setFailedAt(Instant.ofEpochMilli(r.failedAtMillis))
+                .build();
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(Rejection rejection, KafkaSinkContext context, Long timestamp) {
+        try {
+            byte[] key = rejection.cameraId == null ? null : rejection.cameraId.getBytes(StandardCharsets.UTF_8);
+            return new ProducerRecord<>(topic, null, rejection.failedAtMillis, key,
+                    EmotionEventSerializer.bytes(toDeadLetter(rejection).toByteBuffer()));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode a dead letter", e);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.emotionstream.job;
+
+import io.emotionstream.schema.EmotionEvent;
+import io.emotionstream.schema.FaceBox;
+import io.emotionstream.schema.LabelProbability;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** Writes a scored clip as an EmotionEvent (Avro single-object encoding) keyed by camera, stamped with the clip's end. */
+public class EmotionEventSerializer implements KafkaRecordSerializationSchema<ScoredClip> {
+    private final String topic;
+
+    public EmotionEventSerializer(String topic) {
+        this.topic = topic;
+    }
+
+    static EmotionEvent toEvent(ScoredClip s) {
+        List<LabelProbability> probabilities = new ArrayList<>(s.labels.length);
+        for (int i = 0; i < s.labels.length; i++) {
+            probabilities.add(new LabelProbability(s.labels[i], s.probabilities[i]));
+        }
+        return EmotionEvent.newBuilder()
+                .setCameraId(s.cameraId)
+                .setClipStartTime(Instant.ofEpochMilli(s.clipStartMillis))
+                .setClipEndTime(Instant.ofEpochMilli(s.clipEndMillis))
+                .setFirstSequence(s.firstSequence)
+                .setLastSequence(s.lastSequence)
+                .setFramesUsed(s.framesUsed)
+                .setFaceBox(s.faceWidth > 0 ? new FaceBox(s.faceX, s.faceY, s.faceWidth, s.faceHeight) : null)
+                .setLabel(s.label)
+                .setConfidence(s.confidence)
+                .setProbabilities(probabilities)
+                .setModelName(s.modelName)
+                .setModelVersion(s.modelVersion)
+                .setProcessingLatencyMs(s.processingLatencyMs)
+                .build();
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(ScoredClip clip, KafkaSinkContext context, Long timestamp) {
+        return new ProducerRecord<>(topic, null, clip.clipEndMillis, clip.cameraId.getBytes(StandardCharsets.UTF_8),
+                encode(toEvent(clip)));
+    }
+
+    static byte[] bytes(ByteBuffer buffer) {
+        byte[] out = new byte[buffer.remaining()];
+        buffer.get(out);
+        return out;
+    }
+
+    static byte[] encode(EmotionEvent event) {
+        try {
+            return bytes(event.toByteBuffer());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.emotionstream.job;
+
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The emotion job's graph: frames from Kafka, faces (dlib), clips per camera, scores (ONNX), emotion events and dead
+ * letters to Kafka with exactly-once delivery. {@link #defineWorkflow} takes the source and sinks, so tests can
+ * replace them.
+ */
+public final class EmotionJob {
+    private EmotionJob() {}
+
+    /** Builds the graph from a source of frame records into the two sinks. */
+    public static void defineWorkflow(StreamExecutionEnvironment env, Source<KafkaFrameRecord, ?, ?> source,
+                                      Sink<ScoredClip> events, Sink<Rejection> deadLetters, PipelineSettings settings) {
+        WatermarkStrategy<KafkaFrameRecord> watermarks = WatermarkStrategy
+                .<KafkaFrameRecord>forBoundedOutOfOrderness(Duration.ofMillis(settings.maxOutOfOrderMillis()))
+                .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTime())
+                .withIdleness(Duration.ofMillis(settings.sourceIdleMillis()));
+        DataStream<KafkaFrameRecord> records = env.fromSource(source, watermarks, "frames")
+                .uid("frames-source");
+
+        SingleOutputStreamOperator<FaceFrame> faces = records
+                .process(new FaceCropStage(settings.face()))
+                .name("face-crop").uid("face-crop");
+
+        SingleOutputStreamOperator<FaceClip> clips = faces
+                .keyBy(frame -> frame.cameraId)
+                .process(new ClipAssembler(settings.clips()))
+                .name("clip-assembler").uid("clip-assembler");
+
+        SingleOutputStreamOperator<ScoredClip> scored = clips
+                .transform("clip-scorer", TypeInformation.of(ScoredClip.class), new ClipScorer(settings.scorer()))
+                .uid("clip-scorer");
+        scored.sinkTo(events).name("emotion-events").uid("emotion-events-sink");
+
+        DataStream<Rejection> late = clips.getSideOutput(ClipAssembler.LATE_FRAMES)
+                .map(new LateFrameRejection(settings.framesTopic()))
+                .name("late-frames").uid("late-frames");
+        faces.getSideOutput(FaceCropStage.REJECTED)
+                .union(late)
+                .sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
+    }
+
+    /** The frames topic as a source of decoded records. */
+    public static KafkaSource<KafkaFrameRecord> kafkaSource(KafkaSettings kafka) {
+        KafkaSourceBuilder<KafkaFrameRecord> builder = KafkaSource.<KafkaFrameRecord>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setTopics(kafka.framesTopic())
+                .setGroupId(kafka.groupId())
+                .setDeserializer(new FrameRecordDeserializer(kafka.maxRecordBytes(), kafka.maxFrameSide()))
+                .setProperty("partition.discovery.interval.ms", "30000")
+                .setProperty("max.partition.fetch.bytes", Integer.toString(Math.max(1 << 20, kafka.maxRecordBytes())))
+                .setProperty("fetch.max.bytes", Integer.toString(Math.max(50 << 20, kafka.maxRecordBytes())));
+        switch (kafka.startFrom()) {
+            case "earliest":
+                builder.setStartingOffsets(OffsetsInitializer.earliest());
+                break;
+            case "latest":
+                builder.setStartingOffsets(OffsetsInitializer.latest());
+                break;
+            default:
+                builder.setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
+        }
+        if (kafka.bounded()) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        kafka.clientProperties().forEach(builder::setProperty);
+        return builder.build();
+    }
+
+    /** Emotion events, written in Kafka transactions committed with Flink's checkpoints. */
+    public static KafkaSink<ScoredClip> eventSink(KafkaSettings kafka) {
+        return KafkaSink.<ScoredClip>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setRecordSerializer(new EmotionEventSerializer(kafka.eventsTopic()))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-events")
+                .setKafkaProducerConfig(producerProperties(kafka))
+                .build();
+    }
+
+    /** Dead letters, exactly once like the events. */
+    public static KafkaSink<Rejection> deadLetterSink(KafkaSettings kafka) {
+        return KafkaSink.<Rejection>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setRecordSerializer(new DeadLetterSerializer(kafka.deadLettersTopic()))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-dead-letters")
+                .setKafkaProducerConfig(producerProperties(kafka))
+                .build();
+    }
+
+    private static Properties producerProperties(KafkaSettings kafka) {
+        Properties props = new Properties();
+        props.put("transaction.timeout.ms", "600000"); // within the broker's transaction.max.timeout.ms (15 min)
+        props.putAll(kafka.clientProperties());
+        return props;
+    }
+}
