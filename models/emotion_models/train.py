@@ -125,6 +125,8 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--limit", type=int, default=0, help="use only this many FER training images (smoke runs)")
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--from-stage1", metavar="CHECKPOINT",
+                        help="skip stage 1: start stage 2 from a stage-1 checkpoint that an earlier run wrote")
     args = parser.parse_args(argv)
 
     torch.set_num_threads(args.threads)
@@ -162,6 +164,16 @@ def main(argv=None):
         log("%s epoch %d: loss %.4f train acc %.3f | FER val acc %.4f balanced %.4f | %.0f s"
             % (stage, epoch, loss, correct / seen, val_acc, val_bal, entry["seconds"]))
 
+    stage1_path = os.path.splitext(os.path.abspath(args.out))[0] + "-stage1.pt"
+    if args.from_stage1:
+        stage1 = torch.load(args.from_stage1, map_location="cpu")
+        model.load_state_dict(stage1["state_dict"])
+        history.extend(stage1["history"])
+        mean, std = stage1["channel_mean"], stage1["channel_std"]
+        pre = ChannelPreprocessor(mean, std)
+        log("stage 1 taken from %s" % args.from_stage1)
+        args.epochs = 0
+
     # Stage 1: frame-level training on stills, temporal blocks frozen at zero (identity)
     model.set_temporal(False)
     trainable = [p for p in model.parameters() if p.requires_grad]
@@ -188,6 +200,11 @@ def main(argv=None):
             seen += len(index)
             correct += int((logits.argmax(1) == target).sum())
         report("stills", epoch, loss_sum / seen, seen, correct, epoch_started)
+    if args.epochs:
+        os.makedirs(os.path.dirname(stage1_path), exist_ok=True)
+        torch.save({"state_dict": model.state_dict(), "history": history, "channel_mean": mean, "channel_std": std},
+                   stage1_path)
+        log("wrote %s" % stage1_path)
 
     # Stage 2: fine-tune everything on synthetic clips
     model.set_temporal(True)

@@ -21,9 +21,36 @@ public final class RgbFrame {
         this.pixels = pixels;
     }
 
+    /**
+     * The pixels of an image. 8-bit gray and BGR images are read from their raster as they are (getRGB would pass a
+     * gray image through a colour-space conversion that brightens it); other types through getRGB.
+     */
     public static RgbFrame of(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
+        if (image.getType() == BufferedImage.TYPE_BYTE_GRAY || image.getType() == BufferedImage.TYPE_3BYTE_BGR) {
+            byte[] rgb = new byte[w * h * 3];
+            java.awt.image.Raster raster = image.getRaster();
+            int bands = raster.getNumBands();
+            int[] row = new int[w * bands];
+            for (int y = 0; y < h; y++) {
+                raster.getPixels(0, y, w, 1, row);
+                for (int x = 0; x < w; x++) {
+                    int at = (y * w + x) * 3;
+                    if (bands == 1) {
+                        byte v = (byte) row[x];
+                        rgb[at] = v;
+                        rgb[at + 1] = v;
+                        rgb[at + 2] = v;
+                    } else { // the raster's bands are R, G, B whatever the byte order in memory
+                        rgb[at] = (byte) row[x * 3];
+                        rgb[at + 1] = (byte) row[x * 3 + 1];
+                        rgb[at + 2] = (byte) row[x * 3 + 2];
+                    }
+                }
+            }
+            return new RgbFrame(w, h, rgb);
+        }
         int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
         byte[] rgb = new byte[w * h * 3];
         for (int i = 0; i < argb.length; i++) {

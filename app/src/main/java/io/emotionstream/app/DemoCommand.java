@@ -1,0 +1,221 @@
+package io.emotionstream.app;
+
+import io.emotionstream.ingest.AgentSettings;
+import io.emotionstream.ingest.CameraAgent;
+import io.emotionstream.ingest.CameraSpec;
+import io.emotionstream.job.JobCommand;
+import io.emotionstream.kafka.EmbeddedKafkaBroker;
+import io.emotionstream.model.ProjectPaths;
+import io.emotionstream.schema.DeadLetter;
+import io.emotionstream.schema.EmotionEvent;
+import io.emotionstream.schema.LabelProbability;
+import io.emotionstream.schema.Topics;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Runs everything in one process: an embedded Kafka broker (or --bootstrap-servers), the Flink job "
+                + "on a local cluster, and camera agents on the sample videos (or the cameras given), and prints emotion "
+                + "events as they arrive, until stopped (Ctrl-C) or until the videos end when they do not loop."})
+final class DemoCommand implements Callable<Integer> {
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "CAMERA", arity = "0..*",
+            description = "cameras as for `agent` (ID=SOURCE); default: the videos in samples/video")
+    List<String> cameras = new ArrayList<>();
+
+    @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT",
+            description = "use this Kafka instead of starting an embedded broker")
+    String bootstrapServers;
+
+    @Option(names = "--loop", description = "loop video files and folders (run until stopped)")
+    boolean loop;
+
+    @Option(names = "--rate", paramLabel = "RATE", defaultValue = "native",
+            description = "publishing rate as for `agent` (default: ${DEFAULT-VALUE})")
+    String rate;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
+            description = "partitions of the frames topic when the demo creates it (default: ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Option(names = "--settle-seconds", paramLabel = "S", defaultValue = "8",
+            description = "after the videos end, wait this long for the last events (default: ${DEFAULT-VALUE})")
+    int settleSeconds;
+
+    @Mixin
+    JobFlags job;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<CameraSpec> specs = cameraSpecs();
+        EmbeddedKafkaBroker broker = null;
+        try {
+            String bootstrap = bootstrapServers;
+            if (bootstrap == null) {
+                err.println("starting an embedded Kafka broker...");
+                broker = EmbeddedKafkaBroker.start();
+                bootstrap = broker.bootstrapServers();
+            }
+            err.println("Kafka: " + bootstrap);
+            createTopics(bootstrap);
+            JobCommand jobCommand = job.command(bootstrap);
+            err.println("starting the Flink job on a local cluster...");
+            JobClient jobClient = jobCommand.start();
+            try (KafkaConsumer<String, byte[]> events = consumer(bootstrap);
+                 CameraAgent agent = CameraAgent.start(specs,
+                    new AgentSettings(Topics.FRAMES.defaultName(), rate, loop, 80, 640, 0, 1_000, 30_000),
+                    Map.of("bootstrap.servers", bootstrap))) {
+                err.printf("publishing %d camera(s): %s%n", specs.size(),
+                        specs.stream().map(c -> c.cameraId() + "=" + c.source()).toList());
+                out.printf("%-12s %-14s %-10s %6s  %-44s %s%n", "time", "camera", "emotion", "conf", "probabilities", "latency");
+                out.flush();
+                Thread main = Thread.currentThread();
+                Thread hook = new Thread(main::interrupt);
+                Runtime.getRuntime().addShutdownHook(hook);
+                Map<String, Map<String, Integer>> summary = new TreeMap<>();
+                int deadLetters = 0;
+                long settleUntil = Long.MAX_VALUE;
+                try {
+                    while (!Thread.currentThread().isInterrupted() && System.currentTimeMillis() < settleUntil) {
+                        for (ConsumerRecord<String, byte[]> record : events.poll(Duration.ofMillis(250))) {
+                            if (record.topic().equals(Topics.DEAD_LETTERS.defaultName())) {
+                                deadLetters++;
+                                DeadLetter letter = DeadLetter.fromByteBuffer(ByteBuffer.wrap(record.value()));
+                                err.printf("dead letter: %s %s (%s)%n", letter.getReason(), letter.getDetail(), letter.getCameraId());
+                                continue;
+                            }
+                            EmotionEvent event = EmotionEvent.fromByteBuffer(ByteBuffer.wrap(record.value()));
+                            print(out, event);
+                            summary.computeIfAbsent(event.getCameraId(), k -> new TreeMap<>())
+                                    .merge(event.getLabel(), 1, Integer::sum);
+                            if (settleUntil != Long.MAX_VALUE) {
+                                settleUntil = System.currentTimeMillis() + settleSeconds * 1000L;
+                            }
+                        }
+                        if (settleUntil == Long.MAX_VALUE && !agent.running()) {
+                            err.printf("videos ended; waiting up to %d s for the last events%n", settleSeconds);
+                            settleUntil = System.currentTimeMillis() + settleSeconds * 1000L;
+                        }
+                    }
+                } catch (org.apache.kafka.common.errors.InterruptException e) {
+                    Thread.interrupted();
+                }
+                Thread.interrupted();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is exiting already
+                }
+                out.println();
+                out.println("events per camera and emotion: " + summary + (deadLetters > 0 ? "; dead letters: " + deadLetters : ""));
+                out.flush();
+            } finally {
+                err.println("stopping the job...");
+                jobClient.cancel().get();
+            }
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+        }
+        return 0;
+    }
+
+    private List<CameraSpec> cameraSpecs() throws IOException {
+        List<CameraSpec> specs = new ArrayList<>();
+        if (cameras.isEmpty()) {
+            Path samples = ProjectPaths.home().resolve("samples").resolve("video");
+            try (Stream<Path> files = Files.list(samples)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".mp4")).sorted().toList()) {
+                    specs.add(CameraSpec.parse(file.toString()));
+                }
+            }
+            if (specs.isEmpty()) {
+                throw new IllegalArgumentException("no sample videos in " + samples + "; name cameras to publish");
+            }
+        } else {
+            for (String camera : cameras) {
+                specs.add(CameraSpec.parse(camera));
+            }
+        }
+        return specs;
+    }
+
+    private void createTopics(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            var existing = admin.listTopics().names().get();
+            List<NewTopic> topics = new ArrayList<>();
+            for (NewTopic t : List.of(new NewTopic(Topics.FRAMES.defaultName(), partitions, (short) 1),
+                    new NewTopic(Topics.EMOTION_EVENTS.defaultName(), 1, (short) 1),
+                    new NewTopic(Topics.DEAD_LETTERS.defaultName(), 1, (short) 1))) {
+                if (!existing.contains(t.name())) {
+                    topics.add(t);
+                }
+            }
+            if (!topics.isEmpty()) {
+                admin.createTopics(topics).all().get();
+            }
+        }
+    }
+
+    /** A read_committed consumer of events and dead letters, positioned now at their ends (no group needed). */
+    private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(Topics.EMOTION_EVENTS.defaultName(), Topics.DEAD_LETTERS.defaultName())) {
+            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
+    }
+
+    private static void print(PrintWriter out, EmotionEvent event) {
+        StringBuilder probabilities = new StringBuilder();
+        for (LabelProbability p : event.getProbabilities()) {
+            probabilities.append(String.format("%s %.2f ", p.getLabel().substring(0, 3), p.getProbability()));
+        }
+        out.printf("%-12s %-14s %-10s %5.0f%%  %-44s %.1f s%n",
+                LocalTime.ofInstant(event.getClipEndTime(), ZoneId.systemDefault()).format(CLOCK), event.getCameraId(),
+                event.getLabel(), 100 * event.getConfidence(), probabilities.toString().trim(),
+                event.getProcessingLatencyMs() / 1000.0);
+        out.flush();
+    }
+}
