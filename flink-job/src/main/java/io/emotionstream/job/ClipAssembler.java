@@ -38,6 +38,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
     private transient ValueState<ClipProgress> progress;
     private transient ValueState<Long> lastActivity;
     private transient Counter clipsAssembled;
+    private transient Counter lateFrames;
     private transient Map<DropReason, Counter> clipsDropped;
 
     public ClipAssembler(ClipSettings settings) {
@@ -50,6 +51,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
         progress = getRuntimeContext().getState(new ValueStateDescriptor<>("clip-progress", ClipProgress.class));
         lastActivity = getRuntimeContext().getState(new ValueStateDescriptor<>("last-activity", Long.class));
         clipsAssembled = getRuntimeContext().getMetricGroup().counter("clipsAssembled");
+        lateFrames = getRuntimeContext().getMetricGroup().counter("lateFrames");
         clipsDropped = new EnumMap<>(DropReason.class);
         for (DropReason reason : DropReason.values()) {
             clipsDropped.put(reason, getRuntimeContext().getMetricGroup()
@@ -60,6 +62,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
     @Override
     public void processElement(FaceFrame frame, Context ctx, Collector<FaceClip> out) throws Exception {
         if (frame.captureTimeMillis <= ctx.timerService().currentWatermark()) {
+            lateFrames.inc();
             ctx.output(LATE_FRAMES, frame);
             return;
         }
