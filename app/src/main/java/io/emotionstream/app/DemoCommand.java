@@ -5,6 +5,7 @@ import io.emotionstream.ingest.CameraAgent;
 import io.emotionstream.ingest.CameraSpec;
 import io.emotionstream.job.JobCommand;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
+import io.emotionstream.kafka.TopicCreator;
 import io.emotionstream.model.ProjectPaths;
 import io.emotionstream.schema.DeadLetter;
 import io.emotionstream.schema.EmotionEvent;
@@ -26,7 +27,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -175,21 +175,10 @@ final class DemoCommand implements Callable<Integer> {
         return specs;
     }
 
-    private void createTopics(String bootstrap) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            var existing = admin.listTopics().names().get();
-            List<NewTopic> topics = new ArrayList<>();
-            for (NewTopic t : List.of(new NewTopic(Topics.FRAMES.defaultName(), partitions, (short) 1),
-                    new NewTopic(Topics.EMOTION_EVENTS.defaultName(), 1, (short) 1),
-                    new NewTopic(Topics.DEAD_LETTERS.defaultName(), 1, (short) 1))) {
-                if (!existing.contains(t.name())) {
-                    topics.add(t);
-                }
-            }
-            if (!topics.isEmpty()) {
-                admin.createTopics(topics).all().get();
-            }
-        }
+    private void createTopics(String bootstrap) {
+        TopicCreator.createMissing(bootstrap, List.of(new NewTopic(Topics.FRAMES.defaultName(), partitions, (short) 1),
+                new NewTopic(Topics.EMOTION_EVENTS.defaultName(), 1, (short) 1),
+                new NewTopic(Topics.DEAD_LETTERS.defaultName(), 1, (short) 1)));
     }
 
     /** A read_committed consumer of events and dead letters, positioned now at their ends (no group needed). */
