@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
 import io.emotionstream.schema.FrameEncoding;
 import io.emotionstream.schema.VideoFrame;
+import com.sun.net.httpserver.HttpServer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +40,8 @@ class CameraAgentTest {
     @BeforeAll
     static void startBroker() {
         broker = EmbeddedKafkaBroker.start();
-        broker.createTopics(List.of(new NewTopic("video", 1, (short) 1), new NewTopic("folder", 1, (short) 1)));
+        broker.createTopics(List.of(new NewTopic("video", 1, (short) 1), new NewTopic("folder", 1, (short) 1),
+                new NewTopic("stream", 1, (short) 1)));
     }
 
     @AfterAll
@@ -95,7 +98,7 @@ class CameraAgentTest {
 
     @Test
     void reconnectsWithBackoffWhenAStreamCannotBeReached() throws Exception {
-        AgentSettings settings = new AgentSettings("video", "native", false, 80, 640, 0, 50, 200);
+        AgentSettings settings = new AgentSettings("stream", "native", false, 80, 640, 0, 50, 200);
         CameraAgent agent = CameraAgent.start(List.of(CameraSpec.parse("gate=rtsp://127.0.0.1:9/none")), settings, kafka());
         CameraStats stats = agent.stats().get(0);
         long deadline = System.currentTimeMillis() + 30_000;
@@ -109,6 +112,37 @@ class CameraAgentTest {
         assertTrue(System.nanoTime() - closing < 15_000_000_000L, "stops promptly");
         assertTrue(!agent.running());
         assertEquals(0, stats.framesSent());
+    }
+
+    @Test
+    void publishesAnHttpStreamAndReconnectsWhenItEnds() throws Exception {
+        // a local HTTP server streams the sample video; when it ends the agent treats it as a dropped live stream
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] video = java.nio.file.Files.readAllBytes(SAMPLE);
+        server.createContext("/cam.mp4", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "video/mp4");
+            exchange.sendResponseHeaders(200, video.length);
+            try (var body = exchange.getResponseBody()) {
+                body.write(video);
+            }
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/cam.mp4";
+            AgentSettings settings = new AgentSettings("stream", "max", false, 80, 640, 0, 50, 200);
+            try (CameraAgent agent = CameraAgent.start(List.of(CameraSpec.parse("web=" + url)), settings, kafka())) {
+                CameraStats stats = agent.stats().get(0);
+                long deadline = System.currentTimeMillis() + 60_000;
+                while (stats.reconnects() < 1 && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertTrue(stats.reconnects() >= 1, "reopened the stream after it ended");
+                assertTrue(stats.framesSent() >= 700, "the whole video went out: " + stats.framesSent());
+                assertEquals(0, stats.sendErrors());
+            }
+        } finally {
+            server.stop(0);
+        }
     }
 
     private static Map<String, String> kafka() {
