@@ -3,7 +3,7 @@ package io.emotionstream.app;
 import io.emotionstream.ingest.AgentSettings;
 import io.emotionstream.ingest.CameraAgent;
 import io.emotionstream.ingest.CameraSpec;
-import io.emotionstream.job.JobCommand;
+import io.emotionstream.ingest.StopOnSignal;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
 import io.emotionstream.kafka.TopicCreator;
 import io.emotionstream.model.ProjectPaths;
@@ -82,77 +82,70 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<CameraSpec> specs = cameraSpecs();
-        EmbeddedKafkaBroker broker = null;
-        try {
-            String bootstrap = bootstrapServers;
-            if (bootstrap == null) {
-                err.println("starting an embedded Kafka broker...");
-                broker = EmbeddedKafkaBroker.start();
-                bootstrap = broker.bootstrapServers();
-            }
+        try (StopOnSignal stop = new StopOnSignal();
+             EmbeddedKafkaBroker broker = bootstrapServers == null ? startBroker(err) : null) {
+            String bootstrap = broker == null ? bootstrapServers : broker.bootstrapServers();
             err.println("Kafka: " + bootstrap);
             createTopics(bootstrap);
-            JobCommand jobCommand = job.command(bootstrap);
             err.println("starting the Flink job on a local cluster...");
-            JobClient jobClient = jobCommand.start();
+            JobClient jobClient = job.command(bootstrap).start();
             try (KafkaConsumer<String, byte[]> events = consumer(bootstrap);
                  CameraAgent agent = CameraAgent.start(specs,
-                    new AgentSettings(Topics.FRAMES.defaultName(), rate, loop, 80, 640, 0, 1_000, 30_000),
-                    Map.of("bootstrap.servers", bootstrap))) {
+                         new AgentSettings(Topics.FRAMES.defaultName(), rate, loop, 80, 640, 0, 1_000, 30_000),
+                         Map.of("bootstrap.servers", bootstrap))) {
                 err.printf("publishing %d camera(s): %s%n", specs.size(),
                         specs.stream().map(c -> c.cameraId() + "=" + c.source()).toList());
-                out.printf("%-12s %-14s %-10s %6s  %-44s %s%n", "time", "camera", "emotion", "conf", "probabilities", "latency");
-                out.flush();
-                Thread main = Thread.currentThread();
-                Thread hook = new Thread(main::interrupt);
-                Runtime.getRuntime().addShutdownHook(hook);
-                Map<String, Map<String, Integer>> summary = new TreeMap<>();
-                int deadLetters = 0;
-                long settleUntil = Long.MAX_VALUE;
-                try {
-                    while (!Thread.currentThread().isInterrupted() && System.currentTimeMillis() < settleUntil) {
-                        for (ConsumerRecord<String, byte[]> record : events.poll(Duration.ofMillis(250))) {
-                            if (record.topic().equals(Topics.DEAD_LETTERS.defaultName())) {
-                                deadLetters++;
-                                DeadLetter letter = DeadLetter.fromByteBuffer(ByteBuffer.wrap(record.value()));
-                                err.printf("dead letter: %s %s (%s)%n", letter.getReason(), letter.getDetail(), letter.getCameraId());
-                                continue;
-                            }
-                            EmotionEvent event = EmotionEvent.fromByteBuffer(ByteBuffer.wrap(record.value()));
-                            print(out, event);
-                            summary.computeIfAbsent(event.getCameraId(), k -> new TreeMap<>())
-                                    .merge(event.getLabel(), 1, Integer::sum);
-                            if (settleUntil != Long.MAX_VALUE) {
-                                settleUntil = System.currentTimeMillis() + settleSeconds * 1000L;
-                            }
-                        }
-                        if (settleUntil == Long.MAX_VALUE && !agent.running()) {
-                            err.printf("videos ended; waiting up to %d s for the last events%n", settleSeconds);
-                            settleUntil = System.currentTimeMillis() + settleSeconds * 1000L;
-                        }
-                    }
-                } catch (org.apache.kafka.common.errors.InterruptException e) {
-                    Thread.interrupted();
-                }
-                Thread.interrupted();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the JVM is exiting already
-                }
-                out.println();
-                out.println("events per camera and emotion: " + summary + (deadLetters > 0 ? "; dead letters: " + deadLetters : ""));
-                out.flush();
+                printEvents(out, err, events, agent);
             } finally {
                 err.println("stopping the job...");
                 jobClient.cancel().get();
             }
-        } finally {
-            if (broker != null) {
-                broker.close();
-            }
         }
         return 0;
+    }
+
+    private static EmbeddedKafkaBroker startBroker(PrintWriter err) {
+        err.println("starting an embedded Kafka broker...");
+        return EmbeddedKafkaBroker.start();
+    }
+
+    /** Prints events and dead letters until interrupted, or until the videos ended and no event came for a while. */
+    private void printEvents(PrintWriter out, PrintWriter err, KafkaConsumer<String, byte[]> events, CameraAgent agent) {
+        out.printf("%-12s %-14s %-10s %6s  %-44s %s%n", "time", "camera", "emotion", "conf", "probabilities", "latency");
+        out.flush();
+        Map<String, Map<String, Integer>> summary = new TreeMap<>();
+        int deadLetters = 0;
+        long settleUntil = Long.MAX_VALUE;
+        try {
+            while (!Thread.currentThread().isInterrupted() && System.currentTimeMillis() < settleUntil) {
+                for (ConsumerRecord<String, byte[]> record : events.poll(Duration.ofMillis(250))) {
+                    if (record.topic().equals(Topics.DEAD_LETTERS.defaultName())) {
+                        deadLetters++;
+                        DeadLetter letter = DeadLetter.fromByteBuffer(ByteBuffer.wrap(record.value()));
+                        err.printf("dead letter: %s %s (%s)%n", letter.getReason(), letter.getDetail(), letter.getCameraId());
+                        continue;
+                    }
+                    EmotionEvent event = EmotionEvent.fromByteBuffer(ByteBuffer.wrap(record.value()));
+                    print(out, event);
+                    summary.computeIfAbsent(event.getCameraId(), k -> new TreeMap<>()).merge(event.getLabel(), 1, Integer::sum);
+                    if (settleUntil != Long.MAX_VALUE) {
+                        settleUntil = System.currentTimeMillis() + settleSeconds * 1000L;
+                    }
+                }
+                if (settleUntil == Long.MAX_VALUE && !agent.running()) {
+                    err.printf("videos ended; waiting up to %d s for the last events%n", settleSeconds);
+                    settleUntil = System.currentTimeMillis() + settleSeconds * 1000L;
+                }
+            }
+        } catch (org.apache.kafka.common.errors.InterruptException e) {
+            // Ctrl-C while polling
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Thread.interrupted(); // clean up without the interrupt
+        out.println();
+        out.println("events per camera and emotion: " + summary + (deadLetters > 0 ? "; dead letters: " + deadLetters : ""));
+        out.flush();
     }
 
     private List<CameraSpec> cameraSpecs() throws IOException {

@@ -78,10 +78,8 @@ public final class CameraAgentCommand implements Callable<Integer> {
         }
         kafka.putAll(kafkaProperties);
         PrintWriter err = spec.commandLine().getErr();
-        try (CameraAgent agent = CameraAgent.start(specs, settings, kafka)) {
-            Thread main = Thread.currentThread();
-            Thread hook = new Thread(main::interrupt);
-            Runtime.getRuntime().addShutdownHook(hook);
+        try (StopOnSignal stop = new StopOnSignal();
+             CameraAgent agent = CameraAgent.start(specs, settings, kafka)) {
             StatusLine status = new StatusLine(err, agent.stats());
             try {
                 while (!agent.awaitEnd(Duration.ofSeconds(1))) {
