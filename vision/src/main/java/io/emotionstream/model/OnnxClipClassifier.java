@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class OnnxClipClassifier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxClipClassifier.class);
+    private static final long OPEN_STACK_BYTES = 64L << 20;
 
     private final ModelDescriptor model;
     private final ScoringOptions options;
@@ -76,6 +79,26 @@ public final class OnnxClipClassifier implements AutoCloseable {
         if (!Files.isReadable(model.onnxFile())) {
             throw new ModelException("cannot read ONNX model " + model.onnxFile() + " of " + model.name());
         }
+        // ONNX Runtime's first initialisation and session creation need more stack than the 1 MB that threads get
+        // by default (Flink's task threads among them): a stack overflow there kills the JVM without a trace.
+        // So open on a thread of our own with a large stack; scoring afterwards is fine on any thread.
+        FutureTask<OnnxClipClassifier> opening = new FutureTask<>(() -> openHere(model, options));
+        Thread opener = new Thread(null, opening, "onnxruntime-open-" + model.name(), OPEN_STACK_BYTES);
+        opener.start();
+        try {
+            return opening.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModelException("interrupted while opening " + model.name(), e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new ModelException("cannot open " + model.name() + ": " + e.getCause(), e.getCause());
+        }
+    }
+
+    private static OnnxClipClassifier openHere(ModelDescriptor model, ScoringOptions options) {
         OnnxClipClassifier classifier;
         try {
             classifier = new OnnxClipClassifier(model, options);
