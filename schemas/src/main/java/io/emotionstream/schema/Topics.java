@@ -18,5 +18,11 @@ public final class Topics {
     public static final Topic<DeadLetter> DEAD_LETTERS = new Topic<>("emotion-dead-letters", "camera id when known",
             DeadLetter.class, "records that could not be processed, with the reason");
 
+    public static final Topic<CameraSummary> CAMERA_SUMMARIES = new Topic<>("emotion-summaries", "camera id",
+            CameraSummary.class, "per-camera summaries of emotion events over time windows (Kafka Streams app)");
+
+    public static final Topic<DeadLetter> SUMMARY_DEAD_LETTERS = new Topic<>("emotion-summary-dead-letters",
+            "camera id when known", DeadLetter.class, "emotion events the summary app could not read, with the reason");
+
     private Topics() {}
 }
