@@ -21,7 +21,6 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.kstream.Window;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -67,7 +66,8 @@ public final class SummaryTopology {
                                     .withKeySerde(Serdes.String()).withValueSerde(summarySerde)
                                     .withRetention(RETENTION.plus(spec.size()).plus(settings.grace())))
                     .toStream(Named.as("changes-" + spec.name()))
-                    .map((window, summary) -> KeyValue.pair(window.key(), windowed(summary, spec.name(), window.window())),
+                    .map((window, summary) -> KeyValue.pair(window.key(),
+                                    windowed(summary, spec.name(), window.window().start(), window.window().end())),
                             Named.as("label-" + spec.name()))
                     .to(settings.summariesTopic(),
                             Produced.with(Serdes.String(), summarySerde).withName("summaries-" + spec.name()));
@@ -76,11 +76,11 @@ public final class SummaryTopology {
     }
 
     /** The summary with its window's name and bounds. */
-    public static CameraSummary windowed(CameraSummary summary, String name, Window window) {
+    public static CameraSummary windowed(CameraSummary summary, String name, long startMillis, long endMillis) {
         return CameraSummary.newBuilder(summary)
                 .setWindow(name)
-                .setWindowStart(Instant.ofEpochMilli(window.start()))
-                .setWindowEnd(Instant.ofEpochMilli(window.end()))
+                .setWindowStart(Instant.ofEpochMilli(startMillis))
+                .setWindowEnd(Instant.ofEpochMilli(endMillis))
                 .build();
     }
 

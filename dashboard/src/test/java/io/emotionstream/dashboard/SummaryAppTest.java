@@ -1,0 +1,160 @@
+package io.emotionstream.dashboard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.emotionstream.kafka.EmbeddedKafkaBroker;
+import io.emotionstream.schema.DeadLetter;
+import io.emotionstream.schema.EmotionEvent;
+import io.emotionstream.schema.LabelProbability;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The summary app against a real embedded broker: the HTTP API, bad records, and state that survives a restart. */
+class SummaryAppTest {
+    private static final List<String> LABELS = List.of("neutral", "happy", "sad", "angry", "surprised");
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @TempDir
+    Path state;
+
+    @Test
+    void servesSummariesOfTheEventsAndKeepsThemAcrossARestart() throws Exception {
+        SummarySettings settings = SummarySettings.defaults();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            broker.createTopics(List.of(new NewTopic(settings.eventsTopic(), 1, (short) 1),
+                    new NewTopic(settings.summariesTopic(), 1, (short) 1),
+                    new NewTopic(settings.deadLettersTopic(), 1, (short) 1)));
+            Map<String, String> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
+            Instant at = Instant.now().minusSeconds(1);
+            try (SummaryApp app = SummaryApp.start(settings, kafka, state, 0)) {
+                awaitRunning(app);
+                try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                        broker.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+                    SingleObjectSerde<EmotionEvent> serde = new SingleObjectSerde<>(EmotionEvent.class);
+                    for (String label : List.of("happy", "happy", "sad")) {
+                        producer.send(record(settings, serde, event("door", label, at)));
+                    }
+                    producer.send(record(settings, serde, event("lobby", "neutral", at)));
+                    producer.send(new ProducerRecord<>(settings.eventsTopic(), null, at.toEpochMilli(), "door",
+                            "garbage".getBytes()));
+                }
+                JsonNode cameras = awaitJson(app, "/api/cameras", node -> node.has("door") && node.has("lobby")
+                        && node.at("/door/windows/1m/events").asInt() == 3);
+                assertEquals("happy", cameras.at("/door/windows/1m/dominant").asText());
+                assertEquals(2, cameras.at("/door/windows/1m/labels/happy/events").asInt());
+                assertEquals(3, cameras.at("/door/windows/5m/events").asInt());
+                assertEquals("sad", cameras.at("/door/last_event/label").asText(), "the last event by clip end");
+
+                JsonNode door = get(app, "/api/cameras/door", 200);
+                assertEquals(3, door.at("/windows/1m/events").asInt());
+                JsonNode history = get(app, "/api/cameras/door/history?minutes=5", 200);
+                assertTrue(history.isArray() && history.size() >= 1, history.toString());
+                get(app, "/api/cameras/nobody", 404);
+                get(app, "/api/cameras/door/history?minutes=0", 400);
+                assertEquals(List.of("NOT_AVRO"), deadLetters(broker, settings));
+            }
+            try (SummaryApp again = SummaryApp.start(settings, kafka, state, 0)) {
+                awaitRunning(again);
+                JsonNode door = awaitJson(again, "/api/cameras/door", node -> node.has("windows"));
+                assertEquals(3, door.at("/windows/1m/events").asInt(), "state survived the restart");
+            }
+        }
+    }
+
+    private static ProducerRecord<String, byte[]> record(SummarySettings settings, SingleObjectSerde<EmotionEvent> serde,
+                                                         EmotionEvent e) {
+        return new ProducerRecord<>(settings.eventsTopic(), null, e.getClipEndTime().toEpochMilli(), e.getCameraId(),
+                serde.encode(e));
+    }
+
+    private static EmotionEvent event(String camera, String label, Instant end) {
+        List<LabelProbability> p = new ArrayList<>();
+        for (String l : LABELS) {
+            p.add(new LabelProbability(l, l.equals(label) ? 0.6f : 0.1f));
+        }
+        return EmotionEvent.newBuilder().setCameraId(camera).setClipStartTime(end.minusMillis(1160)).setClipEndTime(end)
+                .setFirstSequence(0).setLastSequence(29).setFramesUsed(30).setFaceBox(null).setLabel(label)
+                .setConfidence(0.6f).setProbabilities(p).setModelName("m").setModelVersion("1")
+                .setProcessingLatencyMs(800).build();
+    }
+
+    private static List<String> deadLetters(EmbeddedKafkaBroker broker, SummarySettings settings) throws Exception {
+        List<String> reasons = new ArrayList<>();
+        SingleObjectSerde<DeadLetter> serde = new SingleObjectSerde<>(DeadLetter.class);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "dead-check",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(settings.deadLettersTopic()));
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (reasons.isEmpty() && System.currentTimeMillis() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    reasons.add(serde.decode(r.value()).getReason());
+                }
+            }
+        }
+        return reasons;
+    }
+
+    private static void awaitRunning(SummaryApp app) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (app.state() != KafkaStreams.State.RUNNING && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(KafkaStreams.State.RUNNING, app.state());
+    }
+
+    private JsonNode awaitJson(SummaryApp app, String path, java.util.function.Predicate<JsonNode> ready) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        JsonNode last = null;
+        while (System.currentTimeMillis() < deadline) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(app, path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                last = json.readTree(response.body());
+                if (ready.test(last)) {
+                    return last;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no ready answer from " + path + "; last: " + last);
+    }
+
+    private JsonNode get(SummaryApp app, String path, int status) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(app, path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(status, response.statusCode(), path + ": " + response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        return json.readTree(response.body());
+    }
+
+    private static URI uri(SummaryApp app, String path) {
+        return URI.create("http://127.0.0.1:" + app.port() + path);
+    }
+}
