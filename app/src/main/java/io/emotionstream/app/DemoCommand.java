@@ -1,5 +1,7 @@
 package io.emotionstream.app;
 
+import io.emotionstream.dashboard.SummaryApp;
+import io.emotionstream.dashboard.SummarySettings;
 import io.emotionstream.ingest.AgentSettings;
 import io.emotionstream.ingest.CameraAgent;
 import io.emotionstream.ingest.CameraSpec;
@@ -74,6 +76,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "after the videos end, wait this long for the last events (default: ${DEFAULT-VALUE})")
     int settleSeconds;
 
+    @Option(names = "--dashboard-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "port of the live dashboard; 0 for any free one (default: ${DEFAULT-VALUE})")
+    int dashboardPort;
+
     @Mixin
     JobFlags job;
 
@@ -89,12 +95,15 @@ final class DemoCommand implements Callable<Integer> {
             createTopics(bootstrap);
             err.println("starting the Flink job on a local cluster...");
             JobClient jobClient = job.command(bootstrap).start();
-            try (KafkaConsumer<String, byte[]> events = consumer(bootstrap);
+            try (SummaryApp dashboard = DashboardCommand.start(bootstrap, SummarySettings.defaults(), Map.of(),
+                         Files.createTempDirectory("emotion-stream-summaries"), dashboardPort);
+                 KafkaConsumer<String, byte[]> events = consumer(bootstrap);
                  CameraAgent agent = CameraAgent.start(specs,
                          new AgentSettings(Topics.FRAMES.defaultName(), rate, loop, 80, 640, 0, 1_000, 30_000),
                          Map.of("bootstrap.servers", bootstrap))) {
                 err.printf("publishing %d camera(s): %s%n", specs.size(),
                         specs.stream().map(c -> c.cameraId() + "=" + c.source()).toList());
+                out.printf("live dashboard: http://127.0.0.1:%d/   (API: /api/cameras)%n", dashboard.port());
                 printEvents(out, err, events, agent);
             } finally {
                 err.println("stopping the job...");

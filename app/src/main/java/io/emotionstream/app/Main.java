@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The emotion-stream command line; {@code ./emotion-stream} at the project root runs it. */
 @Command(name = "emotion-stream", mixinStandardHelpOptions = true, version = "emotion-stream 0.1.0",
         description = "Real-time facial-emotion recognition for live cameras.",
-        subcommands = {DemoCommand.class, CameraAgentCommand.class, JobCommand.class, BrokerCommand.class, EvaluateCommand.class, ModelBenchmarkCommand.class,
+        subcommands = {DemoCommand.class, CameraAgentCommand.class, JobCommand.class, DashboardCommand.class, BrokerCommand.class, EvaluateCommand.class, ModelBenchmarkCommand.class,
                 PipelineBenchmarkCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit status for input the command cannot use (unreadable folder, bad model); 2 as for bad flags. */

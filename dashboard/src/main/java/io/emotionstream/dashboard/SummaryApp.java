@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -27,6 +29,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /api/cameras}: the cameras and their current state</li>
  *   <li>{@code GET /api/cameras/ID}: one camera's latest windows and last event (404 for an unknown camera)</li>
  *   <li>{@code GET /api/cameras/ID/history?minutes=N}: its one-minute summaries of the last N minutes</li>
+ *   <li>{@code GET /api/recent?minutes=N}: each camera's events of the last N minutes (up to 10)</li>
+ *   <li>{@code GET /api/stream}: server-sent events, one per new emotion event</li>
+ *   <li>{@code GET /}: the live dashboard page</li>
  * </ul>
  */
 public final class SummaryApp implements AutoCloseable {
@@ -38,10 +43,14 @@ public final class SummaryApp implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService requests = Executors.newFixedThreadPool(4);
 
-    private SummaryApp(KafkaStreams streams, SummarySettings settings, HttpServer http) {
+    private final LiveEvents live;
+    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
+
+    private SummaryApp(KafkaStreams streams, SummarySettings settings, HttpServer http, LiveEvents live) {
         this.streams = streams;
         this.queries = new SummaryQueries(streams, settings);
         this.http = http;
+        this.live = live;
     }
 
     /**
@@ -66,12 +75,17 @@ public final class SummaryApp implements AutoCloseable {
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        SummaryApp app = new SummaryApp(streams, settings, http);
+        SummaryApp app = new SummaryApp(streams, settings, http,
+                new LiveEvents(settings.eventsTopic(), kafka, Duration.ofMinutes(10)));
         http.createContext("/api/cameras", app::cameras);
+        http.createContext("/api/recent", app::recent);
+        http.createContext("/api/stream", app::stream);
+        http.createContext("/", app::page);
+        app.heartbeat.scheduleAtFixedRate(app.live::heartbeat, 15, 15, TimeUnit.SECONDS);
         http.setExecutor(app.requests);
         streams.start();
         http.start();
-        LOG.info("Summary app on http://127.0.0.1:{}/api/cameras", http.getAddress().getPort());
+        LOG.info("Dashboard on http://127.0.0.1:{}/ (API: /api/cameras)", http.getAddress().getPort());
         return app;
     }
 
@@ -129,6 +143,40 @@ public final class SummaryApp implements AutoCloseable {
         }
     }
 
+    /** Each camera's events of the last minutes ({@code ?minutes=N}, default 5). */
+    private void recent(HttpExchange exchange) throws IOException {
+        int minutes = intParameter(exchange.getRequestURI().getQuery(), "minutes", 5);
+        if (minutes < 1 || minutes > 10) {
+            reply(exchange, 400, Map.of("error", "minutes must be 1..10"));
+            return;
+        }
+        reply(exchange, 200, live.recent(Duration.ofMinutes(minutes)));
+    }
+
+    /** Server-sent events: one "emotion" event per new emotion event, until the page goes away. */
+    private void stream(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream; charset=utf-8");
+        exchange.getResponseHeaders().add("Cache-Control", "no-cache");
+        exchange.sendResponseHeaders(200, 0);
+        live.subscribe(exchange.getResponseBody());
+    }
+
+    private void page(HttpExchange exchange) throws IOException {
+        if (!exchange.getRequestURI().getPath().equals("/")) {
+            reply(exchange, 404, Map.of("error", "no such page: " + exchange.getRequestURI().getPath()));
+            return;
+        }
+        byte[] html;
+        try (var in = SummaryApp.class.getResourceAsStream("index.html")) {
+            html = in.readAllBytes();
+        }
+        exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+        exchange.sendResponseHeaders(200, html.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(html);
+        }
+    }
+
     private static int intParameter(String query, String name, int fallback) {
         if (query == null) {
             return fallback;
@@ -157,6 +205,8 @@ public final class SummaryApp implements AutoCloseable {
 
     @Override
     public void close() {
+        heartbeat.shutdownNow();
+        live.close();
         http.stop(0);
         requests.shutdownNow();
         streams.close(Duration.ofSeconds(30));

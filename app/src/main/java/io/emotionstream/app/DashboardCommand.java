@@ -1,0 +1,69 @@
+package io.emotionstream.app;
+
+import io.emotionstream.dashboard.SummaryApp;
+import io.emotionstream.dashboard.SummarySettings;
+import io.emotionstream.ingest.StopOnSignal;
+import io.emotionstream.kafka.TopicCreator;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.NewTopic;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "dashboard", mixinStandardHelpOptions = true,
+        description = {"Runs the summary app: per-camera window summaries of the emotion events (Kafka Streams, "
+                + "exactly once, state kept in --state-dir), the summaries topic, an HTTP API and the live web "
+                + "dashboard, until stopped."})
+final class DashboardCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT", defaultValue = "localhost:9092",
+            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
+    String bootstrapServers;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${sys:java.io.tmpdir}/emotion-stream-summaries",
+            description = "where the window stores live between runs (default: ${DEFAULT-VALUE})")
+    Path stateDir;
+
+    @Option(names = {"-X", "--kafka-property"}, paramLabel = "KEY=VALUE",
+            description = "a Kafka Streams or client property, e.g. -X security.protocol=SASL_SSL")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        SummarySettings settings = SummarySettings.defaults();
+        try (StopOnSignal stop = new StopOnSignal(); SummaryApp app = start(bootstrapServers, settings, kafkaProperties,
+                stateDir, port)) {
+            out.println("dashboard: http://127.0.0.1:" + app.port() + "/   (API: /api/cameras; Ctrl-C to stop)");
+            out.flush();
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException stopped) {
+                Thread.interrupted();
+            }
+        }
+        return 0;
+    }
+
+    /** Creates the app's topics where missing and starts it. */
+    static SummaryApp start(String bootstrap, SummarySettings settings, Map<String, String> properties, Path stateDir,
+                            int port) throws Exception {
+        TopicCreator.createMissing(bootstrap, List.of(new NewTopic(settings.eventsTopic(), 1, (short) 1),
+                new NewTopic(settings.summariesTopic(), 1, (short) 1),
+                new NewTopic(settings.deadLettersTopic(), 1, (short) 1)));
+        Map<String, String> kafka = new LinkedHashMap<>(properties);
+        kafka.put("bootstrap.servers", bootstrap);
+        return SummaryApp.start(settings, kafka, stateDir, port);
+    }
+}

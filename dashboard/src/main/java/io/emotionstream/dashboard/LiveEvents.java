@@ -1,0 +1,176 @@
+package io.emotionstream.dashboard;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.emotionstream.schema.EmotionEvent;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dashboard's live feed: reads committed emotion events as they arrive, keeps each camera's events of the last
+ * minutes for the page's timelines, and pushes every new event to the pages connected by server-sent events.
+ * Records that are no events are skipped here (the summary topology dead-letters them).
+ */
+final class LiveEvents implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveEvents.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final String topic;
+    private final Duration keep;
+    private final Map<String, Deque<EmotionEvent>> recent = new TreeMap<>();
+    private final List<OutputStream> subscribers = new CopyOnWriteArrayList<>();
+    private final SingleObjectSerde<EmotionEvent> serde = new SingleObjectSerde<>(EmotionEvent.class);
+    private final Thread reader;
+    private volatile boolean running = true;
+
+    LiveEvents(String topic, Map<String, String> kafka, Duration keep) {
+        Map<String, Object> config = new LinkedHashMap<>(kafka);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        this.topic = topic;
+        this.keep = keep;
+        this.reader = new Thread(this::read, "dashboard-live-events");
+        this.reader.setDaemon(true);
+        this.reader.start();
+    }
+
+    private void read() {
+        try {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            consumer.assign(partitions);
+            long since = Instant.now().minus(keep).toEpochMilli();
+            Map<TopicPartition, Long> query = new LinkedHashMap<>();
+            partitions.forEach(p -> query.put(p, since));
+            Map<TopicPartition, OffsetAndTimestamp> start = consumer.offsetsForTimes(query);
+            for (TopicPartition p : partitions) {
+                OffsetAndTimestamp at = start.get(p);
+                if (at == null) {
+                    consumer.seekToEnd(List.of(p));
+                } else {
+                    consumer.seek(p, at.offset());
+                }
+            }
+            while (running) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    EmotionEvent event;
+                    try {
+                        event = serde.decode(record.value());
+                    } catch (Exception notAnEvent) {
+                        continue;
+                    }
+                    remember(event);
+                    publish(event);
+                }
+            }
+        } catch (WakeupException closing) {
+            // close() woke the consumer up
+        } catch (RuntimeException e) {
+            LOG.error("live event feed stopped", e);
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private synchronized void remember(EmotionEvent event) {
+        Deque<EmotionEvent> events = recent.computeIfAbsent(event.getCameraId(), k -> new ArrayDeque<>());
+        events.addLast(event);
+        Instant oldest = Instant.now().minus(keep);
+        while (!events.isEmpty() && events.peekFirst().getClipEndTime().isBefore(oldest)) {
+            events.removeFirst();
+        }
+    }
+
+    /** Each camera's events of the last minutes, oldest first. */
+    synchronized Map<String, List<Map<String, Object>>> recent(Duration span) {
+        Instant oldest = Instant.now().minus(span);
+        Map<String, List<Map<String, Object>>> out = new TreeMap<>();
+        recent.forEach((camera, events) -> {
+            List<Map<String, Object>> list = new ArrayList<>();
+            for (EmotionEvent e : events) {
+                if (!e.getClipEndTime().isBefore(oldest)) {
+                    list.add(SummaryQueries.toJson(e));
+                }
+            }
+            out.put(camera, list);
+        });
+        return out;
+    }
+
+    /** Sends every later event to this (server-sent events) stream until it breaks. */
+    void subscribe(OutputStream out) throws IOException {
+        out.write(": connected\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        subscribers.add(out);
+    }
+
+    private void publish(EmotionEvent event) {
+        byte[] message;
+        try {
+            message = ("event: emotion\ndata: " + JSON.writeValueAsString(SummaryQueries.toJson(event)) + "\n\n")
+                    .getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return;
+        }
+        for (OutputStream out : subscribers) {
+            try {
+                out.write(message);
+                out.flush();
+            } catch (IOException gone) {
+                subscribers.remove(out);
+            }
+        }
+    }
+
+    /** A comment line to every subscriber, so that dead connections are noticed and proxies keep them open. */
+    void heartbeat() {
+        for (OutputStream out : subscribers) {
+            try {
+                out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            } catch (IOException gone) {
+                subscribers.remove(out);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        for (OutputStream out : subscribers) {
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        try {
+            reader.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.emotionstream.dashboard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.emotionstream.kafka.EmbeddedKafkaBroker;
+import io.emotionstream.schema.EmotionEvent;
+import io.emotionstream.schema.LabelProbability;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard page in a real headless Chromium (Debian's chromium and chromium-driver): it lists the cameras whose
+ * events were produced and adds a camera when its first event arrives, without a reload. Saves a screenshot to
+ * dashboard/target/dashboard.png.
+ */
+class DashboardPageTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final List<String> LABELS = List.of("neutral", "happy", "sad", "angry", "surprised");
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void showsEveryCameraAndUpdatesLive() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "Debian's chromium and chromium-driver are not installed");
+        SummarySettings settings = SummarySettings.defaults();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            broker.createTopics(List.of(new NewTopic(settings.eventsTopic(), 1, (short) 1),
+                    new NewTopic(settings.summariesTopic(), 1, (short) 1),
+                    new NewTopic(settings.deadLettersTopic(), 1, (short) 1)));
+            Map<String, String> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
+            try (SummaryApp app = SummaryApp.start(settings, kafka, temp.resolve("state"), 0);
+                 KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                         broker.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+                long deadline = System.currentTimeMillis() + 60_000;
+                while (app.state() != KafkaStreams.State.RUNNING && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(100);
+                }
+                Instant now = Instant.now();
+                for (int i = 10; i >= 1; i--) {
+                    send(producer, settings, event("door", i % 3 == 0 ? "surprised" : "happy", now.minusSeconds(i * 6L)));
+                    send(producer, settings, event("lobby", "neutral", now.minusSeconds(i * 6L)));
+                }
+                send(producer, settings, event("door", "happy", now));
+                producer.flush();
+
+                WebDriver browser = browser();
+                try {
+                    browser.get("http://127.0.0.1:" + app.port() + "/");
+                    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+                    wait.until(d -> d.findElements(By.cssSelector(".camera")).size() == 2);
+                    assertEquals(List.of("door", "lobby"), browser.findElements(By.cssSelector(".camera h2")).stream()
+                            .map(e -> e.getText()).toList());
+                    assertEquals("happy", browser.findElement(By.cssSelector(".camera[data-camera=door] .emotion"))
+                            .getText().toLowerCase());
+                    wait.until(d -> d.findElement(By.id("status")).getText().equals("live"));
+
+                    send(producer, settings, event("garage", "angry", Instant.now()));
+                    producer.flush();
+                    wait.until(d -> d.findElements(By.cssSelector(".camera[data-camera=garage]")).size() == 1);
+                    assertEquals("angry", browser.findElement(By.cssSelector(".camera[data-camera=garage] .emotion"))
+                            .getText().toLowerCase());
+                    assertTrue(browser.findElement(By.cssSelector(".camera[data-camera=door] .meta")).getText()
+                            .contains("events/min"));
+                    Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+                    Path target = Path.of("target", "dashboard.png");
+                    Files.createDirectories(target.getParent());
+                    Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
+                } finally {
+                    browser.quit();
+                }
+            }
+        }
+    }
+
+    private WebDriver browser() throws Exception {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--window-size=1200,800", "--user-data-dir=" + Files.createDirectories(temp.resolve("chromium")));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+        return new ChromeDriver(service, options);
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, SummarySettings settings, EmotionEvent e) {
+        producer.send(new ProducerRecord<>(settings.eventsTopic(), null, e.getClipEndTime().toEpochMilli(),
+                e.getCameraId(), new SingleObjectSerde<>(EmotionEvent.class).encode(e)));
+    }
+
+    private static EmotionEvent event(String camera, String label, Instant end) {
+        List<LabelProbability> p = new ArrayList<>();
+        for (String l : LABELS) {
+            p.add(new LabelProbability(l, l.equals(label) ? 0.7f : 0.075f));
+        }
+        return EmotionEvent.newBuilder().setCameraId(camera).setClipStartTime(end.minusMillis(1160)).setClipEndTime(end)
+                .setFirstSequence(0).setLastSequence(29).setFramesUsed(28).setFaceBox(null).setLabel(label)
+                .setConfidence(0.7f).setProbabilities(p).setModelName("compact-r2plus1d").setModelVersion("1.0.0")
+                .setProcessingLatencyMs(830).build();
+    }
+}
