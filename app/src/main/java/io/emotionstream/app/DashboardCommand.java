@@ -31,6 +31,10 @@ final class DashboardCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE})")
     int port;
 
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE})")
+    String host;
+
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${sys:java.io.tmpdir}/emotion-stream-summaries",
             description = "where the window stores live between runs (default: ${DEFAULT-VALUE})")
     Path stateDir;
@@ -44,8 +48,8 @@ final class DashboardCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         SummarySettings settings = SummarySettings.defaults();
         try (StopOnSignal stop = new StopOnSignal(); SummaryApp app = start(bootstrapServers, settings, kafkaProperties,
-                stateDir, port)) {
-            out.println("dashboard: http://127.0.0.1:" + app.port() + "/   (API: /api/cameras; Ctrl-C to stop)");
+                stateDir, host, port)) {
+            out.println("dashboard: http://" + host + ":" + app.port() + "/   (API: /api/cameras; Ctrl-C to stop)");
             out.flush();
             try {
                 Thread.sleep(Long.MAX_VALUE);
@@ -58,12 +62,12 @@ final class DashboardCommand implements Callable<Integer> {
 
     /** Creates the app's topics where missing and starts it. */
     static SummaryApp start(String bootstrap, SummarySettings settings, Map<String, String> properties, Path stateDir,
-                            int port) throws Exception {
+                            String host, int port) throws Exception {
         TopicCreator.createMissing(bootstrap, List.of(new NewTopic(settings.eventsTopic(), 1, (short) 1),
                 new NewTopic(settings.summariesTopic(), 1, (short) 1),
                 new NewTopic(settings.deadLettersTopic(), 1, (short) 1)));
         Map<String, String> kafka = new LinkedHashMap<>(properties);
         kafka.put("bootstrap.servers", bootstrap);
-        return SummaryApp.start(settings, kafka, stateDir, port);
+        return SummaryApp.start(settings, kafka, stateDir, host, port);
     }
 }

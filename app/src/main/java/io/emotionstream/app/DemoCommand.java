@@ -96,7 +96,7 @@ final class DemoCommand implements Callable<Integer> {
             err.println("starting the Flink job on a local cluster...");
             JobClient jobClient = job.command(bootstrap).start();
             try (SummaryApp dashboard = DashboardCommand.start(bootstrap, SummarySettings.defaults(), Map.of(),
-                         Files.createTempDirectory("emotion-stream-summaries"), dashboardPort);
+                         Files.createTempDirectory("emotion-stream-summaries"), "127.0.0.1", dashboardPort);
                  KafkaConsumer<String, byte[]> events = consumer(bootstrap);
                  CameraAgent agent = CameraAgent.start(specs,
                          new AgentSettings(Topics.FRAMES.defaultName(), rate, loop, 80, 640, 0, 1_000, 30_000),

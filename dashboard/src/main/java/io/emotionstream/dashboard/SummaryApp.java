@@ -58,10 +58,11 @@ public final class SummaryApp implements AutoCloseable {
      *
      * @param kafka Kafka Streams properties beyond the defaults (bootstrap.servers at least; client security)
      * @param stateDir where the window stores live between runs
+     * @param host the address the HTTP server listens on (127.0.0.1: this machine only; 0.0.0.0: every interface)
      * @param port the HTTP port (0: any free one)
      */
-    public static SummaryApp start(SummarySettings settings, Map<String, String> kafka, Path stateDir, int port)
-            throws IOException {
+    public static SummaryApp start(SummarySettings settings, Map<String, String> kafka, Path stateDir, String host,
+                                   int port) throws IOException {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "emotion-stream-summaries");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
@@ -74,7 +75,7 @@ public final class SummaryApp implements AutoCloseable {
             LOG.error("summary stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 0);
         SummaryApp app = new SummaryApp(streams, settings, http,
                 new LiveEvents(settings.eventsTopic(), kafka, Duration.ofMinutes(10)));
         http.createContext("/api/cameras", app::cameras);
@@ -85,7 +86,7 @@ public final class SummaryApp implements AutoCloseable {
         http.setExecutor(app.requests);
         streams.start();
         http.start();
-        LOG.info("Dashboard on http://127.0.0.1:{}/ (API: /api/cameras)", http.getAddress().getPort());
+        LOG.info("Dashboard on http://{}:{}/ (API: /api/cameras)", host, http.getAddress().getPort());
         return app;
     }
 

@@ -55,7 +55,7 @@ class DashboardPageTest {
                     new NewTopic(settings.summariesTopic(), 1, (short) 1),
                     new NewTopic(settings.deadLettersTopic(), 1, (short) 1)));
             Map<String, String> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
-            try (SummaryApp app = SummaryApp.start(settings, kafka, temp.resolve("state"), 0);
+            try (SummaryApp app = SummaryApp.start(settings, kafka, temp.resolve("state"), "127.0.0.1", 0);
                  KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
                          broker.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
                 long deadline = System.currentTimeMillis() + 60_000;

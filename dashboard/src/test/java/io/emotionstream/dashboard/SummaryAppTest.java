@@ -50,7 +50,7 @@ class SummaryAppTest {
                     new NewTopic(settings.deadLettersTopic(), 1, (short) 1)));
             Map<String, String> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
             Instant at = Instant.now().minusSeconds(1);
-            try (SummaryApp app = SummaryApp.start(settings, kafka, state, 0)) {
+            try (SummaryApp app = SummaryApp.start(settings, kafka, state, "127.0.0.1", 0)) {
                 awaitRunning(app);
                 try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
                         broker.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
@@ -77,7 +77,7 @@ class SummaryAppTest {
                 get(app, "/api/cameras/door/history?minutes=0", 400);
                 assertEquals(List.of("NOT_AVRO"), deadLetters(broker, settings));
             }
-            try (SummaryApp again = SummaryApp.start(settings, kafka, state, 0)) {
+            try (SummaryApp again = SummaryApp.start(settings, kafka, state, "127.0.0.1", 0)) {
                 awaitRunning(again);
                 JsonNode door = awaitJson(again, "/api/cameras/door", node -> node.has("windows"));
                 assertEquals(3, door.at("/windows/1m/events").asInt(), "state survived the restart");
