@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
 import io.emotionstream.schema.EmotionEvent;
-import io.emotionstream.schema.LabelProbability;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -40,7 +38,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class DashboardPageTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final List<String> LABELS = List.of("neutral", "happy", "sad", "angry", "surprised");
 
     @TempDir
     Path temp;
@@ -64,10 +61,11 @@ class DashboardPageTest {
                 }
                 Instant now = Instant.now();
                 for (int i = 10; i >= 1; i--) {
-                    send(producer, settings, event("door", i % 3 == 0 ? "surprised" : "happy", now.minusSeconds(i * 6L)));
-                    send(producer, settings, event("lobby", "neutral", now.minusSeconds(i * 6L)));
+                    String label = i % 3 == 0 ? "surprised" : "happy";
+                    send(producer, settings, TestEvents.event("door", label, 0.7f, now.minusSeconds(i * 6L), 28));
+                    send(producer, settings, TestEvents.event("lobby", "neutral", 0.7f, now.minusSeconds(i * 6L), 28));
                 }
-                send(producer, settings, event("door", "happy", now));
+                send(producer, settings, TestEvents.event("door", "happy", 0.7f, now, 28));
                 producer.flush();
 
                 WebDriver browser = browser();
@@ -81,7 +79,7 @@ class DashboardPageTest {
                             .getText().toLowerCase());
                     wait.until(d -> d.findElement(By.id("status")).getText().equals("live"));
 
-                    send(producer, settings, event("garage", "angry", Instant.now()));
+                    send(producer, settings, TestEvents.event("garage", "angry", 0.7f, Instant.now(), 28));
                     producer.flush();
                     wait.until(d -> d.findElements(By.cssSelector(".camera[data-camera=garage]")).size() == 1);
                     assertEquals("angry", browser.findElement(By.cssSelector(".camera[data-camera=garage] .emotion"))
@@ -114,14 +112,4 @@ class DashboardPageTest {
                 e.getCameraId(), new SingleObjectSerde<>(EmotionEvent.class).encode(e)));
     }
 
-    private static EmotionEvent event(String camera, String label, Instant end) {
-        List<LabelProbability> p = new ArrayList<>();
-        for (String l : LABELS) {
-            p.add(new LabelProbability(l, l.equals(label) ? 0.7f : 0.075f));
-        }
-        return EmotionEvent.newBuilder().setCameraId(camera).setClipStartTime(end.minusMillis(1160)).setClipEndTime(end)
-                .setFirstSequence(0).setLastSequence(29).setFramesUsed(28).setFaceBox(null).setLabel(label)
-                .setConfidence(0.7f).setProbabilities(p).setModelName("compact-r2plus1d").setModelVersion("1.0.0")
-                .setProcessingLatencyMs(830).build();
-    }
 }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
 import io.emotionstream.schema.DeadLetter;
 import io.emotionstream.schema.EmotionEvent;
-import io.emotionstream.schema.LabelProbability;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The summary app against a real embedded broker: the HTTP API, bad records, and state that survives a restart. */
 class SummaryAppTest {
-    private static final List<String> LABELS = List.of("neutral", "happy", "sad", "angry", "surprised");
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
 
@@ -56,9 +54,9 @@ class SummaryAppTest {
                         broker.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
                     SingleObjectSerde<EmotionEvent> serde = new SingleObjectSerde<>(EmotionEvent.class);
                     for (String label : List.of("happy", "happy", "sad")) {
-                        producer.send(record(settings, serde, event("door", label, at)));
+                        producer.send(record(settings, serde, TestEvents.event("door", label, 0.6f, at, 30)));
                     }
-                    producer.send(record(settings, serde, event("lobby", "neutral", at)));
+                    producer.send(record(settings, serde, TestEvents.event("lobby", "neutral", 0.6f, at, 30)));
                     producer.send(new ProducerRecord<>(settings.eventsTopic(), null, at.toEpochMilli(), "door",
                             "garbage".getBytes()));
                 }
@@ -91,16 +89,6 @@ class SummaryAppTest {
                 serde.encode(e));
     }
 
-    private static EmotionEvent event(String camera, String label, Instant end) {
-        List<LabelProbability> p = new ArrayList<>();
-        for (String l : LABELS) {
-            p.add(new LabelProbability(l, l.equals(label) ? 0.6f : 0.1f));
-        }
-        return EmotionEvent.newBuilder().setCameraId(camera).setClipStartTime(end.minusMillis(1160)).setClipEndTime(end)
-                .setFirstSequence(0).setLastSequence(29).setFramesUsed(30).setFaceBox(null).setLabel(label)
-                .setConfidence(0.6f).setProbabilities(p).setModelName("m").setModelVersion("1")
-                .setProcessingLatencyMs(800).build();
-    }
 
     private static List<String> deadLetters(EmbeddedKafkaBroker broker, SummarySettings settings) throws Exception {
         List<String> reasons = new ArrayList<>();

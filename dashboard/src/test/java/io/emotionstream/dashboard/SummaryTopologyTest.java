@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.emotionstream.schema.CameraSummary;
 import io.emotionstream.schema.DeadLetter;
 import io.emotionstream.schema.EmotionEvent;
-import io.emotionstream.schema.LabelProbability;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +28,6 @@ import org.junit.jupiter.api.Test;
 
 /** The summary topology in Kafka Streams' TopologyTestDriver: windows, late events, cameras apart, bad records. */
 class SummaryTopologyTest {
-    private static final List<String> LABELS = List.of("neutral", "happy", "sad", "angry", "surprised");
     private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
     private final SingleObjectSerde<EmotionEvent> events = new SingleObjectSerde<>(EmotionEvent.class);
     private final SingleObjectSerde<CameraSummary> summaries = new SingleObjectSerde<>(CameraSummary.class);
@@ -69,7 +66,7 @@ class SummaryTopologyTest {
         assertEquals(3, door.getEvents());
         assertEquals(T0, door.getWindowStart());
         assertEquals(T0.plusSeconds(60), door.getWindowEnd());
-        assertEquals(LABELS, door.getLabels());
+        assertEquals(TestEvents.LABELS, door.getLabels());
         assertEquals(List.of(0L, 2L, 1L, 0L, 0L), door.getEventsPerLabel());
         assertEquals("happy", door.getDominantLabel());
         // happy's probability: 0.8 + 0.6 + (1 - 0.7) / 4 from the sad event
@@ -121,7 +118,7 @@ class SummaryTopologyTest {
     @Test
     void unreadableEventsGoToTheDeadLetterTopicAndTheAppGoesOn() {
         input.pipeInput("door", "not an event".getBytes(), T0);
-        EmotionEvent wrongKey = event("lobby", "happy", 0.9f, 5, 30);
+        EmotionEvent wrongKey = TestEvents.event("lobby", "happy", 0.9f, T0.plusSeconds(5), 30);
         input.pipeInput("door", events.encode(wrongKey), T0.plusSeconds(5));
         send("door", "happy", 0.8f, 10, 30);
         List<DeadLetter> letters = dead.readValuesToList();
@@ -160,20 +157,8 @@ class SummaryTopologyTest {
     }
 
     private void send(String camera, String label, float confidence, int endSecond, int framesUsed) {
-        EmotionEvent e = event(camera, label, confidence, endSecond, framesUsed);
+        EmotionEvent e = TestEvents.event(camera, label, confidence, T0.plusSeconds(endSecond), framesUsed);
         input.pipeInput(camera, events.encode(e), e.getClipEndTime());
     }
 
-    /** An event whose label has the confidence and the other labels share the rest equally. */
-    private static EmotionEvent event(String camera, String label, float confidence, int endSecond, int framesUsed) {
-        List<LabelProbability> p = new ArrayList<>();
-        for (String l : LABELS) {
-            p.add(new LabelProbability(l, l.equals(label) ? confidence : (1 - confidence) / 4));
-        }
-        Instant end = T0.plusSeconds(endSecond);
-        return EmotionEvent.newBuilder().setCameraId(camera).setClipStartTime(end.minus(Duration.ofMillis(1160)))
-                .setClipEndTime(end).setFirstSequence(endSecond * 25L - 29).setLastSequence(endSecond * 25L)
-                .setFramesUsed(framesUsed).setFaceBox(null).setLabel(label).setConfidence(confidence)
-                .setProbabilities(p).setModelName("m").setModelVersion("1").setProcessingLatencyMs(800).build();
-    }
 }

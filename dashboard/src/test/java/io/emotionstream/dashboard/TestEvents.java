@@ -1,0 +1,27 @@
+package io.emotionstream.dashboard;
+
+import io.emotionstream.schema.EmotionEvent;
+import io.emotionstream.schema.LabelProbability;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Emotion events for the dashboard's tests. */
+final class TestEvents {
+    static final List<String> LABELS = List.of("neutral", "happy", "sad", "angry", "surprised");
+
+    private TestEvents() {}
+
+    /** An event of a 30-frame clip ending at {@code end}: the label has the confidence, the others share the rest. */
+    static EmotionEvent event(String camera, String label, float confidence, Instant end, int framesUsed) {
+        List<LabelProbability> p = new ArrayList<>();
+        for (String l : LABELS) {
+            p.add(new LabelProbability(l, l.equals(label) ? confidence : (1 - confidence) / 4));
+        }
+        long last = end.toEpochMilli() / 40;
+        return EmotionEvent.newBuilder().setCameraId(camera).setClipStartTime(end.minusMillis(1160)).setClipEndTime(end)
+                .setFirstSequence(last - 29).setLastSequence(last).setFramesUsed(framesUsed).setFaceBox(null)
+                .setLabel(label).setConfidence(confidence).setProbabilities(p).setModelName("compact-r2plus1d")
+                .setModelVersion("1.0.0").setProcessingLatencyMs(830).build();
+    }
+}
