@@ -2,10 +2,9 @@ package io.emotionstream.dashboard;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import io.emotionstream.schema.SingleObject;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -14,12 +13,10 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /** A Kafka serde for a generated Avro class in Avro's single-object encoding, as every topic of the project uses. */
 public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<T> {
-    private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
 
     public SingleObjectSerde(Class<T> type) {
         Schema schema = SpecificData.get().getSchema(type);
-        this.encoder = new BinaryMessageEncoder<>(SpecificData.get(), schema);
         this.decoder = new BinaryMessageDecoder<>(SpecificData.get(), schema);
     }
 
@@ -29,14 +26,7 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
     }
 
     public byte[] encode(T value) {
-        try {
-            ByteBuffer buffer = encoder.encode(value);
-            byte[] out = new byte[buffer.remaining()];
-            buffer.get(out);
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return SingleObject.encode(value);
     }
 
     @Override

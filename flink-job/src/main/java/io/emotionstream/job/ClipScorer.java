@@ -5,6 +5,7 @@ import io.emotionstream.model.OnnxClipClassifier;
 import io.emotionstream.model.RgbFrame;
 import io.emotionstream.model.ScoringOptions;
 import java.nio.file.Path;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.metrics.Counter;
@@ -76,11 +77,7 @@ public class ClipScorer extends AbstractStreamOperator<ScoredClip>
         }
         List<List<RgbFrame>> clips = new ArrayList<>(batch.size());
         for (FaceClip clip : batch) {
-            List<RgbFrame> frames = new ArrayList<>(clip.frameCount);
-            for (int i = 0; i < clip.frameCount; i++) {
-                frames.add(new RgbFrame(clip.cropWidth, clip.cropHeight, clip.crop(i)));
-            }
-            clips.add(frames);
+            clips.add(frames(clip));
         }
         long started = System.nanoTime();
         float[][] probabilities = classifier.classify(clips);
@@ -112,6 +109,21 @@ public class ClipScorer extends AbstractStreamOperator<ScoredClip>
         }
         clipsScored.inc(batch.size());
         batch.clear();
+    }
+
+    /** The clip's frames as a view: a crop is copied out only when the model's preprocessing takes that frame. */
+    private static List<RgbFrame> frames(FaceClip clip) {
+        return new AbstractList<>() {
+            @Override
+            public RgbFrame get(int i) {
+                return new RgbFrame(clip.cropWidth, clip.cropHeight, clip.crop(i));
+            }
+
+            @Override
+            public int size() {
+                return clip.frameCount;
+            }
+        };
     }
 
     @Override

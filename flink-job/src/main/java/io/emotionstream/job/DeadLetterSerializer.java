@@ -1,7 +1,7 @@
 package io.emotionstream.job;
 
 import io.emotionstream.schema.DeadLetter;
-import java.io.IOException;
+import io.emotionstream.schema.SingleObject;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -32,12 +32,8 @@ public class DeadLetterSerializer implements KafkaRecordSerializationSchema<Reje
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(Rejection rejection, KafkaSinkContext context, Long timestamp) {
-        try {
-            byte[] key = rejection.cameraId == null ? null : rejection.cameraId.getBytes(StandardCharsets.UTF_8);
-            return new ProducerRecord<>(topic, null, rejection.failedAtMillis, key,
-                    EmotionEventSerializer.bytes(toDeadLetter(rejection).toByteBuffer()));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode a dead letter", e);
-        }
+        byte[] key = rejection.cameraId == null ? null : rejection.cameraId.getBytes(StandardCharsets.UTF_8);
+        return new ProducerRecord<>(topic, null, rejection.failedAtMillis, key,
+                SingleObject.encode(toDeadLetter(rejection)));
     }
 }

@@ -3,9 +3,7 @@ package io.emotionstream.job;
 import io.emotionstream.schema.EmotionEvent;
 import io.emotionstream.schema.FaceBox;
 import io.emotionstream.schema.LabelProbability;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import io.emotionstream.schema.SingleObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,20 +44,6 @@ public class EmotionEventSerializer implements KafkaRecordSerializationSchema<Sc
     @Override
     public ProducerRecord<byte[], byte[]> serialize(ScoredClip clip, KafkaSinkContext context, Long timestamp) {
         return new ProducerRecord<>(topic, null, clip.clipEndMillis, clip.cameraId.getBytes(StandardCharsets.UTF_8),
-                encode(toEvent(clip)));
-    }
-
-    static byte[] bytes(ByteBuffer buffer) {
-        byte[] out = new byte[buffer.remaining()];
-        buffer.get(out);
-        return out;
-    }
-
-    static byte[] encode(EmotionEvent event) {
-        try {
-            return bytes(event.toByteBuffer());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+                SingleObject.encode(toEvent(clip)));
     }
 }

@@ -14,6 +14,7 @@ import io.emotionstream.schema.DeadLetter;
 import io.emotionstream.schema.EmotionEvent;
 import io.emotionstream.schema.FrameEncoding;
 import io.emotionstream.schema.LabelProbability;
+import io.emotionstream.schema.SingleObject;
 import io.emotionstream.schema.VideoFrame;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -126,7 +127,7 @@ class EmotionJobEndToEndTest {
             VideoFrame corrupt = VideoFrame.newBuilder().setCameraId("cam13").setSequence(1_000_000)
                     .setCaptureTime(Instant.now()).setWidth(400).setHeight(300).setEncoding(FrameEncoding.JPEG)
                     .setData(ByteBuffer.wrap(new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, 0, 1, 2})).build();
-            producer.send(new ProducerRecord<>("frames", key, EmotionEventSerializer.bytes(corrupt.toByteBuffer())));
+            producer.send(new ProducerRecord<>("frames", key, SingleObject.encode(corrupt)));
             producer.send(new ProducerRecord<>("frames", key, "this is not an Avro record".getBytes(StandardCharsets.UTF_8)));
             producer.flush();
             assertTrue(agent.awaitEnd(Duration.ofSeconds(120)), "agent finished");

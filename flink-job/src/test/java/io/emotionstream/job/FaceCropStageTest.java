@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.emotionstream.face.DlibFaceDetector;
 import io.emotionstream.model.ProjectPaths;
 import io.emotionstream.schema.FrameEncoding;
+import io.emotionstream.schema.SingleObject;
 import io.emotionstream.schema.VideoFrame;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -75,12 +76,12 @@ class FaceCropStageTest {
         VideoFrame broken = VideoFrame.newBuilder().setCameraId("cam").setSequence(2).setCaptureTime(Instant.now())
                 .setWidth(320).setHeight(240).setEncoding(FrameEncoding.JPEG)
                 .setData(ByteBuffer.wrap(new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2, 3})).build();
-        send("cam", broken.toByteBuffer().array());
+        send("cam", SingleObject.encode(broken));
         send("other", frame("cam", 3, new BufferedImage(32, 32, BufferedImage.TYPE_3BYTE_BGR), "png"));
         VideoFrame lying = VideoFrame.newBuilder(broken).setSequence(4).setWidth(64).setHeight(64)
                 .setEncoding(FrameEncoding.PNG).setData(ByteBuffer.wrap(png(new BufferedImage(32, 32, BufferedImage.TYPE_3BYTE_BGR))))
                 .build();
-        send("cam", lying.toByteBuffer().array());
+        send("cam", SingleObject.encode(lying));
         send("cam", new byte[3_000_000]);
         assertTrue(harness.extractOutputValues().isEmpty());
         List<Rejection> rejected = rejected();
@@ -110,7 +111,7 @@ class FaceCropStageTest {
                 .setCaptureTime(Instant.ofEpochMilli(1_000_000 + sequence * 40)).setWidth(image.getWidth())
                 .setHeight(image.getHeight()).setEncoding(format.equals("png") ? FrameEncoding.PNG : FrameEncoding.JPEG)
                 .setData(ByteBuffer.wrap(bytes.toByteArray())).build();
-        return frame.toByteBuffer().array();
+        return SingleObject.encode(frame);
     }
 
     private static byte[] png(BufferedImage image) throws Exception {

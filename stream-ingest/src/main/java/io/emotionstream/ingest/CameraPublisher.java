@@ -1,6 +1,7 @@
 package io.emotionstream.ingest;
 
 import io.emotionstream.schema.FrameEncoding;
+import io.emotionstream.schema.SingleObject;
 import io.emotionstream.schema.VideoFrame;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -104,7 +105,6 @@ final class CameraPublisher implements Runnable {
             if (frame == null) {
                 return false;
             }
-            stats.framesCaptured.incrementAndGet();
             long now = System.nanoTime();
             if (intervalNanos > 0) {
                 if (source.live()) {
@@ -134,14 +134,7 @@ final class CameraPublisher implements Runnable {
                 .setEncoding(FrameEncoding.JPEG)
                 .setData(ByteBuffer.wrap(data))
                 .build();
-        byte[] value;
-        try {
-            ByteBuffer encoded = record.toByteBuffer();
-            value = new byte[encoded.remaining()];
-            encoded.get(value);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode a frame record", e);
-        }
+        byte[] value = SingleObject.encode(record);
         producer.send(new ProducerRecord<>(settings.topic(), camera.cameraId(), value), (metadata, error) -> {
             if (error == null) {
                 stats.framesSent.incrementAndGet();

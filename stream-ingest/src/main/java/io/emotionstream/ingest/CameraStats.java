@@ -8,7 +8,6 @@ public final class CameraStats {
     public enum State { CONNECTING, STREAMING, RECONNECTING, FINISHED, FAILED, STOPPED }
 
     private final String cameraId;
-    final AtomicLong framesCaptured = new AtomicLong();
     final AtomicLong framesSent = new AtomicLong();
     final AtomicLong bytesSent = new AtomicLong();
     final AtomicLong sendErrors = new AtomicLong();
