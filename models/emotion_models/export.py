@@ -165,8 +165,11 @@ def export_compact(args):
                                         "balanced_accuracy": last["fer_val_balanced_accuracy"]},
     }
     spec = descriptor(model, model.name, args.version,
-                      "Compact (2+1)D 3D-CNN: spatial 1x3x3 convolutions per frame, residual 3x1x1 temporal "
-                      "convolutions in the two deepest stages; 4 frames of a 30-frame clip at 48x48.",
+                      "Compact (2+1)D 3D-CNN: 3x3 spatial convolutions per frame (widths %s), residual "
+                      "channel-separated 3-tap temporal convolutions in the two deepest stages; %d frames of a "
+                      "%d-frame clip at %dx%d, frames %s seen mirrored left-right inside the network."
+                      % ("/".join(map(str, model.widths)), len(model.frame_indices), model.clip_length, model.size,
+                         model.size, [i for i, m in zip(model.frame_indices, model.mirrored) if m]),
                       summary["channel_mean"], summary["channel_std"], model.frame_indices, model.clip_length,
                       onnx_path, provenance)
     write_json(os.path.join(out_dir, "model.json"), spec)
@@ -219,7 +222,7 @@ def main(argv=None):
     parser.add_argument("model", choices=["compact", "seed"])
     parser.add_argument("--checkpoint", help="trained weights (compact: default build/compact-r2plus1d.pt)")
     parser.add_argument("--out", help="model folder to write (default models/<model name>)")
-    parser.add_argument("--version", default="1.0.0", help="model version written to the descriptor")
+    parser.add_argument("--version", default="2.0.0", help="model version written to the descriptor")
     parser.add_argument("--stills", default=os.path.join(data.default_data_dir(), "stills"),
                         help="public-domain photographs for the fixtures")
     parser.add_argument("--seed", type=int, default=7, help="initialisation seed of an untrained seed model")

@@ -1,6 +1,6 @@
 """Trains the compact clip model from scratch.
 
-  cd models && /usr/bin/python3 -m emotion_models.train [--data ../../shared/data] [--epochs 80] [--clip-epochs 3]
+  cd models && /usr/bin/python3 -m emotion_models.train [--data ../../shared/data] [--epochs 95] [--clip-epochs 2]
 
 Stage 1 trains the spatial layers on augmented stills (FER2013 train plus the CK+ training subjects), with the
 temporal blocks held at zero; stage 2 fine-tunes the whole network, temporal blocks included, on synthetic
@@ -115,11 +115,11 @@ def main(argv=None):
     parser.add_argument("--data", default=data.default_data_dir(), help="shared data folder (fer2013/, ckplus48/)")
     parser.add_argument("--out", default=os.path.join(HERE, "..", "build", CompactClipNet.name + ".pt"),
                         help="checkpoint to write")
-    parser.add_argument("--epochs", type=int, default=80, help="stage 1 epochs on stills")
-    parser.add_argument("--clip-epochs", type=int, default=3, help="stage 2 epochs on synthetic clips")
-    parser.add_argument("--batch", type=int, default=128, help="stills per batch (stage 2: clips = batch / 4)")
+    parser.add_argument("--epochs", type=int, default=95, help="stage 1 epochs on stills")
+    parser.add_argument("--clip-epochs", type=int, default=2, help="stage 2 epochs on synthetic clips")
+    parser.add_argument("--batch", type=int, default=128, help="stills per batch (stage 2: clips = batch / frames per clip)")
     parser.add_argument("--lr", type=float, default=0.05, help="peak learning rate of stage 1")
-    parser.add_argument("--clip-lr", type=float, default=0.01, help="peak learning rate of stage 2")
+    parser.add_argument("--clip-lr", type=float, default=0.003, help="peak learning rate of stage 2")
     parser.add_argument("--ckplus-repeat", type=int, default=3, help="times each CK+ training item is seen per epoch")
     parser.add_argument("--threads", type=int, default=2, help="CPU threads")
     parser.add_argument("--seed", type=int, default=7)
@@ -150,7 +150,7 @@ def main(argv=None):
     mean, std = channel_statistics(train_x)
     log("channel mean %s std %s" % (mean, std))
     pre = ChannelPreprocessor(mean, std)
-    model = CompactClipNet().to(device)
+    model = CompactClipNet().to(device, memory_format=torch.channels_last)
     weights = class_weights(train_y, device)
     history = []
 
@@ -171,16 +171,20 @@ def main(argv=None):
         history.extend(stage1["history"])
         mean, std = stage1["channel_mean"], stage1["channel_std"]
         pre = ChannelPreprocessor(mean, std)
-        log("stage 1 taken from %s" % args.from_stage1)
-        args.epochs = 0
+        args.epochs = sum(1 for entry in stage1["history"] if entry["stage"] == "stills")
+        # its training time counts towards this run's (older checkpoints hold only per-epoch seconds)
+        stage1_minutes = stage1.get("minutes", sum(entry["seconds"] for entry in stage1["history"]) / 60.0)
+        started -= stage1_minutes * 60.0
+        log("stage 1 (%d epochs, %.1f min) taken from %s" % (args.epochs, stage1_minutes, args.from_stage1))
 
     # Stage 1: frame-level training on stills, temporal blocks frozen at zero (identity)
     model.set_temporal(False)
+    stills_epochs = 0 if args.from_stage1 else args.epochs
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.SGD(trainable, lr=args.lr, momentum=0.9, nesterov=True, weight_decay=5e-4)
     steps_per_epoch = len(train_x) // args.batch
-    total_steps, step = steps_per_epoch * args.epochs, 0
-    for epoch in range(1, args.epochs + 1):
+    total_steps, step = steps_per_epoch * stills_epochs, 0
+    for epoch in range(1, stills_epochs + 1):
         model.train()
         epoch_started, loss_sum, seen, correct = time.time(), 0.0, 0, 0
         order = torch.randperm(len(train_x), generator=generator).numpy()
@@ -200,10 +204,10 @@ def main(argv=None):
             seen += len(index)
             correct += int((logits.argmax(1) == target).sum())
         report("stills", epoch, loss_sum / seen, seen, correct, epoch_started)
-    if args.epochs:
+    if stills_epochs:
         os.makedirs(os.path.dirname(stage1_path), exist_ok=True)
-        torch.save({"state_dict": model.state_dict(), "history": history, "channel_mean": mean, "channel_std": std},
-                   stage1_path)
+        torch.save({"state_dict": model.state_dict(), "history": history, "channel_mean": mean, "channel_std": std,
+                    "minutes": (time.time() - started) / 60.0}, stage1_path)
         log("wrote %s" % stage1_path)
 
     # Stage 2: fine-tune everything on synthetic clips
@@ -242,7 +246,7 @@ def main(argv=None):
     minutes = (time.time() - started) / 60.0
     log("CK+ test subjects: acc %.4f balanced %.4f; trained in %.1f min" % (ck_acc, ck_bal, minutes))
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    summary = {"arguments": {k: v for k, v in vars(args).items() if k not in ("data", "out")},
+    summary = {"arguments": {k: v for k, v in vars(args).items() if k not in ("data", "out", "from_stage1")},
                "torch": torch.__version__, "device": str(device), "minutes": round(minutes, 1),
                "channel_mean": mean, "channel_std": std, "history": history,
                "ckplus_test_subjects_accuracy_in_training": round(ck_acc, 4),

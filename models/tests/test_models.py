@@ -4,7 +4,8 @@ import unittest
 import torch
 
 from emotion_models.clips import synthesize_clips, augment_stills
-from emotion_models.nets import CompactClipNet, Seed3DCNN, keras_style_parameter_count, multiply_accumulates
+from emotion_models.nets import (CompactClipNet, Seed3DCNN, TemporalBlock, keras_style_parameter_count,
+                                 multiply_accumulates)
 from emotion_models.preprocess import ChannelPreprocessor
 
 
@@ -17,21 +18,47 @@ class ArchitectureTest(unittest.TestCase):
         ratio = multiply_accumulates(seed, seed.input_shape) / multiply_accumulates(compact, compact.input_shape)
         self.assertGreaterEqual(ratio, 20)
 
-    def test_inflated_model_equals_the_frame_model_on_a_still_clip(self):
+    def test_inflated_model_on_a_still_clip_is_the_frame_model_on_its_views(self):
         torch.manual_seed(0)
         model = CompactClipNet().eval()
         still = torch.randn(2, 1, 48, 48, 3)
         with torch.no_grad():
+            clip_level = model(still.expand(-1, len(model.frame_indices), -1, -1, -1))  # zero temporal kernels
             model.set_temporal(False)
-            frame_level = model(still)
-            model.set_temporal(True)  # zero temporal kernels: identity on any clip
-            clip_level = model(still.expand(-1, 4, -1, -1, -1))
+            views = torch.cat([still.flip(3) if m else still for m in model.mirrored], dim=1)
+            model.mirror.fill_(False)  # the network then takes the views as given, frame by frame
+            frame_level = model(views)
         torch.testing.assert_close(frame_level, clip_level)
 
+    def test_a_still_clip_and_its_mirror_image_score_the_same(self):
+        torch.manual_seed(0)
+        model = CompactClipNet().eval()
+        self.assertIn(True, model.mirrored)
+        still = torch.randn(2, 1, 48, 48, 3).expand(-1, len(model.frame_indices), -1, -1, -1)
+        with torch.no_grad():
+            torch.testing.assert_close(model(still), model(still.flip(3)))
+
     def test_outputs_are_probabilities(self):
-        out = CompactClipNet().eval()(torch.randn(3, 4, 48, 48, 3))
+        model = CompactClipNet().eval()
+        out = model(torch.randn((3,) + model.input_shape))
         self.assertEqual(tuple(out.shape), (3, 5))
         torch.testing.assert_close(out.sum(1), torch.ones(3))
+
+    def test_temporal_blocks_see_motion_once_trained(self):
+        torch.manual_seed(0)
+        model = CompactClipNet().eval()
+        for block in (m for m in model.modules() if isinstance(m, TemporalBlock)):
+            torch.nn.init.normal_(block.weight, std=0.5)
+        frames = len(model.frame_indices)
+        still = torch.randn(1, 1, 48, 48, 3).expand(-1, frames, -1, -1, -1)
+        moving = still.clone()
+        moving[:, -1] = torch.roll(moving[:, -1], shifts=3, dims=2)
+        with torch.no_grad():
+            self.assertFalse(torch.allclose(model(still), model(moving)))
+            # frames are not mixed across clips of a batch
+            batch = model(torch.cat([still, moving]))
+        torch.testing.assert_close(batch[0], model(still)[0])
+        torch.testing.assert_close(batch[1], model(moving)[0])
 
 
 class AugmentationTest(unittest.TestCase):

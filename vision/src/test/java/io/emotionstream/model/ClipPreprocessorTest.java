@@ -37,14 +37,15 @@ class ClipPreprocessorTest {
     void takesTheDeclaredFramesInOrder() {
         int[] indices = model.frameIndices();
         List<RgbFrame> clip = new ArrayList<>(Collections.nCopies(model.clipLength(), frame(0, 0, 0)));
-        clip.set(indices[1], frame(255, 255, 255));
+        int whiteFrame = indices.length - 1;
+        clip.set(indices[whiteFrame], frame(255, 255, 255));
         float[] values = preprocessor.preprocess(clip);
         ModelDescriptor.Channel gray = model.channels().get(0);
         float black = (0 - gray.mean()) / gray.std();
         float white = (1 - gray.mean()) / gray.std();
-        assertEquals(black, value(values, 0, 24, 24, 0), 1e-5);
-        assertEquals(white, value(values, 1, 24, 24, 0), 1e-5);
-        assertEquals(black, value(values, 2, 24, 24, 0), 1e-5);
+        for (int t = 0; t < indices.length; t++) {
+            assertEquals(t == whiteFrame ? white : black, value(values, t, 24, 24, 0), 1e-5, "frame " + t);
+        }
     }
 
     @Test

@@ -60,13 +60,14 @@ class ModelDescriptorTest {
     @Test
     void readsChannelsFirstLayout() throws Exception {
         ObjectNode d = committed();
+        int frames = d.at("/clip/frame_indices").size();
         ((ObjectNode) d.get("input")).put("layout", "NCTHW").set("shape",
-                new ObjectMapper().valueToTree(new int[] {-1, 3, 4, 48, 48}));
+                new ObjectMapper().valueToTree(new int[] {-1, 3, frames, 48, 48}));
         ModelDescriptor model = ModelDescriptor.load(write(d));
         assertEquals(TensorLayout.NCTHW, model.layout());
-        assertEquals(4, model.frames());
+        assertEquals(frames, model.frames());
         assertEquals(3, model.channelCount());
-        assertArrayEquals(new long[] {2, 3, 4, 48, 48}, model.layout().shape(2, 4, 48, 48, 3));
+        assertArrayEquals(new long[] {2, 3, frames, 48, 48}, model.layout().shape(2, frames, 48, 48, 3));
     }
 
     private void expectInvalid(Consumer<ObjectNode> change, String message) throws Exception {
