@@ -45,9 +45,8 @@ class TemporalBlock(nn.Module):
 
     Works on frames folded into the batch, [N * T, C, H, W]; the features of frames that the network sees mirrored
     are mirrored back before they are mixed over time, so that a position means the same place in every frame.
-    Zero-initialised, so a network whose spatial layers
-    were trained on stills starts as exactly that network applied frame by frame; fine-tuning on clips then
-    learns motion."""
+    Zero-initialised, so a network whose spatial layers were trained on stills starts as exactly that network
+    applied frame by frame; fine-tuning on clips then learns motion."""
 
     def __init__(self, channels, mirrored):
         super().__init__()
