@@ -156,7 +156,7 @@ def export_compact(args):
     last = summary["history"][-1]
     provenance = {
         "exported": datetime.date.today().isoformat(),
-        "training": "emotion_models/train.py: stage 1 on augmented stills, stage 2 on synthetic clips",
+        "training": "emotion_models/train.py: stage 1 on augmented stills (mixup), stage 2 on synthetic clips",
         "data": "FER2013 train (21,151 stills) and CK+ training subjects (see ckplus-split.json); evaluated on "
                 "FER2013 val and CK+ test subjects",
         "arguments": summary["arguments"], "torch": summary["torch"], "device": summary["device"],
@@ -165,9 +165,10 @@ def export_compact(args):
                                         "balanced_accuracy": last["fer_val_balanced_accuracy"]},
     }
     spec = descriptor(model, model.name, args.version,
-                      "Compact (2+1)D 3D-CNN: 3x3 spatial convolutions per frame (widths %s), residual "
-                      "channel-separated 3-tap temporal convolutions in the two deepest stages; %d frames of a "
-                      "%d-frame clip at %dx%d, frames %s seen mirrored left-right inside the network."
+                      "Compact (2+1)D 3D-CNN: 3x3 spatial convolutions per frame (widths %s), "
+                      "squeeze-and-excitation and residual channel-separated 3-tap temporal convolutions in the two "
+                      "deepest stages; %d frames of a %d-frame clip at %dx%d, frames %s seen mirrored left-right "
+                      "inside the network."
                       % ("/".join(map(str, model.widths)), len(model.frame_indices), model.clip_length, model.size,
                          model.size, [i for i, m in zip(model.frame_indices, model.mirrored) if m]),
                       summary["channel_mean"], summary["channel_std"], model.frame_indices, model.clip_length,
@@ -222,7 +223,7 @@ def main(argv=None):
     parser.add_argument("model", choices=["compact", "seed"])
     parser.add_argument("--checkpoint", help="trained weights (compact: default build/compact-r2plus1d.pt)")
     parser.add_argument("--out", help="model folder to write (default models/<model name>)")
-    parser.add_argument("--version", default="2.0.0", help="model version written to the descriptor")
+    parser.add_argument("--version", default="2.1.0", help="model version written to the descriptor")
     parser.add_argument("--stills", default=os.path.join(data.default_data_dir(), "stills"),
                         help="public-domain photographs for the fixtures")
     parser.add_argument("--seed", type=int, default=7, help="initialisation seed of an untrained seed model")

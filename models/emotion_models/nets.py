@@ -68,6 +68,21 @@ class TemporalBlock(nn.Module):
         return F.relu(x + motion.reshape(nt, c, h, w) + self.bias)
 
 
+class SqueezeExcite(nn.Module):
+    """Channel attention (Hu et al., squeeze-and-excitation): each frame's feature map is averaged over space, passed
+    through a small bottleneck and a sigmoid, and the channels are rescaled by the result. Costs ~2*C*C/r
+    multiply-accumulates per frame, nothing next to the convolutions."""
+
+    def __init__(self, channels, reduction=8):
+        super().__init__()
+        self.reduce = nn.Linear(channels, channels // reduction)
+        self.expand = nn.Linear(channels // reduction, channels)
+
+    def forward(self, x):
+        scale = torch.sigmoid(self.expand(F.relu(self.reduce(x.mean(dim=(2, 3))))))
+        return x * scale[:, :, None, None]
+
+
 def mirrored_mask(mirrored):
     """[T, 1, 1, 1] bool (broadcasts over [N, T, ...] clips): which frames the network sees mirrored left-right."""
     return torch.tensor(mirrored, dtype=torch.bool).view(-1, 1, 1, 1)
@@ -80,8 +95,8 @@ def spatial(in_channels, out_channels):
 
 class CompactClipNet(nn.Module):
     """A factorised (2+1)D 3D-CNN for real time: 3x3 spatial convolutions on every frame (frames folded into the
-    batch), residual channel-separated temporal convolutions in the two deepest stages, global average pooling
-    over time and space.
+    batch), squeeze-and-excitation and residual channel-separated temporal convolutions in the two deepest stages,
+    global average pooling over time and space.
 
     Input [N, 2, 48, 48, 3]: two frames sampled from a 30-frame clip (see frame_indices), channels gray /
     blurred gray / Sobel magnitude (see preprocess.py). Fewer, wider frames: a face's expression changes slowly
@@ -102,8 +117,10 @@ class CompactClipNet(nn.Module):
         self.register_buffer("mirror", mirrored_mask(self.mirrored), persistent=False)
         self.stage1 = nn.Sequential(*spatial(3, w1), nn.MaxPool2d(2))
         self.stage2 = nn.Sequential(*spatial(w1, w2), *spatial(w2, w2), nn.MaxPool2d(2))
-        self.stage3 = nn.Sequential(*spatial(w2, w3), *spatial(w3, w3), TemporalBlock(w3, self.mirrored), nn.MaxPool2d(2))
-        self.stage4 = nn.Sequential(*spatial(w3, w4), *spatial(w4, w4), TemporalBlock(w4, self.mirrored))
+        self.stage3 = nn.Sequential(*spatial(w2, w3), *spatial(w3, w3), SqueezeExcite(w3),
+                                    TemporalBlock(w3, self.mirrored), nn.MaxPool2d(2))
+        self.stage4 = nn.Sequential(*spatial(w3, w4), *spatial(w4, w4), SqueezeExcite(w4),
+                                    TemporalBlock(w4, self.mirrored))
         self.dropout = nn.Dropout(dropout)
         self.fc = nn.Linear(w4, classes)
 

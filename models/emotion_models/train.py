@@ -1,8 +1,8 @@
 """Trains the compact clip model from scratch.
 
-  cd models && /usr/bin/python3 -m emotion_models.train [--data ../../shared/data] [--epochs 95] [--clip-epochs 2]
+  cd models && /usr/bin/python3 -m emotion_models.train [--data ../../shared/data] [--epochs 120] [--clip-epochs 2]
 
-Stage 1 trains the spatial layers on augmented stills (FER2013 train plus the CK+ training subjects), with the
+Stage 1 trains the spatial layers on augmented stills (FER2013 train plus the CK+ training subjects; mixup), with the
 temporal blocks held at zero; stage 2 fine-tunes the whole network, temporal blocks included, on synthetic
 30-frame clips. CPU by default (Debian's python3-torch), CUDA when there is one. Prints progress per epoch and
 writes the checkpoint that export.py turns into ONNX.
@@ -115,11 +115,14 @@ def main(argv=None):
     parser.add_argument("--data", default=data.default_data_dir(), help="shared data folder (fer2013/, ckplus48/)")
     parser.add_argument("--out", default=os.path.join(HERE, "..", "build", CompactClipNet.name + ".pt"),
                         help="checkpoint to write")
-    parser.add_argument("--epochs", type=int, default=95, help="stage 1 epochs on stills")
+    parser.add_argument("--epochs", type=int, default=120, help="stage 1 epochs on stills")
     parser.add_argument("--clip-epochs", type=int, default=2, help="stage 2 epochs on synthetic clips")
     parser.add_argument("--batch", type=int, default=128, help="stills per batch (stage 2: clips = batch / frames per clip)")
     parser.add_argument("--lr", type=float, default=0.05, help="peak learning rate of stage 1")
     parser.add_argument("--clip-lr", type=float, default=0.003, help="peak learning rate of stage 2")
+    parser.add_argument("--mixup", type=float, default=0.2,
+                        help="stage 1 mixup: each batch is blended with a shuffled copy of itself, weight ~ "
+                             "Beta(a, a); 0 turns it off")
     parser.add_argument("--ckplus-repeat", type=int, default=3, help="times each CK+ training item is seen per epoch")
     parser.add_argument("--threads", type=int, default=2, help="CPU threads")
     parser.add_argument("--seed", type=int, default=7)
@@ -192,8 +195,16 @@ def main(argv=None):
             index = order[b * args.batch:(b + 1) * args.batch]
             gray = augment_stills(torch.from_numpy(train_x[index]).float().div(255.0), generator)
             target = torch.from_numpy(train_y[index]).to(device)
-            logits = model.logits(to_model_input(pre, gray.unsqueeze(1)).to(device))
-            loss = F.cross_entropy(logits, target, weight=weights, label_smoothing=0.1)
+            inputs = to_model_input(pre, gray.unsqueeze(1)).to(device)
+            if args.mixup > 0:
+                share = float(np.random.beta(args.mixup, args.mixup))
+                partner = torch.randperm(len(index), generator=generator).to(device)
+                logits = model.logits(share * inputs + (1 - share) * inputs[partner])
+                loss = (share * F.cross_entropy(logits, target, weight=weights, label_smoothing=0.1)
+                        + (1 - share) * F.cross_entropy(logits, target[partner], weight=weights, label_smoothing=0.1))
+            else:
+                logits = model.logits(inputs)
+                loss = F.cross_entropy(logits, target, weight=weights, label_smoothing=0.1)
             for group in optimizer.param_groups:
                 group["lr"] = cosine_lr(step, total_steps, args.lr, steps_per_epoch)
             optimizer.zero_grad(set_to_none=True)
