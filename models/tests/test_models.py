@@ -4,8 +4,8 @@ import unittest
 import torch
 
 from emotion_models.clips import synthesize_clips, augment_stills
-from emotion_models.nets import (CompactClipNet, Seed3DCNN, TemporalBlock, keras_style_parameter_count,
-                                 multiply_accumulates)
+from emotion_models.nets import (CompactClipNet, Seed3DCNN, SqueezeExcite, TemporalBlock,
+                                 keras_style_parameter_count, multiply_accumulates)
 from emotion_models.preprocess import ChannelPreprocessor
 
 
@@ -43,6 +43,19 @@ class ArchitectureTest(unittest.TestCase):
         out = model(torch.randn((3,) + model.input_shape))
         self.assertEqual(tuple(out.shape), (3, 5))
         torch.testing.assert_close(out.sum(1), torch.ones(3))
+
+    def test_squeeze_excitation_rescales_each_frame_from_that_frame_alone(self):
+        torch.manual_seed(0)
+        block = SqueezeExcite(16).eval()
+        frames = torch.randn(4, 16, 6, 6)  # frames folded into the batch
+        changed = frames.clone()
+        changed[1:] = torch.randn(3, 16, 6, 6)
+        with torch.no_grad():
+            out, out_changed = block(frames), block(changed)
+        torch.testing.assert_close(out_changed[0], out[0])
+        scale = out[0] / frames[0]  # one factor in (0, 1) per channel
+        self.assertTrue(torch.allclose(scale, scale[:, :1, :1].expand_as(scale), atol=1e-5))
+        self.assertTrue(bool(((scale > 0) & (scale < 1)).all()))
 
     def test_temporal_blocks_see_motion_once_trained(self):
         torch.manual_seed(0)
