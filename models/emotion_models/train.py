@@ -117,7 +117,8 @@ def main(argv=None):
                         help="checkpoint to write")
     parser.add_argument("--epochs", type=int, default=120, help="stage 1 epochs on stills")
     parser.add_argument("--clip-epochs", type=int, default=2, help="stage 2 epochs on synthetic clips")
-    parser.add_argument("--batch", type=int, default=128, help="stills per batch (stage 2: clips = batch / frames per clip)")
+    parser.add_argument("--batch", type=int, default=128,
+                        help="stills per batch (stage 2: clips = batch / frames per clip)")
     parser.add_argument("--lr", type=float, default=0.05, help="peak learning rate of stage 1")
     parser.add_argument("--clip-lr", type=float, default=0.003, help="peak learning rate of stage 2")
     parser.add_argument("--mixup", type=float, default=0.2,
@@ -156,6 +157,9 @@ def main(argv=None):
     model = CompactClipNet().to(device, memory_format=torch.channels_last)
     weights = class_weights(train_y, device)
     history = []
+
+    def criterion(logits, target):
+        return F.cross_entropy(logits, target, weight=weights, label_smoothing=0.1)
 
     def report(stage, epoch, loss, seen, correct, epoch_started):
         frames = len(model.frame_indices) if stage == "clips" else 1
@@ -196,15 +200,14 @@ def main(argv=None):
             gray = augment_stills(torch.from_numpy(train_x[index]).float().div(255.0), generator)
             target = torch.from_numpy(train_y[index]).to(device)
             inputs = to_model_input(pre, gray.unsqueeze(1)).to(device)
-            if args.mixup > 0:
+            if args.mixup > 0:  # training accuracy then scores blends against one of their labels: it reads low
                 share = float(np.random.beta(args.mixup, args.mixup))
                 partner = torch.randperm(len(index), generator=generator).to(device)
                 logits = model.logits(share * inputs + (1 - share) * inputs[partner])
-                loss = (share * F.cross_entropy(logits, target, weight=weights, label_smoothing=0.1)
-                        + (1 - share) * F.cross_entropy(logits, target[partner], weight=weights, label_smoothing=0.1))
+                loss = share * criterion(logits, target) + (1 - share) * criterion(logits, target[partner])
             else:
                 logits = model.logits(inputs)
-                loss = F.cross_entropy(logits, target, weight=weights, label_smoothing=0.1)
+                loss = criterion(logits, target)
             for group in optimizer.param_groups:
                 group["lr"] = cosine_lr(step, total_steps, args.lr, steps_per_epoch)
             optimizer.zero_grad(set_to_none=True)
@@ -241,7 +244,7 @@ def main(argv=None):
             gray = synthesize_clips(sources, model.frame_indices, model.clip_length, generator)
             target = torch.from_numpy(clip_y[index]).to(device)
             logits = model.logits(to_model_input(pre, gray).to(device))
-            loss = F.cross_entropy(logits, target, weight=weights, label_smoothing=0.1)
+            loss = criterion(logits, target)
             for group in optimizer.param_groups:
                 group["lr"] = cosine_lr(step, total_steps, args.clip_lr, steps_per_epoch // 4)
             optimizer.zero_grad(set_to_none=True)
