@@ -75,6 +75,15 @@ def augment_stills(gray, generator):
     return erase(x, 0.5, generator)
 
 
+def random_windows(images, size, generator):
+    """A random size x size window of each image, pixel scale kept (no resizing). images [B, H, W, ...]."""
+    b, h, w = images.shape[:3]
+    top = torch.randint(0, h - size + 1, (b, 1, 1), generator=generator)
+    left = torch.randint(0, w - size + 1, (b, 1, 1), generator=generator)
+    steps = torch.arange(size)
+    return images[torch.arange(b).view(b, 1, 1), top + steps.view(1, size, 1), left + steps.view(1, 1, size)]
+
+
 def synthesize_clips(sources, frame_indices, clip_length, generator, augment=True):
     """sources: [B, S, H, W] gray frames per clip in time order (S=1 for a still, S>1 for a real sequence that
     is spread evenly over the clip). Returns [B, len(frame_indices), H, W]: the frames the model samples.

@@ -3,7 +3,7 @@ import unittest
 
 import torch
 
-from emotion_models.clips import synthesize_clips, augment_stills
+from emotion_models.clips import augment_stills, random_windows, synthesize_clips
 from emotion_models.nets import (CompactClipNet, Seed3DCNN, SqueezeExcite, TemporalBlock,
                                  keras_style_parameter_count, multiply_accumulates)
 from emotion_models.preprocess import ChannelPreprocessor
@@ -92,6 +92,17 @@ class AugmentationTest(unittest.TestCase):
         out = augment_stills(torch.rand(8, 48, 48), torch.Generator().manual_seed(2))
         self.assertEqual(tuple(out.shape), (8, 48, 48))
         self.assertTrue(bool(((out >= 0) & (out <= 1)).all()))
+
+    def test_random_windows_are_unscaled_windows_of_each_image(self):
+        images = torch.rand(6, 48, 48, 3)
+        windows = random_windows(images, 40, torch.Generator().manual_seed(3))
+        self.assertEqual(tuple(windows.shape), (6, 40, 40, 3))
+        offsets = set()
+        for image, window in zip(images, windows):
+            found = [(y, x) for y in range(9) for x in range(9) if torch.equal(image[y:y + 40, x:x + 40], window)]
+            self.assertEqual(len(found), 1)
+            offsets.add(found[0])
+        self.assertGreater(len(offsets), 1)
 
 
 class PreprocessingTest(unittest.TestCase):
