@@ -122,7 +122,7 @@ def main(argv=None):
     parser.add_argument("--lr", type=float, default=0.05, help="peak learning rate of stage 1")
     parser.add_argument("--clip-lr", type=float, default=0.003, help="peak learning rate of stage 2")
     parser.add_argument("--crop", type=int, default=48,
-                        help="stage 1 trains on a random crop x crop window of each 48x48 still (same pixel scale: "
+                        help="stage 1 trains on a random CROP x CROP window of each 48x48 still (same pixel scale: "
                              "the full still is only more context; 40 makes epochs ~30%% cheaper); 48: whole stills")
     parser.add_argument("--mixup", type=float, default=0.2,
                         help="stage 1 mixup: each batch is blended with a shuffled copy of itself, weight ~ "
