@@ -5,10 +5,13 @@ A synthetic clip is a still (or a short real sequence) seen by a camera over 30 
 turns a little, the face drifts in scale and position, lighting drifts, frames are noisy or blurred now and
 then, and the stream drops or repeats the odd frame. Only the frames the model samples are rendered.
 """
+import io
 import math
 
+import numpy as np
 import torch
 import torch.nn.functional as F
+from PIL import Image
 
 from .preprocess import gaussian_kernel_1d
 
@@ -62,7 +65,45 @@ def erase(gray, probability, generator):
     return out
 
 
-def augment_stills(gray, generator):
+def jpeg(gray, quality):
+    """gray [H, W] in [0, 1] through a JPEG encoder at the given quality and back."""
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray((gray * 255.0).round().clamp(0, 255).to(torch.uint8))).save(
+        buffer, "JPEG", quality=int(quality))
+    buffer.seek(0)
+    with Image.open(buffer) as image:
+        return torch.from_numpy(np.asarray(image, dtype=np.float32) / 255.0)
+
+
+def camera(gray, generator, light_share=0.4, jpeg_share=0.3, rescale_share=0.3):
+    """What a room and a video camera do to a face on its way to a crop: light from one side (brightness falls off
+    linearly across the face in a random direction, by up to 60%), small faces (scaled down, with antialiasing, to
+    40-85% and back up: soft, few pixels), a coarse JPEG encoder (quality 20-85: blocks and ringing).
+    gray [B, H, W] in [0, 1]; each effect on each image with its own probability."""
+    b, h, w = gray.shape
+    out = gray.clone()
+    lit = torch.nonzero(torch.rand(b, generator=generator) < light_share).flatten()
+    if len(lit):
+        n = len(lit)
+        direction = _uniform(n, 0, 2 * math.pi, generator)
+        fall = _uniform(n, 0.0, 0.6, generator)
+        ys = torch.linspace(-0.5, 0.5, h).view(1, h, 1)
+        xs = torch.linspace(-0.5, 0.5, w).view(1, 1, w)
+        ramp = xs * torch.cos(direction).view(n, 1, 1) + ys * torch.sin(direction).view(n, 1, 1)  # -0.7..0.7
+        gain = 1.0 - fall.view(n, 1, 1) * (ramp + 0.71) / 1.42
+        out[lit] = (out[lit] * gain).clamp(0, 1)
+    small = torch.nonzero(torch.rand(b, generator=generator) < rescale_share).flatten()
+    if len(small):
+        side = int(round(float(_uniform((), 0.4, 0.85, generator)) * h))
+        x = F.interpolate(out[small].unsqueeze(1), size=(side, side * w // h), mode="bilinear", align_corners=False,
+                          antialias=True)
+        out[small] = F.interpolate(x, size=(h, w), mode="bilinear", align_corners=False).squeeze(1).clamp(0, 1)
+    for i in torch.nonzero(torch.rand(b, generator=generator) < jpeg_share).flatten().tolist():
+        out[i] = jpeg(out[i], _uniform((), 20, 85, generator))
+    return out
+
+
+def augment_stills(gray, generator, camera_effects=False):
     """Stronger single-image augmentation for frame-level pretraining. gray [B, H, W] in [0, 1]."""
     b = gray.shape[0]
     x = warp(gray, _uniform(b, -15, 15, generator), _uniform(b, 0.88, 1.15, generator),
@@ -72,6 +113,8 @@ def augment_stills(gray, generator):
                     _uniform(b, 0.0, 0.03, generator),
                     (torch.rand(b, generator=generator) < 0.15).float() * _uniform(b, 0.3, 1.0, generator),
                     generator)
+    if camera_effects:
+        x = camera(x, generator)
     return erase(x, 0.5, generator)
 
 
@@ -84,7 +127,7 @@ def random_windows(images, size, generator):
     return images[torch.arange(b).view(b, 1, 1), top + steps.view(1, size, 1), left + steps.view(1, 1, size)]
 
 
-def synthesize_clips(sources, frame_indices, clip_length, generator, augment=True):
+def synthesize_clips(sources, frame_indices, clip_length, generator, augment=True, camera_effects=False):
     """sources: [B, S, H, W] gray frames per clip in time order (S=1 for a still, S>1 for a real sequence that
     is spread evenly over the clip). Returns [B, len(frame_indices), H, W]: the frames the model samples.
 
@@ -125,4 +168,6 @@ def synthesize_clips(sources, frame_indices, clip_length, generator, augment=Tru
     flat = lambda v: v.reshape(b * t_count)  # noqa: E731
     x = warp(frames.reshape(b * t_count, h, w), flat(angle), flat(scale), flat(shift_x), flat(shift_y), flat(flip))
     x = photometric(x, flat(brightness), flat(contrast), flat(noise), flat(blur), generator)
+    if camera_effects:
+        x = camera(x, generator)
     return x.view(b, t_count, h, w)

@@ -19,9 +19,9 @@ import onnx
 import torch
 from PIL import Image
 
-from . import data
+from . import calibrate, data
 from .nets import CompactClipNet, Seed3DCNN, keras_style_parameter_count, multiply_accumulates
-from .preprocess import ChannelPreprocessor, descriptor_steps, gray_from_rgb_uint8
+from .preprocess import ChannelPreprocessor, descriptor_steps, gray_from_rgb_uint8, luma_from_rgb_uint8
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS = os.path.normpath(os.path.join(HERE, ".."))
@@ -85,7 +85,10 @@ def write_fixtures(model, pre, out_dir, stills_dir, frame_indices, clip_length):
     sampled = torch.from_numpy(raw[:, list(frame_indices)])  # [N, T, H, W, 3]
     n, t = sampled.shape[:2]
     with torch.no_grad():
-        gray = gray_from_rgb_uint8(sampled).reshape(n * t, size_h, size_w)
+        if pre.equalize:  # integer luma, as Java computes it; luma / 255 passes the quantisation unchanged
+            gray = (luma_from_rgb_uint8(sampled).float() / 255.0).reshape(n * t, size_h, size_w)
+        else:
+            gray = gray_from_rgb_uint8(sampled).reshape(n * t, size_h, size_w)
         values = pre(gray).permute(0, 2, 3, 1).reshape((n,) + tuple(model.input_shape)).contiguous()
         probabilities = model.eval()(values)
     os.makedirs(out_dir, exist_ok=True)
@@ -108,7 +111,8 @@ def write_fixtures(model, pre, out_dir, stills_dir, frame_indices, clip_length):
     return fixture
 
 
-def descriptor(model, name, version, description, mean, std, frame_indices, clip_length, onnx_path, provenance):
+def descriptor(model, name, version, description, mean, std, frame_indices, clip_length, onnx_path, provenance,
+               equalize=False):
     macs = multiply_accumulates(model, model.input_shape)
     t, h, w, c = model.input_shape
     return {
@@ -126,7 +130,7 @@ def descriptor(model, name, version, description, mean, std, frame_indices, clip
         "clip": {"length": clip_length, "frame_indices": list(frame_indices),
                  "note": "the pipeline assembles clips of 'length' frames; the model takes the frames at "
                          "'frame_indices' (0-based), in order"},
-        "preprocessing": descriptor_steps(mean, std),
+        "preprocessing": descriptor_steps(mean, std, equalize),
         "crop": dict({"width": w, "height": h}, **CROP),
         "cost": {"parameters": sum(p.numel() for p in model.parameters()),
                  "parameters_keras_style": keras_style_parameter_count(model),
@@ -148,7 +152,10 @@ def export_compact(args):
     model = CompactClipNet()
     model.load_state_dict(checkpoint["state_dict"])
     model.eval()
-    pre = ChannelPreprocessor(summary["channel_mean"], summary["channel_std"])
+    equalize = summary.get("equalize", False)
+    pre = ChannelPreprocessor(summary["channel_mean"], summary["channel_std"], equalize)
+    calibration, decision = calibrate_on_fer_val(model, pre, args)
+    model.temperature.fill_(calibration["temperature"])
     out_dir = args.out or os.path.join(MODELS, model.name)
     os.makedirs(out_dir, exist_ok=True)
     onnx_path = os.path.join(out_dir, "model.onnx")
@@ -172,7 +179,9 @@ def export_compact(args):
                       % ("/".join(map(str, model.widths)), len(model.frame_indices), model.clip_length, model.size,
                          model.size, [i for i, m in zip(model.frame_indices, model.mirrored) if m]),
                       summary["channel_mean"], summary["channel_std"], model.frame_indices, model.clip_length,
-                      onnx_path, provenance)
+                      onnx_path, provenance, equalize)
+    spec["calibration"] = calibration
+    spec["decision"] = decision
     write_json(os.path.join(out_dir, "model.json"), spec)
     write_json(os.path.join(out_dir, "training-history.json"), summary["history"])
     split = summary["ckplus_split"]
@@ -188,6 +197,35 @@ def export_compact(args):
           % (onnx_path, os.path.getsize(onnx_path) / 1e6, spec["cost"]["parameters"],
              spec["cost"]["multiply_accumulates_per_clip"] / 1e6))
     print("fixture probabilities:", fixture["probabilities"])
+
+
+def calibrate_on_fer_val(model, pre, args):
+    """Fits the softmax temperature on FER2013 val and picks the confidence below which a clip is "uncertain"."""
+    images, targets, _ = data.load_class_folder(os.path.join(args.data, "fer2013", "val"))
+    logits = calibrate.still_clip_logits(model, pre, images, len(model.frame_indices))
+    temperature = calibrate.fit_temperature(logits, targets)
+    before = torch.softmax(logits, dim=1).numpy()
+    after = torch.softmax(logits / temperature, dim=1).numpy()
+    ece_before = calibrate.expected_calibration_error(before, targets)
+    ece_after = calibrate.expected_calibration_error(after, targets)
+    threshold, share, accuracy = calibrate.confidence_threshold(after, targets, args.confident_accuracy)
+    print("temperature %.3f: FER2013 val expected calibration error %.4f -> %.4f; confident from %.2f (%.1f%% of "
+          "clips, %.1f%% right)" % (temperature, ece_before, ece_after, threshold, 100 * share, 100 * accuracy))
+    calibration = {
+        "method": "temperature scaling: probabilities = softmax(logits / temperature), inside the ONNX graph",
+        "temperature": round(temperature, 4),
+        "fitted_on": "FER2013 val (%d stills, each held still for a clip), minimum negative log-likelihood"
+                     % len(targets),
+        "expected_calibration_error": {"bins": calibrate.ECE_BINS, "before": round(ece_before, 4),
+                                       "after": round(ece_after, 4)},
+    }
+    decision = {
+        "min_confidence": threshold,
+        "note": "a clip whose highest probability is below min_confidence is 'uncertain': on FER2013 val the clips "
+                "at or above it are %.1f%% of all and %.1f%% of them are right (chosen as the lowest multiple of "
+                "0.05 with at least %.0f%% right)" % (100 * share, 100 * accuracy, 100 * args.confident_accuracy),
+    }
+    return calibration, decision
 
 
 def export_seed(args):
@@ -223,10 +261,14 @@ def main(argv=None):
     parser.add_argument("model", choices=["compact", "seed"])
     parser.add_argument("--checkpoint", help="trained weights (compact: default build/compact-r2plus1d.pt)")
     parser.add_argument("--out", help="model folder to write (default models/<model name>)")
-    parser.add_argument("--version", default="2.1.0", help="model version written to the descriptor")
+    parser.add_argument("--version", default="3.0.0", help="model version written to the descriptor")
     parser.add_argument("--stills", default=os.path.join(data.default_data_dir(), "stills"),
                         help="public-domain photographs for the fixtures")
     parser.add_argument("--seed", type=int, default=7, help="initialisation seed of an untrained seed model")
+    parser.add_argument("--data", default=data.default_data_dir(), help="shared data folder (fer2013/val calibrates)")
+    parser.add_argument("--confident-accuracy", type=float, default=0.85,
+                        help="the confidence threshold is the lowest at which FER2013 val clips above it are right "
+                             "this often (default: %(default)s)")
     args = parser.parse_args(argv)
     torch.set_num_threads(2)
     if args.model == "compact":

@@ -115,6 +115,8 @@ class CompactClipNet(nn.Module):
         super().__init__()
         w1, w2, w3, w4 = self.widths
         self.register_buffer("mirror", mirrored_mask(self.mirrored), persistent=False)
+        # softmax temperature fitted after training (calibrate.py); not part of the trained weights
+        self.register_buffer("temperature", torch.ones(()), persistent=False)
         self.stage1 = nn.Sequential(*spatial(3, w1), nn.MaxPool2d(2))
         self.stage2 = nn.Sequential(*spatial(w1, w2), *spatial(w2, w2), nn.MaxPool2d(2))
         self.stage3 = nn.Sequential(*spatial(w2, w3), *spatial(w3, w3), SqueezeExcite(w3),
@@ -147,7 +149,7 @@ class CompactClipNet(nn.Module):
         return self.fc(self.dropout(features))
 
     def forward(self, clips):
-        return torch.softmax(self.logits(clips), dim=1)
+        return torch.softmax(self.logits(clips) / self.temperature, dim=1)
 
 
 def keras_style_parameter_count(model):

@@ -4,10 +4,14 @@
 
 Stage 1 trains the spatial layers on augmented stills (FER2013 train plus the CK+ training subjects; mixup), with the
 temporal blocks held at zero; stage 2 fine-tunes the whole network, temporal blocks included, on synthetic
-30-frame clips. CPU by default (Debian's python3-torch), CUDA when there is one. Prints progress per epoch and
-writes the checkpoint that export.py turns into ONNX.
+30-frame clips. Both see what a room and a camera do to a face (side light, small faces, JPEG) and, by default,
+histogram-equalised crops (the descriptor declares it, so serving does the same). With --teacher and --distill,
+part of the loss follows a teacher's probabilities for the FER2013 training stills (knowledge distillation).
+CPU by default (Debian's python3-torch), CUDA when there is one. Prints progress per epoch and writes the
+checkpoint that export.py turns into ONNX.
 """
 import argparse
+import csv
 import json
 import math
 import os
@@ -38,8 +42,8 @@ def seed_everything(seed):
     torch.manual_seed(seed)
 
 
-def channel_statistics(images, count=4000):
-    pre = ChannelPreprocessor()
+def channel_statistics(images, equalize, count=4000):
+    pre = ChannelPreprocessor(equalize=equalize)
     gray = torch.from_numpy(images[:count]).float() / 255.0
     with torch.no_grad():
         raw = pre.raw_channels(gray)
@@ -82,8 +86,22 @@ def cosine_lr(step, total, peak, warmup):
     return 0.5 * peak * (1 + math.cos(math.pi * (step - warmup) / max(1, total - warmup)))
 
 
+def load_teacher(path, relative_paths):
+    """A teacher's probabilities over data.LABELS for each image, from a CSV with a path column (<class>/<file>)
+    and one column per label (models/faceapi/score-stills.mjs writes one). [N, 5] float32, rows renormalised."""
+    found = {}
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            found[row["path"]] = [float(row[label]) for label in data.LABELS]
+    missing = [p for p in relative_paths if p not in found]
+    if missing:
+        raise ValueError("%s has no probabilities for %d training images, e.g. %s" % (path, len(missing), missing[:3]))
+    probabilities = np.asarray([found[p] for p in relative_paths], dtype=np.float32)
+    return probabilities / probabilities.sum(axis=1, keepdims=True)
+
+
 def load_training_data(data_dir):
-    fer_train, fer_train_y, _ = data.load_class_folder(os.path.join(data_dir, "fer2013", "train"))
+    fer_train, fer_train_y, fer_train_paths = data.load_class_folder(os.path.join(data_dir, "fer2013", "train"))
     fer_val, fer_val_y, _ = data.load_class_folder(os.path.join(data_dir, "fer2013", "val"))
     ck, ck_y, ck_paths = data.load_class_folder(os.path.join(data_dir, "ckplus48"))
     train_subjects, test_subjects = data.split_ckplus_subjects(ck_paths)
@@ -101,6 +119,7 @@ def load_training_data(data_dir):
         ck_sequences.append((ck[frames], int(ck_y[frames[0]])))
     return {
         "fer_train": (fer_train, fer_train_y),
+        "fer_train_paths": fer_train_paths,
         "fer_val": (fer_val, fer_val_y),
         "ck_train": (ck[~ck_is_test], ck_y[~ck_is_test]),
         "ck_test": (ck[ck_is_test], ck_y[ck_is_test]),
@@ -128,6 +147,16 @@ def main(argv=None):
                         help="stage 1 mixup: each batch is blended with a shuffled copy of itself, weight ~ "
                              "Beta(a, a); 0 turns it off")
     parser.add_argument("--ckplus-repeat", type=int, default=3, help="times each CK+ training item is seen per epoch")
+    parser.add_argument("--equalize", action=argparse.BooleanOptionalAction, default=True,
+                        help="histogram-equalise each crop's gray plane (declared in the descriptor; default on)")
+    parser.add_argument("--camera-effects", action=argparse.BooleanOptionalAction, default=True,
+                        help="augment with side light, small faces and JPEG artefacts (default on)")
+    parser.add_argument("--teacher", metavar="CSV",
+                        help="a teacher's probabilities for the FER2013 training stills (path,neutral,happy,...)")
+    parser.add_argument("--distill", type=float, default=0.0,
+                        help="weight of the distillation loss against the teacher (0..1; needs --teacher)")
+    parser.add_argument("--distill-temperature", type=float, default=2.0,
+                        help="temperature that softens teacher and student in the distillation loss")
     parser.add_argument("--threads", type=int, default=2, help="CPU threads")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--limit", type=int, default=0, help="use only this many FER training images (smoke runs)")
@@ -137,6 +166,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if not 16 <= args.crop <= CompactClipNet.size:
         parser.error("--crop must be between 16 and %d" % CompactClipNet.size)
+    if not 0 <= args.distill <= 1 or (args.distill > 0) != (args.teacher is not None):
+        parser.error("--distill takes a weight in 0..1 and goes with --teacher")
 
     torch.set_num_threads(args.threads)
     seed_everything(args.seed)
@@ -147,24 +178,41 @@ def main(argv=None):
     log("loading stills from %s" % args.data)
     sets = load_training_data(args.data)
     fer_x, fer_y = sets["fer_train"]
+    fer_paths = sets["fer_train_paths"]
     if args.limit:
-        fer_x, fer_y = fer_x[:args.limit], fer_y[:args.limit]
+        fer_x, fer_y, fer_paths = fer_x[:args.limit], fer_y[:args.limit], fer_paths[:args.limit]
     ck_x, ck_y = sets["ck_train"]
     train_x = np.concatenate([fer_x] + [ck_x] * args.ckplus_repeat)
     train_y = np.concatenate([fer_y] + [ck_y] * args.ckplus_repeat)
+    # soft targets: the teacher's probabilities for FER2013 stills, the label itself for CK+ (no teacher there)
+    one_hot = np.eye(len(data.LABELS), dtype=np.float32)
+    fer_soft = load_teacher(args.teacher, fer_paths) if args.teacher else one_hot[fer_y]
+    train_soft = np.concatenate([fer_soft] + [one_hot[ck_y]] * args.ckplus_repeat)
+    if args.teacher:
+        log("teacher %s agrees with the FER2013 training labels on %.1f%% of the stills"
+            % (args.teacher, 100.0 * float((fer_soft.argmax(1) == fer_y).mean())))
     log("training stills: %d (FER2013 %d, CK+ %d x %d from %d subjects); CK+ test subjects: %d"
         % (len(train_x), len(fer_x), len(ck_x), args.ckplus_repeat, len(sets["ck_split"]["train_subjects"]),
            len(sets["ck_split"]["test_subjects"])))
 
-    mean, std = channel_statistics(train_x)
+    mean, std = channel_statistics(train_x, args.equalize)
     log("channel mean %s std %s" % (mean, std))
-    pre = ChannelPreprocessor(mean, std)
+    pre = ChannelPreprocessor(mean, std, args.equalize)
     model = CompactClipNet().to(device, memory_format=torch.channels_last)
     weights = class_weights(train_y, device)
     history = []
 
-    def criterion(logits, target):
-        return F.cross_entropy(logits, target, weight=weights, label_smoothing=0.1)
+    def criterion(logits, target, soft):
+        """Cross-entropy with the labels (class-weighted, smoothed) and, with --distill, with the teacher's
+        probabilities softened by the temperature (scaled by its square, as usual, to keep gradients comparable)."""
+        loss = F.cross_entropy(logits, target, weight=weights, label_smoothing=0.1)
+        if args.distill == 0:
+            return loss
+        t = args.distill_temperature
+        teacher = soft.pow(1.0 / t)
+        teacher = teacher / teacher.sum(dim=1, keepdim=True)
+        distill = -(teacher * F.log_softmax(logits / t, dim=1)).sum(dim=1).mean() * t * t
+        return (1 - args.distill) * loss + args.distill * distill
 
     def report(stage, epoch, loss, seen, correct, epoch_started):
         frames = len(model.frame_indices) if stage == "clips" else 1
@@ -182,7 +230,8 @@ def main(argv=None):
         model.load_state_dict(stage1["state_dict"])
         history.extend(stage1["history"])
         mean, std = stage1["channel_mean"], stage1["channel_std"]
-        pre = ChannelPreprocessor(mean, std)
+        args.equalize = stage1.get("equalize", False)
+        pre = ChannelPreprocessor(mean, std, args.equalize)
         args.epochs = sum(1 for entry in stage1["history"] if entry["stage"] == "stills")
         # its training time counts towards this run's (older checkpoints hold only per-epoch seconds)
         stage1_minutes = stage1.get("minutes", sum(entry["seconds"] for entry in stage1["history"]) / 60.0)
@@ -202,8 +251,9 @@ def main(argv=None):
         order = torch.randperm(len(train_x), generator=generator).numpy()
         for b in range(steps_per_epoch):
             index = order[b * args.batch:(b + 1) * args.batch]
-            gray = augment_stills(torch.from_numpy(train_x[index]).float().div(255.0), generator)
+            gray = augment_stills(torch.from_numpy(train_x[index]).float().div(255.0), generator, args.camera_effects)
             target = torch.from_numpy(train_y[index]).to(device)
+            soft = torch.from_numpy(train_soft[index]).to(device)
             inputs = to_model_input(pre, gray.unsqueeze(1))  # channels made on the whole still, as at test
             if args.crop < inputs.shape[2]:
                 inputs = random_windows(inputs[:, 0], args.crop, generator).unsqueeze(1)
@@ -212,10 +262,11 @@ def main(argv=None):
                 share = float(np.random.beta(args.mixup, args.mixup))
                 partner = torch.randperm(len(index), generator=generator).to(device)
                 logits = model.logits(share * inputs + (1 - share) * inputs[partner])
-                loss = share * criterion(logits, target) + (1 - share) * criterion(logits, target[partner])
+                loss = (share * criterion(logits, target, soft)
+                        + (1 - share) * criterion(logits, target[partner], soft[partner]))
             else:
                 logits = model.logits(inputs)
-                loss = criterion(logits, target)
+                loss = criterion(logits, target, soft)
             for group in optimizer.param_groups:
                 group["lr"] = cosine_lr(step, total_steps, args.lr, steps_per_epoch)
             optimizer.zero_grad(set_to_none=True)
@@ -229,7 +280,7 @@ def main(argv=None):
     if stills_epochs:
         os.makedirs(os.path.dirname(stage1_path), exist_ok=True)
         torch.save({"state_dict": model.state_dict(), "history": history, "channel_mean": mean, "channel_std": std,
-                    "minutes": (time.time() - started) / 60.0}, stage1_path)
+                    "equalize": args.equalize, "minutes": (time.time() - started) / 60.0}, stage1_path)
         log("wrote %s" % stage1_path)
 
     # Stage 2: fine-tune everything on synthetic clips
@@ -238,6 +289,7 @@ def main(argv=None):
     items = fer_sources + sets["ck_sequences"] * args.ckplus_repeat
     clip_x = np.stack([s for s, _ in items])
     clip_y = np.array([y for _, y in items])
+    clip_soft = np.concatenate([fer_soft] + [one_hot[[y for _, y in sets["ck_sequences"]]]] * args.ckplus_repeat)
     clip_batch = max(1, args.batch // len(model.frame_indices))
     optimizer = torch.optim.SGD(model.parameters(), lr=args.clip_lr, momentum=0.9, nesterov=True, weight_decay=5e-4)
     steps_per_epoch = len(clip_x) // clip_batch
@@ -249,10 +301,12 @@ def main(argv=None):
         for b in range(steps_per_epoch):
             index = order[b * clip_batch:(b + 1) * clip_batch]
             sources = torch.from_numpy(clip_x[index]).float().div(255.0)
-            gray = synthesize_clips(sources, model.frame_indices, model.clip_length, generator)
+            gray = synthesize_clips(sources, model.frame_indices, model.clip_length, generator,
+                                    camera_effects=args.camera_effects)
             target = torch.from_numpy(clip_y[index]).to(device)
+            soft = torch.from_numpy(clip_soft[index]).to(device)
             logits = model.logits(to_model_input(pre, gray).to(device))
-            loss = criterion(logits, target)
+            loss = criterion(logits, target, soft)
             for group in optimizer.param_groups:
                 group["lr"] = cosine_lr(step, total_steps, args.clip_lr, steps_per_epoch // 4)
             optimizer.zero_grad(set_to_none=True)
@@ -268,7 +322,9 @@ def main(argv=None):
     minutes = (time.time() - started) / 60.0
     log("CK+ test subjects: acc %.4f balanced %.4f; trained in %.1f min" % (ck_acc, ck_bal, minutes))
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    summary = {"arguments": {k: v for k, v in vars(args).items() if k not in ("data", "out", "from_stage1")},
+    summary = {"arguments": {k: (os.path.basename(v) if k == "teacher" and v else v) for k, v in vars(args).items()
+                             if k not in ("data", "out", "from_stage1")},
+               "equalize": args.equalize,
                "torch": torch.__version__, "device": str(device), "minutes": round(minutes, 1),
                "channel_mean": mean, "channel_std": std, "history": history,
                "ckplus_test_subjects_accuracy_in_training": round(ck_acc, 4),

@@ -3,10 +3,13 @@ import unittest
 
 import torch
 
-from emotion_models.clips import augment_stills, random_windows, synthesize_clips
+import numpy as np
+
+from emotion_models import calibrate
+from emotion_models.clips import augment_stills, camera, random_windows, synthesize_clips
 from emotion_models.nets import (CompactClipNet, Seed3DCNN, SqueezeExcite, TemporalBlock,
                                  keras_style_parameter_count, multiply_accumulates)
-from emotion_models.preprocess import ChannelPreprocessor
+from emotion_models.preprocess import ChannelPreprocessor, equalize_levels, luma_from_rgb_uint8, quantize
 
 
 class ArchitectureTest(unittest.TestCase):
@@ -105,12 +108,78 @@ class AugmentationTest(unittest.TestCase):
         self.assertGreater(len(offsets), 1)
 
 
+class CameraEffectsTest(unittest.TestCase):
+    def test_camera_effects_change_some_faces_and_keep_shape_and_range(self):
+        gray = torch.rand(64, 48, 48)
+        out = camera(gray, torch.Generator().manual_seed(4))
+        self.assertEqual(tuple(out.shape), (64, 48, 48))
+        self.assertTrue(bool(((out >= 0) & (out <= 1)).all()))
+        changed = (out - gray).abs().flatten(1).max(dim=1).values > 1e-3
+        self.assertGreater(int(changed.sum()), 10)
+        self.assertLess(int(changed.sum()), 64)  # each effect is applied to a share of the faces only
+
+    def test_still_augmentation_with_camera_effects_keeps_shape_and_range(self):
+        out = augment_stills(torch.rand(8, 48, 48), torch.Generator().manual_seed(5), camera_effects=True)
+        self.assertTrue(bool(((out >= 0) & (out <= 1)).all()))
+
+
 class PreprocessingTest(unittest.TestCase):
+    def test_luma_is_rounded_integer_arithmetic(self):
+        rgb = torch.tensor([[[255, 255, 255], [0, 0, 0], [10, 20, 30], [1, 2, 3]]], dtype=torch.uint8)
+        expected = [255, 0, round(0.299 * 10 + 0.587 * 20 + 0.114 * 30), round(0.299 + 0.587 * 2 + 0.114 * 3)]
+        self.assertEqual(luma_from_rgb_uint8(rgb)[0].tolist(), expected)
+
+    def test_equalisation_spreads_levels_and_ignores_exposure_and_contrast(self):
+        torch.manual_seed(0)
+        face = torch.rand(1, 48, 48) * 0.3 + 0.1  # a dim, flat crop
+        equalized = equalize_levels(quantize(face))
+        self.assertAlmostEqual(float(equalized.min()), 0.0)
+        self.assertAlmostEqual(float(equalized.max()), 1.0)
+        self.assertAlmostEqual(float(equalized.mean()), 0.5, delta=0.02)
+        brighter = equalize_levels(quantize(face * 2.0 + 0.05))  # exposure and contrast change the levels only
+        torch.testing.assert_close(brighter, equalized, atol=0.02, rtol=0)
+
+    def test_equalisation_follows_the_cumulative_histogram(self):
+        levels = torch.tensor([[[10, 10], [20, 30]]])
+        # cdf: 10 -> 2, 20 -> 3, 30 -> 4; cdf_min 2; (cdf - 2) / (4 - 2)
+        torch.testing.assert_close(equalize_levels(levels), torch.tensor([[[0.0, 0.0], [0.5, 1.0]]]))
+        torch.testing.assert_close(equalize_levels(torch.full((1, 2, 2), 51)), torch.full((1, 2, 2), 0.2))
+
+    def test_equalizing_preprocessor_takes_integer_luma_unchanged(self):
+        levels = torch.randint(0, 256, (2, 48, 48))
+        pre = ChannelPreprocessor(equalize=True)
+        torch.testing.assert_close(pre.raw_channels(levels.float() / 255.0)[:, 0], equalize_levels(levels))
+
+
     def test_uniform_gray_has_no_edges(self):
         raw = ChannelPreprocessor().raw_channels(torch.full((1, 48, 48), 0.4))
         torch.testing.assert_close(raw[0, 0], torch.full((48, 48), 0.4))
         torch.testing.assert_close(raw[0, 1], torch.full((48, 48), 0.4))
         torch.testing.assert_close(raw[0, 2], torch.zeros(48, 48))
+
+
+class CalibrationTest(unittest.TestCase):
+    def test_temperature_scaling_removes_overconfidence(self):
+        generator = torch.Generator().manual_seed(6)
+        targets = torch.randint(0, 5, (4000,), generator=generator)
+        # true probabilities softmax(z); an overconfident model reports softmax(3 z)
+        z = torch.randn(4000, 5, generator=generator)
+        z[torch.arange(4000), targets] += 1.0
+        labels = torch.multinomial(torch.softmax(z, 1), 1, generator=generator).squeeze(1)
+        overconfident = 3.0 * z
+        self.assertAlmostEqual(calibrate.fit_temperature(overconfident, labels), 3.0, delta=0.3)
+        before = calibrate.expected_calibration_error(torch.softmax(overconfident, 1).numpy(), labels.numpy())
+        after = calibrate.expected_calibration_error(torch.softmax(z, 1).numpy(), labels.numpy())
+        self.assertGreater(before, 0.1)
+        self.assertLess(after, 0.03)
+
+    def test_confidence_threshold_is_the_lowest_that_reaches_the_accuracy(self):
+        probabilities = np.array([[0.9, 0.1], [0.8, 0.2], [0.6, 0.4], [0.55, 0.45]])
+        targets = np.array([0, 0, 1, 0])  # the 0.6 clip is wrong
+        threshold, share, accuracy = calibrate.confidence_threshold(probabilities, targets, 0.9)
+        self.assertEqual(threshold, 0.65)
+        self.assertEqual(share, 0.5)
+        self.assertEqual(accuracy, 1.0)
 
 
 if __name__ == "__main__":

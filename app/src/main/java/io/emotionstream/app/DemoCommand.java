@@ -13,9 +13,9 @@ import io.emotionstream.schema.DeadLetter;
 import io.emotionstream.schema.EmotionEvent;
 import io.emotionstream.schema.LabelProbability;
 import io.emotionstream.schema.Topics;
+import io.emotionstream.schema.SingleObject;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -130,11 +130,11 @@ final class DemoCommand implements Callable<Integer> {
                 for (ConsumerRecord<String, byte[]> record : events.poll(Duration.ofMillis(250))) {
                     if (record.topic().equals(Topics.DEAD_LETTERS.defaultName())) {
                         deadLetters++;
-                        DeadLetter letter = DeadLetter.fromByteBuffer(ByteBuffer.wrap(record.value()));
+                        DeadLetter letter = SingleObject.decode(DeadLetter.class, record.value());
                         err.printf("dead letter: %s %s (%s)%n", letter.getReason(), letter.getDetail(), letter.getCameraId());
                         continue;
                     }
-                    EmotionEvent event = EmotionEvent.fromByteBuffer(ByteBuffer.wrap(record.value()));
+                    EmotionEvent event = SingleObject.decode(EmotionEvent.class, record.value());
                     print(out, event);
                     summary.computeIfAbsent(event.getCameraId(), k -> new TreeMap<>()).merge(event.getLabel(), 1, Integer::sum);
                     if (settleUntil != Long.MAX_VALUE) {

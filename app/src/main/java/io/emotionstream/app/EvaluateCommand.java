@@ -2,38 +2,54 @@ package io.emotionstream.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.emotionstream.face.DlibFaceDetector;
+import io.emotionstream.ingest.FrameEncoder;
+import io.emotionstream.job.FrameRecordDeserializer;
+import io.emotionstream.job.JobCommand;
+import io.emotionstream.job.KafkaSettings;
+import io.emotionstream.job.PipelineSettings;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.OnnxClipClassifier;
 import io.emotionstream.model.ProjectPaths;
 import io.emotionstream.model.ScoringOptions;
-import io.emotionstream.model.eval.ConfusionMatrix;
 import io.emotionstream.model.eval.LabelledStills;
+import io.emotionstream.model.eval.LabelledVideos;
 import io.emotionstream.model.eval.StillClipEvaluation;
-import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Scores a folder of labelled still face crops (one subfolder per class, named after the "
-                + "model's labels; any subset of them) and prints accuracy, balanced accuracy, per-class precision "
-                + "and recall, and the confusion matrix.",
-                "Each still becomes a clip the way a still face reaches the model: resized to the model's crop size "
-                + "and held still for a whole clip."})
+        description = {"Scores labelled faces with a model and prints accuracy, balanced accuracy, per-class "
+                + "precision and recall, the confusion matrix, the expected calibration error and the share of "
+                + "uncertain clips.",
+                "INPUT is either a folder of still face crops (one subfolder per class, named after the model's "
+                + "labels; any subset of them): each still becomes a clip the way a still face reaches the model, "
+                + "resized to the model's crop size and held still for a whole clip;",
+                "or a labels file of videos (CSV with the header video,label,start_s,end_s; video paths relative to "
+                + "it): every frame goes the production path, encoded as the camera agent sends it and through the "
+                + "job's face stage (dlib, alignment, crop), clip assembly and scoring on a local Flink "
+                + "environment; each clip lying wholly inside a labelled span counts."})
 final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "FOLDER", description = "labelled stills, e.g. ../shared/data/fer2013/val")
-    Path folder;
+    @Parameters(paramLabel = "INPUT",
+            description = "labelled stills (e.g. ../shared/data/fer2013/val) or a video labels file "
+                    + "(e.g. ../shared/data/video/labels.csv)")
+    Path input;
 
     @Option(names = "--model", paramLabel = "DIR", description = "model folder with model.json (default: ${DEFAULT-VALUE})")
     Path model = ProjectPaths.defaultModel();
@@ -42,19 +58,36 @@ final class EvaluateCommand implements Callable<Integer> {
     Path json;
 
     @Option(names = "--list", paramLabel = "FILE",
-            description = "evaluate only the images listed in FILE, one <class>/<file> a line (a fixed split)")
+            description = "stills: evaluate only the images listed in FILE, one <class>/<file> a line (a fixed split)")
     Path list;
 
     @Option(names = "--present-classes-only",
-            description = "predict among the classes present in FOLDER only (e.g. the 4-class CK+ task) instead of "
-                    + "among all the model's labels")
+            description = "stills: predict among the classes present in FOLDER only (e.g. the 4-class CK+ task) "
+                    + "instead of among all the model's labels")
     boolean presentClassesOnly;
+
+    @Option(names = "--clips", paramLabel = "FILE",
+            description = "videos: write every scored clip to a CSV (video, first and last frame, label, "
+                    + "prediction, confidence, probabilities)")
+    Path clipsFile;
+
+    @Option(names = "--stride", paramLabel = "N",
+            description = "videos: frames between clip starts, as the job's --stride (default: the clip length)")
+    Integer stride;
+
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
+            description = "videos: parallelism of the local Flink job (default: ${DEFAULT-VALUE})")
+    int parallelism;
+
+    @Option(names = "--landmarks", paramLabel = "FILE",
+            description = "videos: dlib 68-point landmark model (default: ${DEFAULT-VALUE})")
+    Path landmarks = DlibFaceDetector.DEBIAN_LANDMARK_MODEL;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "16", description = "clips per ONNX run (default: ${DEFAULT-VALUE})")
     int batch;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "ONNX Runtime threads, 0 for all cores (default: ${DEFAULT-VALUE})")
+            description = "ONNX Runtime threads, 0 for all cores (default: ${DEFAULT-VALUE}; videos: per scoring subtask, 0 means 1)")
     int threads;
 
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "CPU",
@@ -62,39 +95,115 @@ final class EvaluateCommand implements Callable<Integer> {
     ScoringOptions.Device device;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
+        ModelDescriptor descriptor = ModelDescriptor.load(model);
+        Map<String, Object> report = Files.isRegularFile(input) ? videos(descriptor) : stills(descriptor);
+        if (json != null) {
+            report.put("model", descriptor.name());
+            report.put("model_version", descriptor.version());
+            report.put("min_confidence", descriptor.minConfidence());
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
+            spec.commandLine().getErr().println("wrote " + json);
+        }
+        return 0;
+    }
+
+    private Map<String, Object> stills(ModelDescriptor descriptor) {
+        if (clipsFile != null || stride != null) {
+            throw new IllegalArgumentException("--clips and --stride are for videos (a labels file), not still folders");
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ModelDescriptor descriptor = ModelDescriptor.load(model);
         Set<String> only = list == null ? null : LabelledStills.readList(list);
-        LabelledStills stills = LabelledStills.scan(folder, descriptor.labels(), only);
+        LabelledStills stills = LabelledStills.scan(input, descriptor.labels(), only);
         err.printf("evaluating %s %s on %d stills from %s%n", descriptor.name(), descriptor.version(),
-                stills.items().size(), folder);
+                stills.items().size(), input);
         long started = System.nanoTime();
-        ConfusionMatrix confusion;
+        StillClipEvaluation.Result result;
         try (OnnxClipClassifier classifier = OnnxClipClassifier.open(descriptor,
                 new ScoringOptions(device, 0, threads, batch))) {
             ProgressLine progress = new ProgressLine(err, "stills");
-            confusion = StillClipEvaluation.run(classifier, stills, presentClassesOnly, progress::update);
+            result = StillClipEvaluation.run(classifier, stills, presentClassesOnly, progress::update);
             progress.finish();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        out.printf("%s %s on %s%s%n", descriptor.name(), descriptor.version(), folder,
+        out.printf("%s %s on %s%s%n", descriptor.name(), descriptor.version(), input,
                 presentClassesOnly ? " (predicting among the classes present only)" : "");
-        out.print(confusion.format());
+        out.print(result.confusion().format());
+        out.print(result.confidence().format());
         out.flush();
-        if (json != null) {
-            Map<String, Object> report = new LinkedHashMap<>(confusion.toMap());
-            report.put("model", descriptor.name());
-            report.put("model_version", descriptor.version());
-            report.put("folder", folder.toAbsolutePath().normalize().toString());
-            report.put("list", list == null ? null : list.toString());
-            report.put("present_classes_only", presentClassesOnly);
-            report.put("clip", "each still held for " + descriptor.clipLength() + " frames");
-            report.put("seconds", Math.round(seconds * 10) / 10.0);
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
-            err.println("wrote " + json);
+        Map<String, Object> report = new LinkedHashMap<>(result.confusion().toMap());
+        report.putAll(result.confidence().toMap());
+        report.put("folder", input.toAbsolutePath().normalize().toString());
+        report.put("list", list == null ? null : list.toString());
+        report.put("present_classes_only", presentClassesOnly);
+        report.put("clip", "each still held for " + descriptor.clipLength() + " frames");
+        report.put("seconds", Math.round(seconds * 10) / 10.0);
+        return report;
+    }
+
+    private Map<String, Object> videos(ModelDescriptor descriptor) throws Exception {
+        if (list != null || presentClassesOnly) {
+            throw new IllegalArgumentException("--list and --present-classes-only are for still folders, not videos");
         }
-        return 0;
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("--parallelism must be >= 1, got " + parallelism);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        LabelledVideos videos = LabelledVideos.read(input, descriptor.labels());
+        JobCommand job = new JobCommand();
+        List<String> flags = new ArrayList<>(List.of("--model", model.toString(), "--landmarks", landmarks.toString(),
+                "--batch", Integer.toString(batch), "--scoring-threads", Integer.toString(Math.max(1, threads)),
+                "--device", device.name()));
+        if (stride != null) {
+            flags.addAll(List.of("--stride", stride.toString()));
+        }
+        CommandLine jobFlags = new CommandLine(job);
+        jobFlags.setCaseInsensitiveEnumValuesAllowed(true);
+        jobFlags.parseArgs(flags.toArray(new String[0]));
+        PipelineSettings settings = job.pipelineSettings();
+        KafkaSettings kafka = job.kafkaSettings();
+        err.printf("evaluating %s %s on %d videos from %s (the job's path: agent encoding, face stage, clips of %d "
+                        + "frames every %d)%n", descriptor.name(), descriptor.version(), videos.videos().size(), input,
+                settings.clips().clipLength(), settings.clips().stride());
+        long started = System.nanoTime();
+        VideoClipEvaluation.Result result = VideoClipEvaluation.run(videos, descriptor, settings,
+                FrameEncoder.agentDefaults(), new FrameRecordDeserializer(kafka.maxRecordBytes(), kafka.maxFrameSide()),
+                parallelism, new ProgressLine(err, "frames encoded"), new ProgressLine(err, "clips"));
+        double seconds = (System.nanoTime() - started) / 1e9;
+        out.printf("%s %s on %s: clips of %d frames every %d, scored through the job's path%n", descriptor.name(),
+                descriptor.version(), input, settings.clips().clipLength(), settings.clips().stride());
+        List<Map<String, Object>> perVideo = new ArrayList<>();
+        for (VideoClipEvaluation.VideoCounts v : result.videos()) {
+            out.printf("%-24s %6d frames at %.2f fps  %4d clips scored, %4d inside a labelled span%n", v.video(),
+                    v.frames(), v.framesPerSecond(), v.clips(), v.labelledClips());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("video", v.video());
+            m.put("frames", v.frames());
+            m.put("frames_per_second", v.framesPerSecond());
+            m.put("clips", v.clips());
+            m.put("labelled_clips", v.labelledClips());
+            perVideo.add(m);
+        }
+        if (!result.rejectedFrames().isEmpty()) {
+            out.println("frames the job rejected: " + result.rejectedFrames());
+        }
+        out.print(result.confusion().format().replaceFirst("^images", "clips"));
+        out.print(result.confidence().format());
+        out.flush();
+        if (clipsFile != null) {
+            VideoClipEvaluation.writeClips(clipsFile, descriptor, result.clips());
+            err.println("wrote " + clipsFile);
+        }
+        Map<String, Object> report = new LinkedHashMap<>(result.confusion().toMap());
+        report.putAll(result.confidence().toMap());
+        report.put("labels_file", input.toAbsolutePath().normalize().toString());
+        report.put("videos", perVideo);
+        report.put("rejected_frames", result.rejectedFrames());
+        report.put("clip", "clips of " + settings.clips().clipLength() + " frames every " + settings.clips().stride()
+                + " through the job's face stage and clip assembly; counted when wholly inside a labelled span");
+        report.put("seconds", Math.round(seconds * 10) / 10.0);
+        return report;
     }
 }

@@ -16,13 +16,13 @@ import io.emotionstream.model.ProjectPaths;
 import io.emotionstream.model.RgbFrame;
 import io.emotionstream.model.ScoringOptions;
 import io.emotionstream.schema.EmotionEvent;
+import io.emotionstream.schema.SingleObject;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -255,7 +255,7 @@ final class PipelineBenchmarkCommand implements Callable<Integer> {
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     long now = System.currentTimeMillis();
-                    EmotionEvent event = EmotionEvent.fromByteBuffer(ByteBuffer.wrap(record.value()));
+                    EmotionEvent event = SingleObject.decode(EmotionEvent.class, record.value());
                     if (event.getClipEndTime().toEpochMilli() >= measureFrom) {
                         measuredEvents++;
                         scoredLatency.add(event.getProcessingLatencyMs());

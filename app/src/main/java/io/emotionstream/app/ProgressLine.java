@@ -31,6 +31,19 @@ final class ProgressLine {
         err.flush();
     }
 
+    /** Progress of work whose total is not known in advance: the count so far and the rate. */
+    void count(int done) {
+        long now = System.nanoTime();
+        if (now - lastPrinted < (terminal ? 500_000_000L : 5_000_000_000L)) {
+            return;
+        }
+        lastPrinted = now;
+        double seconds = Math.max(1e-9, (now - started) / 1e9);
+        err.printf("%s%d %s, %.0f %s/s%s", terminal ? "\r" : "", done, unit, done / seconds, unit,
+                terminal ? " " : System.lineSeparator());
+        err.flush();
+    }
+
     void finish() {
         if (terminal) {
             err.println();

@@ -2,6 +2,7 @@ package io.emotionstream.dashboard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.emotionstream.schema.EmotionEvent;
+import io.emotionstream.schema.SingleObjectSerde;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -25,6 +25,7 @@ public final class Summaries {
                 .setFrames(0)
                 .setFramesWithFace(0)
                 .setLastEvent(null)
+                .setUncertainEvents(0)
                 .build();
     }
 
@@ -58,6 +59,7 @@ public final class Summaries {
                 .setFrames(summary.getFrames() + frames)
                 .setFramesWithFace(summary.getFramesWithFace() + event.getFramesUsed())
                 .setLastEvent(newer ? event : last)
+                .setUncertainEvents(summary.getUncertainEvents() + (event.getConfident() ? 0 : 1))
                 .build();
     }
 

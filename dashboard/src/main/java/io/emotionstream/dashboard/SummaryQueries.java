@@ -104,6 +104,7 @@ public final class SummaryQueries {
         out.put("end", s.getWindowEnd().toString());
         out.put("events", s.getEvents());
         out.put("dominant", s.getDominantLabel());
+        out.put("uncertain_events", s.getUncertainEvents());
         Map<String, Object> labels = new LinkedHashMap<>();
         for (int i = 0; i < s.getLabels().size(); i++) {
             Map<String, Object> l = new LinkedHashMap<>();
@@ -128,6 +129,15 @@ public final class SummaryQueries {
         out.put("clip_end", e.getClipEndTime().toString());
         out.put("label", e.getLabel());
         out.put("confidence", e.getConfidence());
+        out.put("confident", e.getConfident());
+        Map<String, Object> smoothed = null;
+        if (e.getSmoothed() != null) {
+            smoothed = new LinkedHashMap<>();
+            smoothed.put("label", e.getSmoothed().getLabel());
+            smoothed.put("confidence", e.getSmoothed().getConfidence());
+            smoothed.put("clips", e.getSmoothed().getClips());
+        }
+        out.put("smoothed", smoothed);
         Map<String, Object> p = new LinkedHashMap<>();
         for (LabelProbability lp : e.getProbabilities()) {
             p.put(lp.getLabel(), lp.getProbability());

@@ -3,6 +3,7 @@ package io.emotionstream.dashboard;
 import io.emotionstream.schema.CameraSummary;
 import io.emotionstream.schema.DeadLetter;
 import io.emotionstream.schema.EmotionEvent;
+import io.emotionstream.schema.SingleObjectSerde;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;

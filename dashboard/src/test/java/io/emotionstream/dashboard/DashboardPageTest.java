@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
 import io.emotionstream.schema.EmotionEvent;
+import io.emotionstream.schema.SingleObjectSerde;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -65,7 +66,9 @@ class DashboardPageTest {
                     send(producer, settings, TestEvents.event("door", label, 0.7f, now.minusSeconds(i * 6L), 28));
                     send(producer, settings, TestEvents.event("lobby", "neutral", 0.7f, now.minusSeconds(i * 6L), 28));
                 }
-                send(producer, settings, TestEvents.event("door", "happy", 0.7f, now, 28));
+                // the clip says surprised, the camera's steady emotion is still happy
+                send(producer, settings, TestEvents.smoothed(TestEvents.event("door", "surprised", 0.7f, now, 28),
+                        "happy", 0.62f));
                 producer.flush();
 
                 WebDriver browser = browser();
@@ -77,13 +80,22 @@ class DashboardPageTest {
                             .map(e -> e.getText()).toList());
                     assertEquals("happy", browser.findElement(By.cssSelector(".camera[data-camera=door] .emotion"))
                             .getText().toLowerCase());
+                    assertEquals("62%", browser.findElement(By.cssSelector(".camera[data-camera=door] .confidence"))
+                            .getText());
+                    assertEquals("last clip: surprised 70%", browser.findElement(
+                            By.cssSelector(".camera[data-camera=door] .clip")).getText());
                     wait.until(d -> d.findElement(By.id("status")).getText().equals("live"));
 
-                    send(producer, settings, TestEvents.event("garage", "angry", 0.7f, Instant.now(), 28));
+                    send(producer, settings, TestEvents.event("garage", "angry", 0.7f, Instant.now().minusSeconds(6), 28));
+                    send(producer, settings, TestEvents.uncertain(TestEvents.event("garage", "sad", 0.35f, Instant.now(), 28)));
                     producer.flush();
                     wait.until(d -> d.findElements(By.cssSelector(".camera[data-camera=garage]")).size() == 1);
-                    assertEquals("angry", browser.findElement(By.cssSelector(".camera[data-camera=garage] .emotion"))
+                    wait.until(d -> d.findElement(By.cssSelector(".camera[data-camera=garage] .clip")).getText()
+                            .equals("last clip: uncertain (sad 35%)"));
+                    assertEquals("uncertain", browser.findElement(By.cssSelector(".camera[data-camera=garage] .emotion"))
                             .getText().toLowerCase());
+                    assertTrue(browser.findElement(By.cssSelector(".camera[data-camera=garage] .meta")).getText()
+                            .contains("(1 uncertain)"), "uncertain clips are counted");
                     assertTrue(browser.findElement(By.cssSelector(".camera[data-camera=door] .meta")).getText()
                             .contains("events/min"));
                     Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();

@@ -7,10 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.emotionstream.schema.CameraSummary;
 import io.emotionstream.schema.DeadLetter;
 import io.emotionstream.schema.EmotionEvent;
+import io.emotionstream.schema.SingleObject;
+import io.emotionstream.schema.SingleObjectSerde;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -126,6 +134,41 @@ class SummaryTopologyTest {
         assertEquals(1L, letters.get(1).getSourceOffset());
         assertEquals("door", letters.get(0).getCameraId());
         assertEquals(1, latest("door", "1m").getEvents());
+    }
+
+    @Test
+    void countsUncertainEventsAndReadsEventsWrittenWithTheFirstSchemaVersion() throws Exception {
+        // an event as version 1 of the job wrote it: no confident, no smoothed field
+        Schema v1;
+        try (InputStream in = SingleObject.class.getResourceAsStream("history/EmotionEvent-1.avsc")) {
+            v1 = new Schema.Parser().parse(in);
+        }
+        EmotionEvent today = TestEvents.event("door", "happy", 0.8f, T0.plusSeconds(10), 30);
+        GenericRecord old = new GenericData.Record(v1);
+        for (Schema.Field field : v1.getFields()) {
+            old.put(field.name(), GenericData.get().deepCopy(field.schema(), toGeneric(today, field.name())));
+        }
+        ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
+        byte[] value = new byte[bytes.remaining()];
+        bytes.get(value);
+        input.pipeInput("door", value, T0.plusSeconds(10));
+        EmotionEvent unsure = TestEvents.uncertain(TestEvents.event("door", "sad", 0.3f, T0.plusSeconds(20), 30));
+        input.pipeInput("door", events.encode(unsure), unsure.getClipEndTime());
+
+        assertTrue(dead.isEmpty(), "both versions are read");
+        CameraSummary door = latest("door", "1m");
+        assertEquals(2, door.getEvents());
+        assertEquals(1, door.getUncertainEvents());
+        assertEquals(List.of(0L, 1L, 1L, 0L, 0L), door.getEventsPerLabel());
+        EmotionEvent first = events.decode(value);
+        assertTrue(first.getConfident(), "an event of version 1 reads as confident");
+        assertNull(first.getSmoothed());
+    }
+
+    /** A field of a generated record in the generic form the v1 schema takes (timestamps as epoch millis). */
+    private static Object toGeneric(EmotionEvent event, String field) {
+        Object value = event.get(field);
+        return value instanceof Instant instant ? instant.toEpochMilli() : value;
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.emotionstream.dashboard;
 
 import io.emotionstream.schema.EmotionEvent;
 import io.emotionstream.schema.LabelProbability;
+import io.emotionstream.schema.SmoothedEmotion;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,5 +24,15 @@ final class TestEvents {
                 .setFirstSequence(last - 29).setLastSequence(last).setFramesUsed(framesUsed).setFaceBox(null)
                 .setLabel(label).setConfidence(confidence).setProbabilities(p).setModelName("compact-r2plus1d")
                 .setModelVersion("1.0.0").setProcessingLatencyMs(830).build();
+    }
+
+    /** The event marked uncertain (below the model's threshold). */
+    static EmotionEvent uncertain(EmotionEvent event) {
+        return EmotionEvent.newBuilder(event).setConfident(false).build();
+    }
+
+    /** The event with the camera's steady emotion over its last clips. */
+    static EmotionEvent smoothed(EmotionEvent event, String label, float confidence) {
+        return EmotionEvent.newBuilder(event).setSmoothed(new SmoothedEmotion(label, confidence, 5)).build();
     }
 }

@@ -1,5 +1,6 @@
 package io.emotionstream.job;
 
+import io.emotionstream.model.ClipOutcome;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.OnnxClipClassifier;
 import io.emotionstream.model.RgbFrame;
@@ -80,12 +81,12 @@ public class ClipScorer extends AbstractStreamOperator<ScoredClip>
             clips.add(frames(clip));
         }
         long started = System.nanoTime();
-        float[][] probabilities = classifier.classify(clips);
+        List<ClipOutcome> outcomes = classifier.score(clips);
         scoringMillis.update((System.nanoTime() - started) / 1_000_000);
         long now = System.currentTimeMillis();
         for (int i = 0; i < batch.size(); i++) {
             FaceClip clip = batch.get(i);
-            int best = OnnxClipClassifier.argmax(probabilities[i]);
+            ClipOutcome outcome = outcomes.get(i);
             ScoredClip scored = new ScoredClip();
             scored.cameraId = clip.cameraId;
             scored.clipStartMillis = clip.startTimeMillis;
@@ -98,9 +99,10 @@ public class ClipScorer extends AbstractStreamOperator<ScoredClip>
             scored.faceWidth = clip.faceWidth;
             scored.faceHeight = clip.faceHeight;
             scored.labels = labels;
-            scored.probabilities = probabilities[i];
-            scored.label = labels[best];
-            scored.confidence = probabilities[i][best];
+            scored.probabilities = outcome.probabilities();
+            scored.label = outcome.label();
+            scored.confidence = outcome.confidence();
+            scored.confident = outcome.confident();
             scored.modelName = model.name();
             scored.modelVersion = model.version();
             scored.processingLatencyMs = Math.max(0, now - clip.endTimeMillis);

@@ -4,6 +4,7 @@ import io.emotionstream.schema.EmotionEvent;
 import io.emotionstream.schema.FaceBox;
 import io.emotionstream.schema.LabelProbability;
 import io.emotionstream.schema.SingleObject;
+import io.emotionstream.schema.SmoothedEmotion;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,6 +39,9 @@ public class EmotionEventSerializer implements KafkaRecordSerializationSchema<Sc
                 .setModelName(s.modelName)
                 .setModelVersion(s.modelVersion)
                 .setProcessingLatencyMs(s.processingLatencyMs)
+                .setConfident(s.confident)
+                .setSmoothed(s.smoothedLabel == null ? null
+                        : new SmoothedEmotion(s.smoothedLabel, s.smoothedConfidence, s.smoothedClips))
                 .build();
     }
 

@@ -17,16 +17,30 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * The emotion job's graph: frames from Kafka, faces (dlib), clips per camera, scores (ONNX), emotion events and dead
- * letters to Kafka with exactly-once delivery. {@link #defineWorkflow} takes the source and sinks, so tests can
+ * The emotion job's graph: frames from Kafka, faces (dlib), clips per camera, scores (ONNX), a steady emotion per
+ * camera next to each clip's, emotion events and dead letters to Kafka with exactly-once delivery. {@link #defineWorkflow} takes the source and sinks, so tests can
  * replace them.
  */
 public final class EmotionJob {
     private EmotionJob() {}
 
+    /** What the graph makes of the frames: scored clips, and the records it rejected (for the dead letters). */
+    public record Outputs(DataStream<ScoredClip> scored, DataStream<Rejection> rejected) {}
+
     /** Builds the graph from a source of frame records into the two sinks. */
     public static void defineWorkflow(StreamExecutionEnvironment env, Source<KafkaFrameRecord, ?, ?> source,
                                       Sink<ScoredClip> events, Sink<Rejection> deadLetters, PipelineSettings settings) {
+        Outputs outputs = process(env, source, settings);
+        outputs.scored().sinkTo(events).name("emotion-events").uid("emotion-events-sink");
+        outputs.rejected().sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
+    }
+
+    /**
+     * The processing part of the graph, from a source of frame records to its two outputs, without sinks (the
+     * video evaluation collects them).
+     */
+    public static Outputs process(StreamExecutionEnvironment env, Source<KafkaFrameRecord, ?, ?> source,
+                                  PipelineSettings settings) {
         WatermarkStrategy<KafkaFrameRecord> watermarks = WatermarkStrategy
                 .<KafkaFrameRecord>forBoundedOutOfOrderness(Duration.ofMillis(settings.maxOutOfOrderMillis()))
                 .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTime())
@@ -45,15 +59,15 @@ public final class EmotionJob {
 
         SingleOutputStreamOperator<ScoredClip> scored = clips
                 .transform("clip-scorer", TypeInformation.of(ScoredClip.class), new ClipScorer(settings.scorer()))
-                .uid("clip-scorer");
-        scored.sinkTo(events).name("emotion-events").uid("emotion-events-sink");
+                .uid("clip-scorer")
+                .keyBy(clip -> clip.cameraId)
+                .process(new EmotionSmoother(settings.smoothing()))
+                .name("emotion-smoother").uid("emotion-smoother");
 
         DataStream<Rejection> late = clips.getSideOutput(ClipAssembler.LATE_FRAMES)
                 .map(new LateFrameRejection(settings.framesTopic()))
                 .name("late-frames").uid("late-frames");
-        faces.getSideOutput(FaceCropStage.REJECTED)
-                .union(late)
-                .sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
+        return new Outputs(scored, faces.getSideOutput(FaceCropStage.REJECTED).union(late));
     }
 
     /** The frames topic as a source of decoded records. */

@@ -32,7 +32,8 @@ public class FrameRecordDeserializer implements KafkaRecordDeserializationSchema
                 record.value()));
     }
 
-    KafkaFrameRecord read(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
+    /** One record of the frames topic, decoded and checked (never fails: a bad record comes out marked). */
+    public KafkaFrameRecord read(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
         byte[] bytes = value == null ? new byte[0] : value;
         KafkaFrameRecord r = new KafkaFrameRecord();
         r.topic = topic;

@@ -112,6 +112,19 @@ public class JobCommand implements Callable<Integer> {
             description = "CPU or CUDA (falls back to CPU with a warning; default: ${DEFAULT-VALUE})")
     ScoringOptions.Device device;
 
+    @Option(names = "--smooth-clips", paramLabel = "N", defaultValue = "5",
+            description = "a camera's steady emotion averages the probabilities of its last N clips (default: ${DEFAULT-VALUE})")
+    int smoothClips;
+
+    @Option(names = "--smooth-switch-after", paramLabel = "N", defaultValue = "2",
+            description = "the steady emotion changes after N confident clips of another label in a row; 2 or more "
+                    + "ignores a single odd clip (default: ${DEFAULT-VALUE})")
+    int smoothSwitchAfter;
+
+    @Option(names = "--smooth-max-gap-ms", paramLabel = "MS", defaultValue = "10000",
+            description = "a longer pause between a camera's clips starts its steady emotion afresh (default: ${DEFAULT-VALUE})")
+    long smoothMaxGapMillis;
+
     @Option(names = "--max-record-bytes", paramLabel = "N", defaultValue = "4194304",
             description = "larger frame records are dead-lettered unread (default: ${DEFAULT-VALUE})")
     int maxRecordBytes;
@@ -143,6 +156,8 @@ public class JobCommand implements Callable<Integer> {
                 maxTimeGapMillis, maxFramesWithoutFace == null ? length / 5 : maxFramesWithoutFace, cameraIdleMillis);
         return new PipelineSettings(new FaceStageSettings(modelDir, landmarks.toString(), upsample, minFaceScore), clips,
                 new ScorerSettings(modelDir, batch, batchDelayMillis, scoringThreads, device),
+                new SmoothingSettings(smoothClips, smoothSwitchAfter, smoothMaxGapMillis,
+                        SmoothingSettings.defaults().stateTtlMillis()),
                 maxOutOfOrderMillis, partitionIdleMillis, framesTopic);
     }
 

@@ -10,7 +10,7 @@ import java.io.Serializable;
  * @param framesTopic named in dead letters of late frames
  */
 public record PipelineSettings(FaceStageSettings face, ClipSettings clips, ScorerSettings scorer,
-                               long maxOutOfOrderMillis, long sourceIdleMillis, String framesTopic) implements Serializable {
+                               SmoothingSettings smoothing, long maxOutOfOrderMillis, long sourceIdleMillis, String framesTopic) implements Serializable {
     public PipelineSettings {
         if (maxOutOfOrderMillis < 0 || sourceIdleMillis < 1) {
             throw new IllegalArgumentException("out-of-order bound must be >= 0 and source idleness >= 1 ms");

@@ -68,7 +68,7 @@ class EmotionJobEndToEndTest {
             PipelineSettings settings = new PipelineSettings(
                     new FaceStageSettings(model, DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(), 0, 0.2),
                     ClipSettings.defaults(CLIP),
-                    new ScorerSettings(model, 4, 200, 1, ScoringOptions.Device.CPU),
+                    new ScorerSettings(model, 4, 200, 1, ScoringOptions.Device.CPU), SmoothingSettings.defaults(),
                     500, 2_000, "frames");
             EmotionJob.defineWorkflow(env, EmotionJob.kafkaSource(kafka), EmotionJob.eventSink(kafka),
                     EmotionJob.deadLetterSink(kafka), settings);

@@ -12,7 +12,7 @@ class FlinkTypesTest {
     @Test
     void recordsAndStateArePojos() {
         for (Class<?> type : List.of(KafkaFrameRecord.class, FaceFrame.class, FaceClip.class, ClipProgress.class,
-                ScoredClip.class, Rejection.class)) {
+                ScoredClip.class, Rejection.class, SmoothingState.class)) {
             assertInstanceOf(PojoTypeInfo.class, TypeInformation.of(type), type.getSimpleName());
         }
     }

@@ -1,12 +1,9 @@
 package io.emotionstream.ingest;
 
-import io.emotionstream.schema.FrameEncoding;
 import io.emotionstream.schema.SingleObject;
 import io.emotionstream.schema.VideoFrame;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.time.Instant;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -24,7 +21,7 @@ final class CameraPublisher implements Runnable {
     private final AgentSettings settings;
     private final Producer<String, byte[]> producer;
     private final CameraStats stats;
-    private final Images.JpegEncoder jpeg;
+    private final FrameEncoder encoder;
     private volatile boolean running = true;
     private long sequence;
 
@@ -33,7 +30,7 @@ final class CameraPublisher implements Runnable {
         this.settings = settings;
         this.producer = producer;
         this.stats = new CameraStats(camera.cameraId());
-        this.jpeg = new Images.JpegEncoder(settings.jpegQuality());
+        this.encoder = new FrameEncoder(settings.jpegQuality(), settings.maxSide());
     }
 
     CameraStats stats() {
@@ -123,17 +120,7 @@ final class CameraPublisher implements Runnable {
     }
 
     private void send(BufferedImage image, long captureTimeMillis) {
-        BufferedImage fitted = Images.fit(image, settings.maxSide());
-        byte[] data = jpeg.encode(fitted);
-        VideoFrame record = VideoFrame.newBuilder()
-                .setCameraId(camera.cameraId())
-                .setSequence(sequence++)
-                .setCaptureTime(Instant.ofEpochMilli(captureTimeMillis))
-                .setWidth(fitted.getWidth())
-                .setHeight(fitted.getHeight())
-                .setEncoding(FrameEncoding.JPEG)
-                .setData(ByteBuffer.wrap(data))
-                .build();
+        VideoFrame record = encoder.encode(camera.cameraId(), sequence++, captureTimeMillis, image);
         byte[] value = SingleObject.encode(record);
         producer.send(new ProducerRecord<>(settings.topic(), camera.cameraId(), value), (metadata, error) -> {
             if (error == null) {

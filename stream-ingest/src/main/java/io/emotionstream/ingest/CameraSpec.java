@@ -60,7 +60,8 @@ public record CameraSpec(String cameraId, String source, Kind kind) {
                 + "' is no file, folder, webcam (webcam:N, /dev/videoN) or stream URL");
     }
 
-    FrameSource openSource() {
+    /** A new source for this camera, not yet opened. */
+    public FrameSource openSource() {
         switch (kind) {
             case WEBCAM:
                 return new FfmpegSource(source, "video4linux2", true);

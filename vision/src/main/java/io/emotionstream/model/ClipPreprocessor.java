@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * Turns a clip of RGB face crops into a model's input values, exactly as the descriptor declares: it samples the
- * declared frames, runs the preprocessing steps on each (grayscale, Gaussian blur, Sobel magnitude, all with
- * repeated-edge borders), standardises the declared channels and writes them in the input's layout.
+ * declared frames, runs the preprocessing steps on each (grayscale or histogram-equalised grayscale, Gaussian blur,
+ * Sobel magnitude, all with repeated-edge borders), standardises the declared channels and writes them in the
+ * input's layout.
  *
  * <p>Not thread-safe: it keeps scratch planes between calls. Use one per scoring thread.
  */
@@ -26,12 +27,15 @@ public final class ClipPreprocessor {
     private final List<Operation> operations = new ArrayList<>();
     private final Map<String, float[]> planes = new HashMap<>();
     private final float[] scratch;
+    private final int[] levels;
+    private final int[] cumulative = new int[256];
 
     public ClipPreprocessor(ModelDescriptor model) {
         this.model = model;
         this.height = model.height();
         this.width = model.width();
         this.scratch = new float[height * width];
+        this.levels = new int[height * width];
         for (ModelDescriptor.Step step : model.steps()) {
             stepNames.add(step.name());
             operations.add(operation(step));
@@ -113,6 +117,19 @@ public final class ClipPreprocessor {
                     }
                 };
             }
+            case "equalized_grayscale": {
+                JsonNode w = p.path("weights_rgb_per_mille");
+                if (w.size() != 3 || !w.get(0).canConvertToInt() || !w.get(1).canConvertToInt()
+                        || !w.get(2).canConvertToInt() || w.get(0).asInt() + w.get(1).asInt() + w.get(2).asInt() != 1000
+                        || w.get(0).asInt() < 0 || w.get(1).asInt() < 0 || w.get(2).asInt() < 0) {
+                    throw new ModelException("equalized_grayscale needs weights_rgb_per_mille: 3 integers >= 0 that "
+                            + "sum to 1000, found " + w);
+                }
+                int wr = w.get(0).asInt();
+                int wg = w.get(1).asInt();
+                int wb = w.get(2).asInt();
+                return (frame, planes, out) -> equalizedGray(frame.pixels(), wr, wg, wb, out);
+            }
             case "gaussian_blur": {
                 int size = p.path("kernel_size").asInt(0);
                 double sigma = p.path("sigma").asDouble(0);
@@ -134,7 +151,7 @@ public final class ClipPreprocessor {
             }
             default:
                 throw new ModelException("preprocessing step " + step.name() + ": unknown op '" + step.op()
-                        + "' (known: grayscale, gaussian_blur, sobel_magnitude)");
+                        + "' (known: grayscale, equalized_grayscale, gaussian_blur, sobel_magnitude)");
         }
     }
 
@@ -159,6 +176,31 @@ public final class ClipPreprocessor {
             kernel[i] = (float) (values[i] / total);
         }
         return kernel;
+    }
+
+    /**
+     * 8-bit luma {@code (wr R + wg G + wb B + 500) / 1000} (integers, so every implementation gets the same levels),
+     * then global histogram equalisation over the crop: {@code (cdf(luma) - cdfMin) / (pixels - cdfMin)} in float,
+     * where cdf counts the pixels at or below a level and cdfMin is the count at the lowest level present; a crop of
+     * a single level keeps {@code luma / 255}.
+     */
+    private void equalizedGray(byte[] rgb, int wr, int wg, int wb, float[] out) {
+        java.util.Arrays.fill(cumulative, 0);
+        int lowest = 255;
+        for (int i = 0; i < out.length; i++) {
+            int luma = ((rgb[3 * i] & 0xff) * wr + (rgb[3 * i + 1] & 0xff) * wg + (rgb[3 * i + 2] & 0xff) * wb + 500) / 1000;
+            levels[i] = luma;
+            cumulative[luma]++;
+            lowest = Math.min(lowest, luma);
+        }
+        for (int level = 1; level < cumulative.length; level++) {
+            cumulative[level] += cumulative[level - 1];
+        }
+        int cdfMin = cumulative[lowest];
+        int spread = out.length - cdfMin;
+        for (int i = 0; i < out.length; i++) {
+            out[i] = spread > 0 ? (float) (cumulative[levels[i]] - cdfMin) / (float) spread : levels[i] / 255f;
+        }
     }
 
     /** Separable blur, rows then columns, edges repeated. */

@@ -51,6 +51,7 @@ public final class ModelDescriptor {
     private final List<Step> steps;
     private final List<Channel> channels;
     private final CropGeometry crop;
+    private final float minConfidence;
 
     private ModelDescriptor(Path directory, JsonNode json) {
         this.directory = directory;
@@ -138,6 +139,13 @@ public final class ModelDescriptor {
         if (crop.width() != width || crop.height() != height) {
             throw invalid("crop is " + crop.width() + "x" + crop.height() + " but the input takes " + width + "x" + height);
         }
+
+        JsonNode decision = json.path("decision");
+        double threshold = decision.path("min_confidence").asDouble(0.0);
+        if (!decision.isMissingNode() && !decision.path("min_confidence").isNumber() || !(threshold >= 0 && threshold <= 1)) {
+            throw invalid("decision.min_confidence must be a number from 0 to 1, found " + decision.path("min_confidence"));
+        }
+        this.minConfidence = (float) threshold;
     }
 
     /** Loads {@code model.json} from a model folder, or a descriptor file given directly. */
@@ -239,6 +247,30 @@ public final class ModelDescriptor {
 
     public CropGeometry crop() {
         return crop;
+    }
+
+    /**
+     * A clip whose highest probability is below this is "uncertain" (descriptor {@code decision.min_confidence});
+     * 0 for models that declare no threshold.
+     */
+    public float minConfidence() {
+        return minConfidence;
+    }
+
+    /** The outcome of one clip from its probabilities (in label order): best label, confidence, confident or not. */
+    public ClipOutcome outcome(float[] probabilities) {
+        if (probabilities.length != labels.size()) {
+            throw new ModelException(name + " has " + labels.size() + " labels, got " + probabilities.length
+                    + " probabilities");
+        }
+        int best = 0;
+        for (int i = 1; i < probabilities.length; i++) {
+            if (probabilities[i] > probabilities[best]) {
+                best = i;
+            }
+        }
+        return new ClipOutcome(best, labels.get(best), probabilities[best], probabilities[best] >= minConfidence,
+                probabilities);
     }
 
     private ModelException invalid(String message) {

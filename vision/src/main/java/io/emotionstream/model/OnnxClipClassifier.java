@@ -152,6 +152,19 @@ public final class OnnxClipClassifier implements AutoCloseable {
         return probabilities;
     }
 
+    /**
+     * Scores clips and reads each one's outcome: the best label, its confidence, and whether it reaches the model's
+     * confidence threshold.
+     */
+    public List<ClipOutcome> score(List<? extends List<RgbFrame>> clips) {
+        float[][] probabilities = classify(clips);
+        ClipOutcome[] outcomes = new ClipOutcome[probabilities.length];
+        for (int i = 0; i < probabilities.length; i++) {
+            outcomes[i] = model.outcome(probabilities[i]);
+        }
+        return List.of(outcomes);
+    }
+
     /** Scores clips whose input values are already in model layout (fixtures, benchmarks). */
     public float[][] classifyPreprocessed(float[] values, int count) {
         if (count < 1 || count > options.maxBatch() || values.length != count * model.valuesPerClip()) {

@@ -1,5 +1,6 @@
 package io.emotionstream.model.eval;
 
+import io.emotionstream.model.ClipOutcome;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.OnnxClipClassifier;
 import io.emotionstream.model.RgbFrame;
@@ -20,16 +21,20 @@ public final class StillClipEvaluation {
         void update(int done, int total);
     }
 
+    /** The figures of an evaluation: labels (confusion) and confidence (calibration, uncertain clips). */
+    public record Result(ConfusionMatrix confusion, ConfidenceFigures confidence) {}
+
     private StillClipEvaluation() {}
 
     /**
      * @param onlyPresentClasses predict among the classes present in the folder only (the 4-class CK+ task), instead
-     *     of among all the model's labels
+     *     of among all the model's labels (the confidence figures always judge the model's own best label)
      */
-    public static ConfusionMatrix run(OnnxClipClassifier classifier, LabelledStills stills, boolean onlyPresentClasses,
-                                      Progress progress) {
+    public static Result run(OnnxClipClassifier classifier, LabelledStills stills, boolean onlyPresentClasses,
+                             Progress progress) {
         ModelDescriptor model = classifier.model();
         ConfusionMatrix confusion = new ConfusionMatrix(model.labels());
+        ConfidenceFigures confidence = new ConfidenceFigures();
         int[] allowed = onlyPresentClasses ? stills.presentLabels() : null;
         List<LabelledStills.Item> items = stills.items();
         int batch = classifier.maxBatch();
@@ -40,19 +45,20 @@ public final class StillClipEvaluation {
                 RgbFrame frame = read(item).resize(model.width(), model.height());
                 clips.add(Collections.nCopies(model.clipLength(), frame));
             }
-            float[][] probabilities = classifier.classify(clips);
+            List<ClipOutcome> outcomes = classifier.score(clips);
             for (int i = 0; i < chunk.size(); i++) {
-                confusion.add(chunk.get(i).label(), predict(probabilities[i], allowed));
+                ClipOutcome outcome = outcomes.get(i);
+                int truth = chunk.get(i).label();
+                confusion.add(truth, allowed == null ? outcome.labelIndex() : predict(outcome.probabilities(), allowed));
+                confidence.add(outcome, outcome.labelIndex() == truth);
             }
             progress.update(start + chunk.size(), items.size());
         }
-        return confusion;
+        return new Result(confusion, confidence);
     }
 
+    /** The most probable of the allowed labels. */
     static int predict(float[] probabilities, int[] allowed) {
-        if (allowed == null) {
-            return OnnxClipClassifier.argmax(probabilities);
-        }
         int best = allowed[0];
         for (int label : allowed) {
             if (probabilities[label] > probabilities[best]) {

@@ -36,7 +36,7 @@ class ConfusionMatrixTest {
     @Test
     void predictionAmongPresentClassesIgnoresAbsentOnes() {
         float[] p = {0.6f, 0.3f, 0.1f};
-        assertEquals(0, StillClipEvaluation.predict(p, null));
+        assertEquals(0, StillClipEvaluation.predict(p, new int[] {0, 1, 2}));
         assertEquals(1, StillClipEvaluation.predict(p, new int[] {1, 2}));
     }
 }

@@ -1,23 +1,22 @@
-package io.emotionstream.dashboard;
+package io.emotionstream.schema;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import io.emotionstream.schema.SingleObject;
-import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
-/** A Kafka serde for a generated Avro class in Avro's single-object encoding, as every topic of the project uses. */
+/**
+ * A Kafka serde for a generated Avro class in Avro's single-object encoding, as every topic of the project uses;
+ * it reads records of the current and of every earlier schema version ({@link SingleObject#decoder}).
+ */
 public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<T> {
     private final BinaryMessageDecoder<T> decoder;
 
     public SingleObjectSerde(Class<T> type) {
-        Schema schema = SpecificData.get().getSchema(type);
-        this.decoder = new BinaryMessageDecoder<>(SpecificData.get(), schema);
+        this.decoder = SingleObject.decoder(type);
     }
 
     /** Decodes, failing with the reason when the bytes are no record of this type. */

@@ -1,0 +1,266 @@
+package io.emotionstream.app;
+
+import io.emotionstream.ingest.CameraSpec;
+import io.emotionstream.ingest.CapturedFrame;
+import io.emotionstream.ingest.FrameEncoder;
+import io.emotionstream.ingest.FrameSource;
+import io.emotionstream.job.EmotionJob;
+import io.emotionstream.job.FrameRecordDeserializer;
+import io.emotionstream.job.KafkaFrameRecord;
+import io.emotionstream.job.PipelineSettings;
+import io.emotionstream.job.Rejection;
+import io.emotionstream.job.ScoredClip;
+import io.emotionstream.model.ClipOutcome;
+import io.emotionstream.model.ModelDescriptor;
+import io.emotionstream.model.eval.ConfidenceFigures;
+import io.emotionstream.model.eval.ConfusionMatrix;
+import io.emotionstream.model.eval.LabelledVideos;
+import io.emotionstream.schema.SingleObject;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
+
+/**
+ * Scores labelled videos through the production path: every frame is encoded as the camera agent publishes it
+ * (scaled, JPEG) and read by the job's own record deserializer, then the job's graph runs on a local Flink
+ * environment: the face stage (dlib detection, landmarks, aligned crop), clip assembly per camera and scoring,
+ * exactly as deployed. Each clip that lies wholly inside a labelled span counts towards the figures; a frame's time
+ * is its index over the video's frame rate.
+ */
+final class VideoClipEvaluation {
+    /** Topic named in the records made from video files (it appears in dead letters only). */
+    static final String SOURCE_TOPIC = "video-evaluation";
+
+    /** One scored clip: which video and frames, its true label (-1 outside every span) and what the model said. */
+    record ClipResult(String video, long firstFrame, long lastFrame, double startSeconds, double endSeconds,
+                      int truth, int framesWithFace, ClipOutcome outcome) {}
+
+    /** Frames read and clips scored per video. */
+    record VideoCounts(String video, double framesPerSecond, long frames, long clips, long labelledClips) {}
+
+    record Result(ConfusionMatrix confusion, ConfidenceFigures confidence, List<ClipResult> clips,
+                  List<VideoCounts> videos, Map<String, Long> rejectedFrames) {}
+
+    /** Frames of the videos, encoded once, and where each is in the records file. */
+    private record EncodedVideos(Path file, long[] offsets, List<String> cameras, List<Double> rates, long[] frames) {}
+
+    private VideoClipEvaluation() {}
+
+    static Result run(LabelledVideos videos, ModelDescriptor model, PipelineSettings settings, FrameEncoder encoder,
+                      FrameRecordDeserializer deserializer, int parallelism, ProgressLine frameProgress,
+                      ProgressLine clipProgress) throws Exception {
+        Path file = Files.createTempFile("emotion-stream-video-evaluation", ".records");
+        try {
+            EncodedVideos encoded = encode(videos, encoder, file, frameProgress);
+            List<ScoredClip> scored = new ArrayList<>();
+            Map<String, Long> rejected = new TreeMap<>();
+            score(encoded, settings, deserializer, parallelism, scored, rejected, clipProgress);
+            return figures(videos, model, encoded, scored, rejected);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** Decodes each video and writes its frames, as the agent would send them, to the records file. */
+    private static EncodedVideos encode(LabelledVideos videos, FrameEncoder encoder, Path file, ProgressLine progress)
+            throws IOException {
+        List<Long> offsets = new ArrayList<>();
+        List<String> cameras = new ArrayList<>();
+        List<Double> rates = new ArrayList<>();
+        long[] frames = new long[videos.videos().size()];
+        long position = 0;
+        int done = 0;
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
+            for (int v = 0; v < videos.videos().size(); v++) {
+                LabelledVideos.Video video = videos.videos().get(v);
+                String camera = "video" + v;
+                cameras.add(camera);
+                // each video in its own day of event time, so that one video's frames are never late for another's
+                long base = 1_000_000_000_000L + v * 86_400_000L;
+                try (FrameSource source = new CameraSpec(camera, video.file().toString(), CameraSpec.Kind.VIDEO_FILE)
+                        .openSource()) {
+                    source.open();
+                    double fps = source.frameRate();
+                    if (!(fps > 0)) {
+                        throw new IllegalArgumentException("cannot tell the frame rate of video " + video.file());
+                    }
+                    rates.add(fps);
+                    CapturedFrame frame;
+                    while ((frame = source.grab()) != null) {
+                        long sequence = frames[v]++;
+                        long captured = base + Math.round(sequence * 1000.0 / fps);
+                        byte[] value = SingleObject.encode(encoder.encode(camera, sequence, captured, frame.image()));
+                        offsets.add(position);
+                        out.writeUTF(camera);
+                        out.writeInt(value.length);
+                        out.write(value);
+                        position += 2 + camera.length() + 4 + value.length; // camera ids are ASCII
+                        progress.count(++done);
+                    }
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("cannot read video " + video.file() + ": " + e.getMessage(), e);
+                }
+                if (frames[v] == 0) {
+                    throw new IllegalArgumentException("video " + video.file() + " has no frames");
+                }
+            }
+        }
+        progress.finish();
+        long[] table = new long[offsets.size() + 1];
+        for (int i = 0; i < offsets.size(); i++) {
+            table[i] = offsets.get(i);
+        }
+        table[offsets.size()] = position;
+        return new EncodedVideos(file, table, cameras, rates, frames);
+    }
+
+    /** Runs the job's graph over the records on a local Flink environment and collects what comes out. */
+    private static void score(EncodedVideos encoded, PipelineSettings settings, FrameRecordDeserializer deserializer,
+                              int parallelism, List<ScoredClip> scored, Map<String, Long> rejected,
+                              ProgressLine progress) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism);
+        long count = encoded.offsets().length - 1;
+        DataGeneratorSource<KafkaFrameRecord> source = new DataGeneratorSource<>(
+                new RecordReader(encoded.file().toString(), encoded.offsets(), deserializer), count,
+                TypeInformation.of(KafkaFrameRecord.class));
+        EmotionJob.Outputs outputs = EmotionJob.process(env, source, settings);
+        CloseableIterator<ScoredClip> clips = outputs.scored().collectAsync();
+        CloseableIterator<Rejection> rejections = outputs.rejected().collectAsync();
+        JobClient job = env.executeAsync("emotion-stream-video-evaluation");
+        // drained on a thread of its own, so that neither output's buffer can hold the job up
+        Thread drain = new Thread(() -> rejections.forEachRemaining(r -> {
+            synchronized (rejected) {
+                rejected.merge(r.reason, 1L, Long::sum);
+            }
+        }), "video-evaluation-rejections");
+        drain.start();
+        try (clips; rejections) {
+            long expected = 0;
+            for (long frames : encoded.frames()) {
+                expected += frames / settings.clips().stride();
+            }
+            while (clips.hasNext()) {
+                scored.add(clips.next());
+                progress.update(scored.size(), (int) Math.max(expected, scored.size()));
+            }
+            drain.join();
+        }
+        job.getJobExecutionResult().get();
+        progress.finish();
+    }
+
+    private static Result figures(LabelledVideos videos, ModelDescriptor model, EncodedVideos encoded,
+                                  List<ScoredClip> scored, Map<String, Long> rejected) {
+        ConfusionMatrix confusion = new ConfusionMatrix(model.labels());
+        ConfidenceFigures confidence = new ConfidenceFigures();
+        List<ClipResult> clips = new ArrayList<>();
+        long[] clipCount = new long[videos.videos().size()];
+        long[] labelledCount = new long[videos.videos().size()];
+        scored.sort(Comparator.comparingInt((ScoredClip c) -> encoded.cameras().indexOf(c.cameraId))
+                .thenComparingLong(c -> c.firstSequence));
+        for (ScoredClip clip : scored) {
+            int v = encoded.cameras().indexOf(clip.cameraId);
+            LabelledVideos.Video video = videos.videos().get(v);
+            double fps = encoded.rates().get(v);
+            double start = clip.firstSequence / fps;
+            double end = (clip.lastSequence + 1) / fps;
+            int truth = video.labelOf(start, end);
+            ClipOutcome outcome = model.outcome(clip.probabilities);
+            clips.add(new ClipResult(video.name(), clip.firstSequence, clip.lastSequence, start, end, truth,
+                    clip.framesUsed, outcome));
+            clipCount[v]++;
+            if (truth >= 0) {
+                labelledCount[v]++;
+                confusion.add(truth, outcome.labelIndex());
+                confidence.add(outcome, outcome.labelIndex() == truth);
+            }
+        }
+        List<VideoCounts> counts = new ArrayList<>();
+        for (int v = 0; v < videos.videos().size(); v++) {
+            counts.add(new VideoCounts(videos.videos().get(v).name(), encoded.rates().get(v), encoded.frames()[v],
+                    clipCount[v], labelledCount[v]));
+        }
+        return new Result(confusion, confidence, clips, counts, new LinkedHashMap<>(rejected));
+    }
+
+    /** The per-clip CSV: video, frames, seconds, true and predicted label, confidence, probabilities. */
+    static void writeClips(Path file, ModelDescriptor model, List<ClipResult> clips) throws IOException {
+        StringBuilder csv = new StringBuilder("video,first_frame,last_frame,start_s,end_s,label,predicted,confidence,"
+                + "confident,frames_with_face");
+        for (String label : model.labels()) {
+            csv.append(",p_").append(label);
+        }
+        csv.append('\n');
+        for (ClipResult c : clips) {
+            csv.append(c.video()).append(',').append(c.firstFrame()).append(',').append(c.lastFrame())
+                    .append(',').append(String.format("%.3f,%.3f", c.startSeconds(), c.endSeconds()))
+                    .append(',').append(c.truth() < 0 ? "" : model.labels().get(c.truth()))
+                    .append(',').append(c.outcome().label())
+                    .append(',').append(String.format("%.4f", c.outcome().confidence()))
+                    .append(',').append(c.outcome().confident())
+                    .append(',').append(c.framesWithFace());
+            for (float p : c.outcome().probabilities()) {
+                csv.append(',').append(String.format("%.4f", p));
+            }
+            csv.append('\n');
+        }
+        Files.writeString(file, csv.toString(), StandardCharsets.UTF_8);
+    }
+
+    /** Reads frame records back from the records file by index, through the job's deserializer. */
+    static final class RecordReader implements GeneratorFunction<Long, KafkaFrameRecord> {
+        private final String file;
+        private final long[] offsets;
+        private final FrameRecordDeserializer deserializer;
+        private transient RandomAccessFile in;
+
+        RecordReader(String file, long[] offsets, FrameRecordDeserializer deserializer) {
+            this.file = file;
+            this.offsets = offsets;
+            this.deserializer = deserializer;
+        }
+
+        @Override
+        public void open(SourceReaderContext context) throws IOException {
+            in = new RandomAccessFile(file, "r");
+        }
+
+        @Override
+        public KafkaFrameRecord map(Long index) {
+            try {
+                in.seek(offsets[index.intValue()]);
+                String camera = in.readUTF();
+                byte[] value = new byte[in.readInt()];
+                in.readFully(value);
+                return deserializer.read(SOURCE_TOPIC, 0, index, 0L, camera.getBytes(StandardCharsets.UTF_8), value);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read frame record " + index + " from " + file, e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (in != null) {
+                in.close();
+            }
+        }
+    }
+}
