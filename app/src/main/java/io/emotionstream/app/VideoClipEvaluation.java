@@ -30,13 +30,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.CloseableIterator;
 
 /**
  * Scores labelled videos through the production path: every frame is encoded as the camera agent publishes it
@@ -141,30 +142,27 @@ final class VideoClipEvaluation {
         DataGeneratorSource<KafkaFrameRecord> source = new DataGeneratorSource<>(
                 new RecordReader(encoded.file().toString(), encoded.offsets(), deserializer), count,
                 TypeInformation.of(KafkaFrameRecord.class));
-        EmotionJob.Outputs outputs = EmotionJob.process(env, source, settings);
-        CloseableIterator<ScoredClip> clips = outputs.scored().collectAsync();
-        CloseableIterator<Rejection> rejections = outputs.rejected().collectAsync();
-        JobClient job = env.executeAsync("emotion-stream-video-evaluation");
-        // drained on a thread of its own, so that neither output's buffer can hold the job up
-        Thread drain = new Thread(() -> rejections.forEachRemaining(r -> {
-            synchronized (rejected) {
-                rejected.merge(r.reason, 1L, Long::sum);
-            }
-        }), "video-evaluation-rejections");
-        drain.start();
-        try (clips; rejections) {
+        try (InMemorySink<ScoredClip> clips = new InMemorySink<>();
+             InMemorySink<Rejection> rejections = new InMemorySink<>()) {
+            EmotionJob.defineWorkflow(env, source, clips, rejections, settings);
+            JobClient job = env.executeAsync("emotion-stream-video-evaluation");
             long expected = 0;
             for (long frames : encoded.frames()) {
                 expected += frames / settings.clips().stride();
             }
-            while (clips.hasNext()) {
-                scored.add(clips.next());
-                progress.update(scored.size(), (int) Math.max(expected, scored.size()));
+            CompletableFuture<JobExecutionResult> done = job.getJobExecutionResult();
+            while (!done.isDone()) {
+                progress.update(clips.received().size(), (int) Math.max(expected, clips.received().size()));
+                Thread.sleep(200);
             }
-            drain.join();
+            done.get(); // the job's failure, if it failed
+            scored.addAll(clips.received());
+            progress.update(scored.size(), scored.size());
+            progress.finish();
+            for (Rejection r : rejections.received()) {
+                rejected.merge(r.reason, 1L, Long::sum);
+            }
         }
-        job.getJobExecutionResult().get();
-        progress.finish();
     }
 
     private static Result figures(LabelledVideos videos, ModelDescriptor model, EncodedVideos encoded,

@@ -1,18 +1,32 @@
 package io.emotionstream.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The Java preprocessing against what the descriptor declares; the committed model's fixtures check it against
+ * PyTorch ({@link FixtureParityTest}). Both gray operations are checked, whichever the committed model uses.
+ */
 class ClipPreprocessorTest {
     private final ModelDescriptor model = ModelDescriptor.load(ProjectPaths.defaultModel());
     private final ClipPreprocessor preprocessor = new ClipPreprocessor(model);
+
+    @TempDir
+    Path temp;
 
     @Test
     void uniformFrameGivesItsGrayAndNoEdges() {
@@ -27,10 +41,85 @@ class ClipPreprocessorTest {
     }
 
     @Test
-    void grayWeightsFollowTheDescriptor() {
-        float[] values = preprocessor.preprocess(Collections.nCopies(model.clipLength(), frame(255, 0, 0)));
-        ModelDescriptor.Channel gray = model.channels().get(0);
+    void grayWeightsFollowTheDescriptor() throws Exception {
+        ModelDescriptor plain = withGrayStep(plainGray());
+        float[] values = new ClipPreprocessor(plain).preprocess(Collections.nCopies(plain.clipLength(), frame(255, 0, 0)));
+        ModelDescriptor.Channel gray = plain.channels().get(0);
         assertEquals((0.299f - gray.mean()) / gray.std(), value(values, 0, 5, 5, 0), 1e-5);
+    }
+
+    @Test
+    void equalisationSpreadsTheCropsLevelsWhateverTheExposure() throws Exception {
+        ModelDescriptor equalized = withGrayStep(equalizedGray());
+        ClipPreprocessor pre = new ClipPreprocessor(equalized);
+        ModelDescriptor.Channel gray = equalized.channels().get(0);
+        // a dim crop: left half luma 20, right half 40; and the same crop brighter and with more contrast
+        float[] dim = pre.preprocess(Collections.nCopies(equalized.clipLength(), halves(20, 40)));
+        float[] bright = pre.preprocess(Collections.nCopies(equalized.clipLength(), halves(90, 200)));
+        // cdf: 1152 pixels at the lower level (cdf_min), all 2304 at the upper: 0 and 1
+        assertEquals((0 - gray.mean()) / gray.std(), value(dim, 0, 10, 5, 0), 1e-5);
+        assertEquals((1 - gray.mean()) / gray.std(), value(dim, 0, 10, 40, 0), 1e-5);
+        assertArrayEquals(dim, bright, 1e-6f);
+        // luma is integer arithmetic: (299 * 255 + 500) / 1000 = 76 for pure red; one level alone keeps level / 255
+        float[] red = pre.preprocess(Collections.nCopies(equalized.clipLength(), frame(255, 0, 0)));
+        assertEquals((76 / 255f - gray.mean()) / gray.std(), value(red, 0, 5, 5, 0), 1e-6);
+    }
+
+    @Test
+    void equalisationFollowsTheCumulativeHistogram() throws Exception {
+        ModelDescriptor equalized = withGrayStep(equalizedGray());
+        ModelDescriptor.Channel gray = equalized.channels().get(0);
+        byte[] pixels = new byte[48 * 48 * 3];
+        for (int i = 0; i < 48 * 48; i++) {
+            int level = i < 48 * 48 / 4 ? 10 : i < 48 * 48 / 2 ? 20 : 30; // a quarter, a quarter, a half
+            Arrays.fill(pixels, 3 * i, 3 * i + 3, (byte) level);
+        }
+        float[] values = new ClipPreprocessor(equalized).preprocess(
+                Collections.nCopies(equalized.clipLength(), new RgbFrame(48, 48, pixels)));
+        // cdf_min 576 of 2304: (1152 - 576) / (2304 - 576) = 1/3 for level 20
+        assertEquals((1f / 3 - gray.mean()) / gray.std(), value(values, 0, 15, 0, 0), 1e-6);
+        assertEquals((1 - gray.mean()) / gray.std(), value(values, 0, 40, 0, 0), 1e-6);
+    }
+
+    @Test
+    void refusesEqualisationWeightsThatAreNotPerMille() throws Exception {
+        ObjectNode step = equalizedGray();
+        ((ArrayNode) step.get("weights_rgb_per_mille")).set(0, 300);
+        ModelException e = assertThrows(ModelException.class, () -> new ClipPreprocessor(withGrayStep(step)));
+        assertTrue(e.getMessage().contains("sum to 1000"), e.getMessage());
+    }
+
+    private static ObjectNode plainGray() {
+        ObjectNode step = new ObjectMapper().createObjectNode().put("name", "gray").put("op", "grayscale")
+                .put("scale", 1 / 255.0);
+        step.putArray("weights_rgb").add(0.299).add(0.587).add(0.114);
+        return step;
+    }
+
+    private static ObjectNode equalizedGray() {
+        ObjectNode step = new ObjectMapper().createObjectNode().put("name", "gray").put("op", "equalized_grayscale");
+        step.putArray("weights_rgb_per_mille").add(299).add(587).add(114);
+        return step;
+    }
+
+    /** The committed descriptor with its first (gray) step replaced. */
+    private ModelDescriptor withGrayStep(ObjectNode step) throws Exception {
+        ObjectNode d = (ObjectNode) new ObjectMapper().readTree(ProjectPaths.defaultModel().resolve("model.json").toFile());
+        ((ArrayNode) d.at("/preprocessing/steps")).set(0, step);
+        d.put("onnx", ProjectPaths.defaultModel().resolve("model.onnx").toString());
+        Path file = Files.createTempFile(temp, "model", ".json");
+        new ObjectMapper().writeValue(file.toFile(), d);
+        return ModelDescriptor.load(file);
+    }
+
+    private static RgbFrame halves(int left, int right) {
+        byte[] pixels = new byte[48 * 48 * 3];
+        for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < 48; x++) {
+                Arrays.fill(pixels, (y * 48 + x) * 3, (y * 48 + x) * 3 + 3, (byte) (x < 24 ? left : right));
+            }
+        }
+        return new RgbFrame(48, 48, pixels);
     }
 
     @Test

@@ -55,6 +55,28 @@ class ModelDescriptorTest {
         expectInvalid(d -> ((ArrayNode) d.get("labels")).add("happy"), "without repeats");
         expectInvalid(d -> ((ObjectNode) d.get("crop")).put("width", 64), "crop is 64x48");
         expectInvalid(d -> d.remove("input"), "missing object 'input'");
+        expectInvalid(d -> d.putObject("decision").put("min_confidence", 1.5), "min_confidence must be a number from 0 to 1");
+        expectInvalid(d -> d.putObject("decision").put("min_confidence", "high"), "min_confidence must be a number");
+    }
+
+    @Test
+    void anOutcomeIsConfidentFromTheDeclaredThresholdOn() throws Exception {
+        ObjectNode d = committed();
+        d.putObject("decision").put("min_confidence", 0.5);
+        ModelDescriptor model = ModelDescriptor.load(write(d));
+        assertEquals(0.5f, model.minConfidence());
+        ClipOutcome sure = model.outcome(new float[] {0.1f, 0.5f, 0.2f, 0.1f, 0.1f});
+        assertEquals(1, sure.labelIndex());
+        assertEquals("happy", sure.label());
+        assertEquals(0.5f, sure.confidence());
+        assertTrue(sure.confident());
+        ClipOutcome unsure = model.outcome(new float[] {0.3f, 0.1f, 0.45f, 0.1f, 0.05f});
+        assertEquals("sad", unsure.label());
+        assertTrue(!unsure.confident());
+        assertThrows(ModelException.class, () -> model.outcome(new float[] {1f}));
+
+        d.remove("decision");
+        assertEquals(0f, ModelDescriptor.load(write(d)).minConfidence(), "no threshold declared: every clip is confident");
     }
 
     @Test
