@@ -18,7 +18,8 @@ def default_data_dir():
 
 
 def load_class_folder(folder, labels=LABELS):
-    """Loads folder/<class>/*.png as uint8 grayscale arrays; returns (images, label indices, relative paths)."""
+    """Loads folder/<class>/*.png as uint8 grayscale arrays; returns (images, label indices, relative paths).
+    Raises FileNotFoundError when the folder holds no image of these classes."""
     images, targets, paths = [], [], []
     for index, label in enumerate(labels):
         class_dir = os.path.join(folder, label)
@@ -32,7 +33,7 @@ def load_class_folder(folder, labels=LABELS):
             targets.append(index)
             paths.append(label + "/" + name)
     if not images:
-        raise SystemExit("no images under %s (expected one subfolder per class: %s)" % (folder, ", ".join(labels)))
+        raise FileNotFoundError("no images under %s (expected one subfolder per class: %s)" % (folder, ", ".join(labels)))
     return np.stack(images), np.asarray(targets, dtype=np.int64), paths
 
 

@@ -79,10 +79,10 @@ def fixture_clips(stills_dir, clip_length, width, height):
     return np.stack(clips), names
 
 
-def write_fixtures(model, pre, out_dir, stills_dir, frame_indices, clip_length):
+def write_fixtures(model, pre, out_dir, stills_dir):
     size_h, size_w = model.input_shape[1], model.input_shape[2]
-    raw, names = fixture_clips(stills_dir, clip_length, size_w, size_h)
-    sampled = torch.from_numpy(raw[:, list(frame_indices)])  # [N, T, H, W, 3]
+    raw, names = fixture_clips(stills_dir, model.clip_length, size_w, size_h)
+    sampled = torch.from_numpy(raw[:, list(model.frame_indices)])  # [N, T, H, W, 3]
     n, t = sampled.shape[:2]
     with torch.no_grad():
         if pre.equalize:  # integer luma, as Java computes it; luma / 255 passes the quantisation unchanged
@@ -111,12 +111,14 @@ def write_fixtures(model, pre, out_dir, stills_dir, frame_indices, clip_length):
     return fixture
 
 
-def descriptor(model, name, version, description, mean, std, frame_indices, clip_length, onnx_path, provenance,
-               equalize=False):
+def descriptor(model, version, description, pre, onnx_path, provenance, crop_note=None):
     macs = multiply_accumulates(model, model.input_shape)
     t, h, w, c = model.input_shape
+    crop = dict({"width": w, "height": h}, **CROP)
+    if crop_note:
+        crop["note"] = crop_note
     return {
-        "name": name,
+        "name": model.name,
         "version": version,
         "description": description,
         "onnx": os.path.basename(onnx_path),
@@ -127,17 +129,35 @@ def descriptor(model, name, version, description, mean, std, frame_indices, clip
         "output": {"name": "probabilities", "shape": [-1, len(data.LABELS)], "type": "float32",
                    "meaning": "softmax probabilities, one per label in labels order"},
         "labels": data.LABELS,
-        "clip": {"length": clip_length, "frame_indices": list(frame_indices),
+        "clip": {"length": model.clip_length, "frame_indices": list(model.frame_indices),
                  "note": "the pipeline assembles clips of 'length' frames; the model takes the frames at "
                          "'frame_indices' (0-based), in order"},
-        "preprocessing": descriptor_steps(mean, std, equalize),
-        "crop": dict({"width": w, "height": h}, **CROP),
+        "preprocessing": descriptor_steps([round(v, 6) for v in pre.mean.flatten().tolist()],
+                                          [round(v, 6) for v in pre.std.flatten().tolist()], pre.equalize),
+        "crop": crop,
         "cost": {"parameters": sum(p.numel() for p in model.parameters()),
                  "parameters_keras_style": keras_style_parameter_count(model),
                  "multiply_accumulates_per_clip": macs, "flops_per_clip": 2 * macs},
         "fixtures": "fixtures/fixture.json",
         "provenance": provenance,
     }
+
+
+def export_model(model, pre, out_dir, version, description, provenance, stills, extra=None, crop_note=None):
+    """Writes model.onnx, model.json (with `extra` entries added) and fixtures/ into out_dir."""
+    os.makedirs(out_dir, exist_ok=True)
+    onnx_path = os.path.join(out_dir, "model.onnx")
+    print("exporting %s (%d parameters counted as Keras does)..." % (model.name, keras_style_parameter_count(model)),
+          flush=True)
+    export_onnx(model, onnx_path)
+    spec = descriptor(model, version, description, pre, onnx_path, provenance, crop_note)
+    spec.update(extra or {})
+    write_json(os.path.join(out_dir, "model.json"), spec)
+    fixture = write_fixtures(model, pre, os.path.join(out_dir, "fixtures"), stills)
+    print("exported %s (%.2f MB), %d parameters, %.1f M multiply-accumulates per clip"
+          % (onnx_path, os.path.getsize(onnx_path) / 1e6, spec["cost"]["parameters"],
+             spec["cost"]["multiply_accumulates_per_clip"] / 1e6))
+    print("fixture probabilities:", fixture["probabilities"])
 
 
 def write_json(path, value):
@@ -156,10 +176,6 @@ def export_compact(args):
     pre = ChannelPreprocessor(summary["channel_mean"], summary["channel_std"], equalize)
     calibration, decision = calibrate_on_fer_val(model, pre, args)
     model.temperature.fill_(calibration["temperature"])
-    out_dir = args.out or os.path.join(MODELS, model.name)
-    os.makedirs(out_dir, exist_ok=True)
-    onnx_path = os.path.join(out_dir, "model.onnx")
-    export_onnx(model, onnx_path)
     last = summary["history"][-1]
     provenance = {
         "exported": datetime.date.today().isoformat(),
@@ -171,18 +187,14 @@ def export_compact(args):
         "fer2013_val_during_training": {"accuracy": last["fer_val_accuracy"],
                                         "balanced_accuracy": last["fer_val_balanced_accuracy"]},
     }
-    spec = descriptor(model, model.name, args.version,
-                      "Compact (2+1)D 3D-CNN: 3x3 spatial convolutions per frame (widths %s), "
-                      "squeeze-and-excitation and residual channel-separated 3-tap temporal convolutions in the two "
-                      "deepest stages; %d frames of a %d-frame clip at %dx%d, frames %s seen mirrored left-right "
-                      "inside the network."
-                      % ("/".join(map(str, model.widths)), len(model.frame_indices), model.clip_length, model.size,
-                         model.size, [i for i, m in zip(model.frame_indices, model.mirrored) if m]),
-                      summary["channel_mean"], summary["channel_std"], model.frame_indices, model.clip_length,
-                      onnx_path, provenance, equalize)
-    spec["calibration"] = calibration
-    spec["decision"] = decision
-    write_json(os.path.join(out_dir, "model.json"), spec)
+    description = ("Compact (2+1)D 3D-CNN: 3x3 spatial convolutions per frame (widths %s), squeeze-and-excitation "
+                   "and residual channel-separated 3-tap temporal convolutions in the two deepest stages; %d frames "
+                   "of a %d-frame clip at %dx%d, frames %s seen mirrored left-right inside the network."
+                   % ("/".join(map(str, model.widths)), len(model.frame_indices), model.clip_length, model.size,
+                      model.size, [i for i, m in zip(model.frame_indices, model.mirrored) if m]))
+    out_dir = args.out or os.path.join(MODELS, model.name)
+    export_model(model, pre, out_dir, args.version, description, provenance, args.stills,
+                 {"calibration": calibration, "decision": decision})
     write_json(os.path.join(out_dir, "training-history.json"), summary["history"])
     split = summary["ckplus_split"]
     write_json(os.path.join(out_dir, "ckplus-split.json"),
@@ -191,12 +203,6 @@ def export_compact(args):
     with open(os.path.join(out_dir, "ckplus-test.txt"), "w") as f:
         f.write("# CK+ images of the held-out test subjects (relative to ckplus48/); file names only\n")
         f.write("\n".join(split["test_files"]) + "\n")
-    fixture = write_fixtures(model, pre, os.path.join(out_dir, "fixtures"), args.stills, model.frame_indices,
-                             model.clip_length)
-    print("exported %s (%.2f MB), %d parameters, %.1f M multiply-accumulates per clip"
-          % (onnx_path, os.path.getsize(onnx_path) / 1e6, spec["cost"]["parameters"],
-             spec["cost"]["multiply_accumulates_per_clip"] / 1e6))
-    print("fixture probabilities:", fixture["probabilities"])
 
 
 def calibrate_on_fer_val(model, pre, args):
@@ -234,26 +240,14 @@ def export_seed(args):
     if args.checkpoint:
         model.load_state_dict(torch.load(args.checkpoint, map_location="cpu")["state_dict"])
     model.eval()
-    out_dir = args.out or os.path.join(MODELS, model.name)
-    os.makedirs(out_dir, exist_ok=True)
-    onnx_path = os.path.join(out_dir, "model.onnx")
-    print("exporting %s (%d parameters counted as Keras does)..." % (model.name, keras_style_parameter_count(model)),
-          flush=True)
-    export_onnx(model, onnx_path)
     mean, std = [0.487, 0.487, 0.0853], [0.2534, 0.2403, 0.0791]
     provenance = {"exported": datetime.date.today().isoformat(),
                   "weights": args.checkpoint or "untrained (PyTorch default initialisation, seed %d)" % args.seed,
                   "source": "the research Keras model, layer for layer (emotion_models/nets.py Seed3DCNN)"}
-    spec = descriptor(model, model.name, "research-1",
-                      "The research 3D-CNN: 30x120x160x3 clips, Conv3D 8/32/1024, dense 256/64/5.",
-                      mean, std, range(30), 30, onnx_path, provenance)
-    spec["crop"]["note"] = "the research model saw 120x160 frames; the crop geometry is the compact model's"
-    write_json(os.path.join(out_dir, "model.json"), spec)
-    fixture = write_fixtures(model, ChannelPreprocessor(mean, std), os.path.join(out_dir, "fixtures"), args.stills,
-                             range(30), 30)
-    print("exported %s (%.0f MB); %.0f M multiply-accumulates per clip" % (
-        onnx_path, os.path.getsize(onnx_path) / 1e6, spec["cost"]["multiply_accumulates_per_clip"] / 1e6))
-    print("fixture probabilities:", fixture["probabilities"])
+    export_model(model, ChannelPreprocessor(mean, std), args.out or os.path.join(MODELS, model.name), "research-1",
+                 "The research 3D-CNN: 30x120x160x3 clips, Conv3D 8/32/1024, dense 256/64/5.", provenance,
+                 args.stills, crop_note="the research model saw 120x160 frames; the crop geometry is the compact "
+                                        "model's")
 
 
 def main(argv=None):

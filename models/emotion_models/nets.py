@@ -18,6 +18,8 @@ class Seed3DCNN(nn.Module):
 
     name = "seed-3dcnn"
     input_shape = (30, 120, 160, 3)
+    clip_length = 30
+    frame_indices = tuple(range(30))  # every frame of the clip
 
     def __init__(self, classes=len(LABELS)):
         super().__init__()

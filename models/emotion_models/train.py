@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 
 from . import data
-from .clips import augment_stills, random_windows, synthesize_clips
+from .augmentation import augment_stills, random_windows, synthesize_clips
 from .nets import CompactClipNet
 from .preprocess import ChannelPreprocessor
 
@@ -80,10 +80,51 @@ def class_weights(targets, device):
     return torch.tensor(weights / weights.mean(), dtype=torch.float32, device=device)
 
 
-def cosine_lr(step, total, peak, warmup):
-    if step < warmup:
-        return peak * (step + 1) / warmup
-    return 0.5 * peak * (1 + math.cos(math.pi * (step - warmup) / max(1, total - warmup)))
+class Schedule:
+    """Linear warm-up to the peak learning rate over `warmup` steps, then cosine decay to 0 at step `total`; counts
+    the steps taken across epochs."""
+
+    def __init__(self, total, peak, warmup):
+        self.total, self.peak, self.warmup, self.step = total, peak, warmup, 0
+
+    def next_rate(self):
+        step, self.step = self.step, self.step + 1
+        if step < self.warmup:
+            return self.peak * (step + 1) / self.warmup
+        return 0.5 * self.peak * (1 + math.cos(math.pi * (step - self.warmup) / max(1, self.total - self.warmup)))
+
+
+def train_epoch(model, optimizer, schedule, criterion, make_batch, count, batch, generator, device, mixup=0.0):
+    """One epoch over `count` items in a random order, `batch` at a time (a trailing partial batch is skipped).
+    make_batch(indices) gives (model input, label indices, soft targets) for those items; with mixup > 0 each batch
+    is blended with a shuffled copy of itself (weight ~ Beta(mixup, mixup)) and the loss with both label sets.
+    Returns (mean loss, items seen, items whose top class is their label)."""
+    model.train()
+    loss_sum, seen, correct = 0.0, 0, 0
+    order = torch.randperm(count, generator=generator).numpy()
+    for b in range(count // batch):
+        index = order[b * batch:(b + 1) * batch]
+        inputs, target, soft = make_batch(index)
+        inputs = inputs.to(device)
+        target, soft = torch.from_numpy(target).to(device), torch.from_numpy(soft).to(device)
+        if mixup > 0:  # training accuracy then scores blends against one of their labels: it reads low
+            share = float(np.random.beta(mixup, mixup))
+            partner = torch.randperm(len(index), generator=generator).to(device)
+            logits = model.logits(share * inputs + (1 - share) * inputs[partner])
+            loss = share * criterion(logits, target, soft) + (1 - share) * criterion(logits, target[partner],
+                                                                                     soft[partner])
+        else:
+            logits = model.logits(inputs)
+            loss = criterion(logits, target, soft)
+        for group in optimizer.param_groups:
+            group["lr"] = schedule.next_rate()
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        loss_sum += float(loss) * len(index)
+        seen += len(index)
+        correct += int((logits.argmax(1) == target).sum())
+    return loss_sum / seen, seen, correct
 
 
 def load_teacher(path, relative_paths):
@@ -176,7 +217,10 @@ def main(argv=None):
     started = time.time()
 
     log("loading stills from %s" % args.data)
-    sets = load_training_data(args.data)
+    try:
+        sets = load_training_data(args.data)
+    except (OSError, ValueError) as e:
+        parser.exit(1, "train: %s\n" % e)
     fer_x, fer_y = sets["fer_train"]
     fer_paths = sets["fer_train_paths"]
     if args.limit:
@@ -243,40 +287,20 @@ def main(argv=None):
     stills_epochs = 0 if args.from_stage1 else args.epochs
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.SGD(trainable, lr=args.lr, momentum=0.9, nesterov=True, weight_decay=5e-4)
-    steps_per_epoch = len(train_x) // args.batch
-    total_steps, step = steps_per_epoch * stills_epochs, 0
+
+    def stills_batch(index):
+        gray = augment_stills(torch.from_numpy(train_x[index]).float().div(255.0), generator, args.camera_effects)
+        inputs = to_model_input(pre, gray.unsqueeze(1))  # channels made on the whole still, as at test
+        if args.crop < inputs.shape[2]:
+            inputs = random_windows(inputs[:, 0], args.crop, generator).unsqueeze(1)
+        return inputs, train_y[index], train_soft[index]
+
+    schedule = Schedule(stills_epochs * (len(train_x) // args.batch), args.lr, len(train_x) // args.batch)
     for epoch in range(1, stills_epochs + 1):
-        model.train()
-        epoch_started, loss_sum, seen, correct = time.time(), 0.0, 0, 0
-        order = torch.randperm(len(train_x), generator=generator).numpy()
-        for b in range(steps_per_epoch):
-            index = order[b * args.batch:(b + 1) * args.batch]
-            gray = augment_stills(torch.from_numpy(train_x[index]).float().div(255.0), generator, args.camera_effects)
-            target = torch.from_numpy(train_y[index]).to(device)
-            soft = torch.from_numpy(train_soft[index]).to(device)
-            inputs = to_model_input(pre, gray.unsqueeze(1))  # channels made on the whole still, as at test
-            if args.crop < inputs.shape[2]:
-                inputs = random_windows(inputs[:, 0], args.crop, generator).unsqueeze(1)
-            inputs = inputs.to(device)
-            if args.mixup > 0:  # training accuracy then scores blends against one of their labels: it reads low
-                share = float(np.random.beta(args.mixup, args.mixup))
-                partner = torch.randperm(len(index), generator=generator).to(device)
-                logits = model.logits(share * inputs + (1 - share) * inputs[partner])
-                loss = (share * criterion(logits, target, soft)
-                        + (1 - share) * criterion(logits, target[partner], soft[partner]))
-            else:
-                logits = model.logits(inputs)
-                loss = criterion(logits, target, soft)
-            for group in optimizer.param_groups:
-                group["lr"] = cosine_lr(step, total_steps, args.lr, steps_per_epoch)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            step += 1
-            loss_sum += float(loss) * len(index)
-            seen += len(index)
-            correct += int((logits.argmax(1) == target).sum())
-        report("stills", epoch, loss_sum / seen, seen, correct, epoch_started)
+        epoch_started = time.time()
+        figures = train_epoch(model, optimizer, schedule, criterion, stills_batch, len(train_x), args.batch,
+                              generator, device, args.mixup)
+        report("stills", epoch, *figures, epoch_started)
     if stills_epochs:
         os.makedirs(os.path.dirname(stage1_path), exist_ok=True)
         torch.save({"state_dict": model.state_dict(), "history": history, "channel_mean": mean, "channel_std": std,
@@ -292,31 +316,20 @@ def main(argv=None):
     clip_soft = np.concatenate([fer_soft] + [one_hot[[y for _, y in sets["ck_sequences"]]]] * args.ckplus_repeat)
     clip_batch = max(1, args.batch // len(model.frame_indices))
     optimizer = torch.optim.SGD(model.parameters(), lr=args.clip_lr, momentum=0.9, nesterov=True, weight_decay=5e-4)
+
+    def clips_batch(index):
+        sources = torch.from_numpy(clip_x[index]).float().div(255.0)
+        gray = synthesize_clips(sources, model.frame_indices, model.clip_length, generator,
+                                camera_effects=args.camera_effects)
+        return to_model_input(pre, gray), clip_y[index], clip_soft[index]
+
     steps_per_epoch = len(clip_x) // clip_batch
-    total_steps, step = steps_per_epoch * args.clip_epochs, 0
+    schedule = Schedule(steps_per_epoch * args.clip_epochs, args.clip_lr, steps_per_epoch // 4)
     for epoch in range(1, args.clip_epochs + 1):
-        model.train()
-        epoch_started, loss_sum, seen, correct = time.time(), 0.0, 0, 0
-        order = torch.randperm(len(clip_x), generator=generator).numpy()
-        for b in range(steps_per_epoch):
-            index = order[b * clip_batch:(b + 1) * clip_batch]
-            sources = torch.from_numpy(clip_x[index]).float().div(255.0)
-            gray = synthesize_clips(sources, model.frame_indices, model.clip_length, generator,
-                                    camera_effects=args.camera_effects)
-            target = torch.from_numpy(clip_y[index]).to(device)
-            soft = torch.from_numpy(clip_soft[index]).to(device)
-            logits = model.logits(to_model_input(pre, gray).to(device))
-            loss = criterion(logits, target, soft)
-            for group in optimizer.param_groups:
-                group["lr"] = cosine_lr(step, total_steps, args.clip_lr, steps_per_epoch // 4)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            step += 1
-            loss_sum += float(loss) * len(index)
-            seen += len(index)
-            correct += int((logits.argmax(1) == target).sum())
-        report("clips", epoch, loss_sum / seen, seen, correct, epoch_started)
+        epoch_started = time.time()
+        figures = train_epoch(model, optimizer, schedule, criterion, clips_batch, len(clip_x), clip_batch,
+                              generator, device)
+        report("clips", epoch, *figures, epoch_started)
 
     ck_acc, ck_bal = still_clip_metrics(model, pre, *sets["ck_test"], device, len(model.frame_indices))
     minutes = (time.time() - started) / 60.0

@@ -6,7 +6,7 @@ import torch
 import numpy as np
 
 from emotion_models import calibrate
-from emotion_models.clips import augment_stills, camera, random_windows, synthesize_clips
+from emotion_models.augmentation import augment_stills, camera, random_windows, synthesize_clips
 from emotion_models.nets import (CompactClipNet, Seed3DCNN, SqueezeExcite, TemporalBlock,
                                  keras_style_parameter_count, multiply_accumulates)
 from emotion_models.preprocess import ChannelPreprocessor, equalize_levels, luma_from_rgb_uint8, quantize
@@ -184,3 +184,34 @@ class CalibrationTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TrainingLoopTest(unittest.TestCase):
+    def test_schedule_warms_up_then_decays_to_zero(self):
+        from emotion_models.train import Schedule
+        schedule = Schedule(total=10, peak=1.0, warmup=2)
+        rates = [schedule.next_rate() for _ in range(10)]
+        self.assertEqual([0.5, 1.0], rates[:2])
+        self.assertTrue(all(a >= b for a, b in zip(rates[1:], rates[2:])), rates)
+        self.assertLess(rates[-1], 0.05)
+
+    def test_an_epoch_takes_whole_batches_and_learns(self):
+        from emotion_models.train import Schedule, train_epoch
+        torch.manual_seed(0)
+        generator = torch.Generator().manual_seed(0)
+        model = CompactClipNet()
+        model.set_temporal(False)
+        inputs = torch.randn(10, 2, 48, 48, 3)
+        labels = np.arange(10) % 5
+        soft = np.eye(5, dtype=np.float32)[labels]
+        optimizer = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=0.05, momentum=0.9)
+        schedule = Schedule(total=6, peak=0.05, warmup=1)
+        criterion = lambda logits, target, _soft: torch.nn.functional.cross_entropy(logits, target)
+        make_batch = lambda index: (inputs[index], labels[index], soft[index])
+        first = train_epoch(model, optimizer, schedule, criterion, make_batch, 10, 4, generator, "cpu", mixup=0.2)
+        self.assertEqual(8, first[1], "two whole batches of 4, the last 2 items skipped")
+        self.assertEqual(2, schedule.step)
+        for _ in range(2):
+            last = train_epoch(model, optimizer, schedule, criterion, make_batch, 10, 4, generator, "cpu")
+        self.assertEqual(6, schedule.step)
+        self.assertLess(last[0], first[0], "the loss falls on a fixed set")

@@ -2,14 +2,13 @@ package io.emotionstream.app;
 
 import io.emotionstream.ingest.StopOnSignal;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
-import io.emotionstream.kafka.TopicCreator;
+import io.emotionstream.schema.TopicCreator;
 import io.emotionstream.schema.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,7 +24,7 @@ final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "keep the broker's data here (default: a temporary folder, deleted at exit)")
     Path data;
 
-    @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "" + Topics.FRAME_PARTITIONS,
             description = "partitions of the frames topic (default: ${DEFAULT-VALUE})")
     int partitions;
 
@@ -36,10 +35,12 @@ final class BrokerCommand implements Callable<Integer> {
              EmbeddedKafkaBroker broker = data == null ? EmbeddedKafkaBroker.start()
                      : EmbeddedKafkaBroker.start(data, false, Map.of())) {
             TopicCreator.createMissing(broker.bootstrapServers(), List.of(
-                    new NewTopic(Topics.FRAMES.defaultName(), partitions, (short) 1),
-                    new NewTopic(Topics.EMOTION_EVENTS.defaultName(), 1, (short) 1),
-                    new NewTopic(Topics.DEAD_LETTERS.defaultName(), 1, (short) 1)));
-            out.println("Kafka broker on " + broker.bootstrapServers() + " (Ctrl-C to stop)");
+                    Topics.FRAMES.newTopic(Topics.FRAMES.defaultName(), partitions), Topics.EMOTION_EVENTS.newTopic(),
+                    Topics.DEAD_LETTERS.newTopic()));
+            out.println("Kafka broker on " + broker.bootstrapServers() + " (Ctrl-C to stop), with topics");
+            for (Topics.Topic<?> topic : List.of(Topics.FRAMES, Topics.EMOTION_EVENTS, Topics.DEAD_LETTERS)) {
+                out.println("  " + topic.describe(topic.defaultName()));
+            }
             out.flush();
             try {
                 Thread.sleep(Long.MAX_VALUE);

@@ -3,14 +3,14 @@ package io.emotionstream.app;
 import io.emotionstream.dashboard.SummaryApp;
 import io.emotionstream.dashboard.SummarySettings;
 import io.emotionstream.ingest.StopOnSignal;
-import io.emotionstream.kafka.TopicCreator;
+import io.emotionstream.schema.TopicCreator;
+import io.emotionstream.schema.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -63,9 +63,11 @@ final class DashboardCommand implements Callable<Integer> {
     /** Creates the app's topics where missing and starts it. */
     static SummaryApp start(String bootstrap, SummarySettings settings, Map<String, String> properties, Path stateDir,
                             String host, int port) throws Exception {
-        TopicCreator.createMissing(bootstrap, List.of(new NewTopic(settings.eventsTopic(), 1, (short) 1),
-                new NewTopic(settings.summariesTopic(), 1, (short) 1),
-                new NewTopic(settings.deadLettersTopic(), 1, (short) 1)));
+        TopicCreator.createMissing(bootstrap, properties, List.of(
+                Topics.EMOTION_EVENTS.newTopic(settings.eventsTopic(), Topics.EMOTION_EVENTS.defaultPartitions()),
+                Topics.CAMERA_SUMMARIES.newTopic(settings.summariesTopic(), Topics.CAMERA_SUMMARIES.defaultPartitions()),
+                Topics.SUMMARY_DEAD_LETTERS.newTopic(settings.deadLettersTopic(),
+                        Topics.SUMMARY_DEAD_LETTERS.defaultPartitions())));
         Map<String, String> kafka = new LinkedHashMap<>(properties);
         kafka.put("bootstrap.servers", bootstrap);
         return SummaryApp.start(settings, kafka, stateDir, host, port);

@@ -7,13 +7,13 @@ import io.emotionstream.ingest.CameraAgent;
 import io.emotionstream.ingest.CameraSpec;
 import io.emotionstream.ingest.StopOnSignal;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
-import io.emotionstream.kafka.TopicCreator;
 import io.emotionstream.model.ProjectPaths;
 import io.emotionstream.schema.DeadLetter;
 import io.emotionstream.schema.EmotionEvent;
 import io.emotionstream.schema.LabelProbability;
-import io.emotionstream.schema.Topics;
 import io.emotionstream.schema.SingleObject;
+import io.emotionstream.schema.TopicCreator;
+import io.emotionstream.schema.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -29,7 +29,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -68,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "publishing rate as for `agent` (default: ${DEFAULT-VALUE})")
     String rate;
 
-    @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "" + Topics.FRAME_PARTITIONS,
             description = "partitions of the frames topic when the demo creates it (default: ${DEFAULT-VALUE})")
     int partitions;
 
@@ -120,7 +119,8 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Prints events and dead letters until interrupted, or until the videos ended and no event came for a while. */
     private void printEvents(PrintWriter out, PrintWriter err, KafkaConsumer<String, byte[]> events, CameraAgent agent) {
-        out.printf("%-12s %-14s %-10s %6s  %-44s %s%n", "time", "camera", "emotion", "conf", "probabilities", "latency");
+        out.printf("%-12s %-14s %-10s %6s  %-44s %-8s %s%n", "time", "camera", "emotion", "conf", "probabilities",
+                "latency", "steady");
         out.flush();
         Map<String, Map<String, Integer>> summary = new TreeMap<>();
         int deadLetters = 0;
@@ -136,7 +136,7 @@ final class DemoCommand implements Callable<Integer> {
                     }
                     EmotionEvent event = SingleObject.decode(EmotionEvent.class, record.value());
                     print(out, event);
-                    summary.computeIfAbsent(event.getCameraId(), k -> new TreeMap<>()).merge(event.getLabel(), 1, Integer::sum);
+                    summary.computeIfAbsent(event.getCameraId(), k -> new TreeMap<>()).merge(event.getConfident() ? event.getLabel() : "uncertain", 1, Integer::sum);
                     if (settleUntil != Long.MAX_VALUE) {
                         settleUntil = System.currentTimeMillis() + settleSeconds * 1000L;
                     }
@@ -178,9 +178,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void createTopics(String bootstrap) {
-        TopicCreator.createMissing(bootstrap, List.of(new NewTopic(Topics.FRAMES.defaultName(), partitions, (short) 1),
-                new NewTopic(Topics.EMOTION_EVENTS.defaultName(), 1, (short) 1),
-                new NewTopic(Topics.DEAD_LETTERS.defaultName(), 1, (short) 1)));
+        TopicCreator.createMissing(bootstrap, List.of(Topics.FRAMES.newTopic(Topics.FRAMES.defaultName(), partitions),
+                Topics.EMOTION_EVENTS.newTopic(), Topics.DEAD_LETTERS.newTopic()));
     }
 
     /** A read_committed consumer of events and dead letters, positioned now at their ends (no group needed). */
@@ -203,10 +202,11 @@ final class DemoCommand implements Callable<Integer> {
         for (LabelProbability p : event.getProbabilities()) {
             probabilities.append(String.format("%s %.2f ", p.getLabel().substring(0, 3), p.getProbability()));
         }
-        out.printf("%-12s %-14s %-10s %5.0f%%  %-44s %.1f s%n",
+        out.printf("%-12s %-14s %-10s %5.0f%%  %-44s %5.1f s  %s%n",
                 LocalTime.ofInstant(event.getClipEndTime(), ZoneId.systemDefault()).format(CLOCK), event.getCameraId(),
-                event.getLabel(), 100 * event.getConfidence(), probabilities.toString().trim(),
-                event.getProcessingLatencyMs() / 1000.0);
+                event.getConfident() ? event.getLabel() : "uncertain", 100 * event.getConfidence(),
+                probabilities.toString().trim(), event.getProcessingLatencyMs() / 1000.0,
+                event.getSmoothed() == null ? "-" : event.getSmoothed().getLabel());
         out.flush();
     }
 }

@@ -191,6 +191,8 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         out.print(result.confusion().format().replaceFirst("^images", "clips"));
         out.print(result.confidence().format());
+        out.printf("steady emotion (the job's smoothing over the last clips): accuracy %.2f%% over %d clips%n",
+                100 * result.steady().accuracy(), result.steady().total());
         out.flush();
         if (clipsFile != null) {
             VideoClipEvaluation.writeClips(clipsFile, descriptor, result.clips());
@@ -198,6 +200,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Map<String, Object> report = new LinkedHashMap<>(result.confusion().toMap());
         report.putAll(result.confidence().toMap());
+        report.put("steady", result.steady().toMap());
         report.put("labels_file", input.toAbsolutePath().normalize().toString());
         report.put("videos", perVideo);
         report.put("rejected_frames", result.rejectedFrames());

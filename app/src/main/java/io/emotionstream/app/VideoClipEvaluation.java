@@ -50,15 +50,19 @@ final class VideoClipEvaluation {
     /** Topic named in the records made from video files (it appears in dead letters only). */
     static final String SOURCE_TOPIC = "video-evaluation";
 
-    /** One scored clip: which video and frames, its true label (-1 outside every span) and what the model said. */
+    /**
+     * One scored clip: which video and frames, its true label (-1 outside every span), what the model said, and the
+     * camera's steady emotion at that clip (null before one is set).
+     */
     record ClipResult(String video, long firstFrame, long lastFrame, double startSeconds, double endSeconds,
-                      int truth, int framesWithFace, ClipOutcome outcome) {}
+                      int truth, int framesWithFace, ClipOutcome outcome, String steady) {}
 
     /** Frames read and clips scored per video. */
     record VideoCounts(String video, double framesPerSecond, long frames, long clips, long labelledClips) {}
 
-    record Result(ConfusionMatrix confusion, ConfidenceFigures confidence, List<ClipResult> clips,
-                  List<VideoCounts> videos, Map<String, Long> rejectedFrames) {}
+    /** Figures of the clips' own labels, of the steady emotion (the job's smoothing) and counts. */
+    record Result(ConfusionMatrix confusion, ConfidenceFigures confidence, ConfusionMatrix steady,
+                  List<ClipResult> clips, List<VideoCounts> videos, Map<String, Long> rejectedFrames) {}
 
     /** Frames of the videos, encoded once, and where each is in the records file. */
     private record EncodedVideos(Path file, long[] offsets, List<String> cameras, List<Double> rates, long[] frames) {}
@@ -160,7 +164,7 @@ final class VideoClipEvaluation {
             progress.update(scored.size(), scored.size());
             progress.finish();
             for (Rejection r : rejections.received()) {
-                rejected.merge(r.reason, 1L, Long::sum);
+                rejected.merge(r.reason.name(), 1L, Long::sum);
             }
         }
     }
@@ -169,6 +173,7 @@ final class VideoClipEvaluation {
                                   List<ScoredClip> scored, Map<String, Long> rejected) {
         ConfusionMatrix confusion = new ConfusionMatrix(model.labels());
         ConfidenceFigures confidence = new ConfidenceFigures();
+        ConfusionMatrix steady = new ConfusionMatrix(model.labels());
         List<ClipResult> clips = new ArrayList<>();
         long[] clipCount = new long[videos.videos().size()];
         long[] labelledCount = new long[videos.videos().size()];
@@ -183,12 +188,15 @@ final class VideoClipEvaluation {
             int truth = video.labelOf(start, end);
             ClipOutcome outcome = model.outcome(clip.probabilities);
             clips.add(new ClipResult(video.name(), clip.firstSequence, clip.lastSequence, start, end, truth,
-                    clip.framesUsed, outcome));
+                    clip.framesUsed, outcome, clip.smoothedLabel));
             clipCount[v]++;
             if (truth >= 0) {
                 labelledCount[v]++;
                 confusion.add(truth, outcome.labelIndex());
                 confidence.add(outcome, outcome.labelIndex() == truth);
+                if (clip.smoothedLabel != null) {
+                    steady.add(truth, model.labels().indexOf(clip.smoothedLabel));
+                }
             }
         }
         List<VideoCounts> counts = new ArrayList<>();
@@ -196,13 +204,13 @@ final class VideoClipEvaluation {
             counts.add(new VideoCounts(videos.videos().get(v).name(), encoded.rates().get(v), encoded.frames()[v],
                     clipCount[v], labelledCount[v]));
         }
-        return new Result(confusion, confidence, clips, counts, new LinkedHashMap<>(rejected));
+        return new Result(confusion, confidence, steady, clips, counts, new LinkedHashMap<>(rejected));
     }
 
-    /** The per-clip CSV: video, frames, seconds, true and predicted label, confidence, probabilities. */
+    /** The per-clip CSV: video, frames, seconds, true and predicted label, confidence, steady emotion, probabilities. */
     static void writeClips(Path file, ModelDescriptor model, List<ClipResult> clips) throws IOException {
         StringBuilder csv = new StringBuilder("video,first_frame,last_frame,start_s,end_s,label,predicted,confidence,"
-                + "confident,frames_with_face");
+                + "confident,steady,frames_with_face");
         for (String label : model.labels()) {
             csv.append(",p_").append(label);
         }
@@ -214,6 +222,7 @@ final class VideoClipEvaluation {
                     .append(',').append(c.outcome().label())
                     .append(',').append(String.format("%.4f", c.outcome().confidence()))
                     .append(',').append(c.outcome().confident())
+                    .append(',').append(c.steady() == null ? "" : c.steady())
                     .append(',').append(c.framesWithFace());
             for (float p : c.outcome().probabilities()) {
                 csv.append(',').append(String.format("%.4f", p));

@@ -2,11 +2,11 @@ package io.emotionstream.dashboard;
 
 import io.emotionstream.schema.CameraSummary;
 import io.emotionstream.schema.DeadLetter;
+import io.emotionstream.schema.DeadLetterReason;
+import io.emotionstream.schema.DeadLetters;
 import io.emotionstream.schema.EmotionEvent;
 import io.emotionstream.schema.SingleObjectSerde;
-import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -105,7 +105,7 @@ public final class SummaryTopology {
         @Override
         public void process(FixedKeyRecord<String, byte[]> record) {
             byte[] value = record.value() == null ? new byte[0] : record.value();
-            String reason;
+            DeadLetterReason reason;
             String detail;
             try {
                 EmotionEvent event = serde.decode(value);
@@ -113,24 +113,16 @@ public final class SummaryTopology {
                     context.forward(record.withValue(new Decoded(event, null)));
                     return;
                 }
-                reason = "INVALID_EVENT";
+                reason = DeadLetterReason.INVALID_EVENT;
                 detail = "record key '" + record.key() + "' differs from camera_id '" + event.getCameraId() + "'";
             } catch (Exception e) {
-                reason = "NOT_AVRO";
+                reason = DeadLetterReason.NOT_AVRO;
                 detail = "not an EmotionEvent record: " + e.getMessage();
             }
             RecordMetadata where = context.recordMetadata().orElse(null);
-            DeadLetter letter = DeadLetter.newBuilder()
-                    .setReason(reason)
-                    .setDetail(detail)
-                    .setSourceTopic(where == null ? "" : where.topic())
-                    .setSourcePartition(where == null ? -1 : where.partition())
-                    .setSourceOffset(where == null ? -1 : where.offset())
-                    .setCameraId(record.key())
-                    .setPayloadSize(value.length)
-                    .setPayloadPrefix(ByteBuffer.wrap(Arrays.copyOf(value, Math.min(value.length, 256))))
-                    .setFailedAt(Instant.now())
-                    .build();
+            DeadLetter letter = DeadLetters.of(reason, detail, where == null ? null : where.topic(),
+                    where == null ? -1 : where.partition(), where == null ? -1 : where.offset(), record.key(),
+                    value.length, value, System.currentTimeMillis());
             context.forward(record.withValue(new Decoded(null, letter)));
         }
     }

@@ -22,13 +22,13 @@ import org.apache.flink.util.OutputTag;
  * <p>Frames wait in keyed state until the watermark passes them, then are taken in (capture time, sequence)
  * order, so frames that arrive out of order within the watermark's bound are put right; frames behind the
  * watermark go to {@link #LATE_FRAMES}. A new clip starts at a frame with a face. A partial clip is dropped, and
- * counted by reason, when frames were lost, time jumped, the sequence restarted, too many frames had no face, or
- * the camera went quiet (then its state is cleared). After a clip is emitted the next starts {@code stride} frames
+ * counted by reason, when frames were lost, time jumped, the sequence restarted, the crop size changed, too many
+ * frames had no face, or the camera went quiet (then its state is cleared). After a clip is emitted the next starts {@code stride} frames
  * later (overlapping when stride &lt; length).
  */
 public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceClip> {
     /** Why a partial clip was dropped (the counters of metric group clipsDropped). */
-    public enum DropReason { DROPPED_FRAMES, TIME_GAP, SEQUENCE_RESET, NO_FACE, CAMERA_IDLE }
+    public enum DropReason { DROPPED_FRAMES, TIME_GAP, SEQUENCE_RESET, CROP_SIZE_CHANGE, NO_FACE, CAMERA_IDLE }
 
     /** Frames that came behind the watermark: too late to be put in order. */
     public static final OutputTag<FaceFrame> LATE_FRAMES = new OutputTag<>("late-frames") {};
@@ -57,6 +57,11 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
             clipsDropped.put(reason, getRuntimeContext().getMetricGroup()
                     .addGroup("reason", reason.name().toLowerCase()).counter("clipsDropped"));
         }
+    }
+
+    /** Partial clips dropped for this reason so far by this instance (its metric's count). */
+    long clipsDropped(DropReason reason) {
+        return clipsDropped.get(reason).getCount();
     }
 
     @Override
@@ -108,7 +113,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
             } else if (frame.captureTimeMillis - clip.lastTime > settings.maxTimeGapMillis()) {
                 reason = DropReason.TIME_GAP;
             } else if (frame.faceFound && (frame.cropWidth != clip.cropWidth || frame.cropHeight != clip.cropHeight)) {
-                reason = DropReason.SEQUENCE_RESET;
+                reason = DropReason.CROP_SIZE_CHANGE;
             } else if (!frame.faceFound && clip.framesWithoutFace() + 1 > settings.maxFramesWithoutFace()) {
                 reason = DropReason.NO_FACE;
             }

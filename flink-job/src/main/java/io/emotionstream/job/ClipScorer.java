@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
@@ -30,7 +31,8 @@ public class ClipScorer extends AbstractStreamOperator<ScoredClip>
     private transient ModelDescriptor model;
     private transient String[] labels;
     private transient List<FaceClip> batch;
-    private transient boolean timerSet;
+    /** The timer of the batch in progress (due when its oldest clip has waited long enough), null when none. */
+    private transient ScheduledFuture<?> batchTimer;
     private transient Counter clipsScored;
     private transient Histogram scoringMillis;
     private transient Histogram clipLatencyMillis;
@@ -62,17 +64,21 @@ public class ClipScorer extends AbstractStreamOperator<ScoredClip>
         batch.add(clip);
         if (batch.size() >= settings.maxBatch()) {
             flush();
-        } else if (!timerSet) {
-            timerSet = true;
+        } else if (batchTimer == null) {
             long due = getProcessingTimeService().getCurrentProcessingTime() + settings.maxDelayMillis();
-            getProcessingTimeService().registerTimer(due, time -> {
-                timerSet = false;
+            batchTimer = getProcessingTimeService().registerTimer(due, time -> {
+                batchTimer = null;
                 flush();
             });
         }
     }
 
+    /** Scores the batch in progress and disarms its timer, so that the next batch gets its full wait. */
     private void flush() {
+        if (batchTimer != null) {
+            batchTimer.cancel(false);
+            batchTimer = null;
+        }
         if (batch.isEmpty()) {
             return;
         }

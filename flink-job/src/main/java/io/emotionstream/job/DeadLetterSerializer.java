@@ -1,10 +1,9 @@
 package io.emotionstream.job;
 
 import io.emotionstream.schema.DeadLetter;
+import io.emotionstream.schema.DeadLetters;
 import io.emotionstream.schema.SingleObject;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -17,17 +16,8 @@ public class DeadLetterSerializer implements KafkaRecordSerializationSchema<Reje
     }
 
     static DeadLetter toDeadLetter(Rejection r) {
-        return DeadLetter.newBuilder()
-                .setReason(r.reason)
-                .setDetail(r.detail)
-                .setSourceTopic(r.sourceTopic)
-                .setSourcePartition(r.sourcePartition)
-                .setSourceOffset(r.sourceOffset)
-                .setCameraId(r.cameraId)
-                .setPayloadSize(r.payloadSize)
-                .setPayloadPrefix(ByteBuffer.wrap(r.payloadPrefix == null ? new byte[0] : r.payloadPrefix))
-                .setFailedAt(Instant.ofEpochMilli(r.failedAtMillis))
-                .build();
+        return DeadLetters.of(r.reason, r.detail, r.sourceTopic, r.sourcePartition, r.sourceOffset, r.cameraId,
+                r.payloadSize, r.payloadPrefix, r.failedAtMillis);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.emotionstream.face.DlibFaceDetector;
 import io.emotionstream.face.FaceCropper;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.RgbFrame;
+import io.emotionstream.schema.DeadLetterReason;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -64,12 +65,12 @@ public class FaceCropStage extends ProcessFunction<KafkaFrameRecord, FaceFrame> 
             image = null;
         }
         if (image == null) {
-            reject(ctx, record, Rejection.UNDECODABLE_IMAGE,
+            reject(ctx, record, DeadLetterReason.UNDECODABLE_IMAGE,
                     record.encoding + " data of frame " + record.sequence + " cannot be decoded");
             return;
         }
         if (image.getWidth() != record.width || image.getHeight() != record.height) {
-            reject(ctx, record, Rejection.INVALID_FRAME, "image is " + image.getWidth() + "x" + image.getHeight()
+            reject(ctx, record, DeadLetterReason.INVALID_FRAME, "image is " + image.getWidth() + "x" + image.getHeight()
                     + " but the record says " + record.width + "x" + record.height);
             return;
         }
@@ -93,7 +94,7 @@ public class FaceCropStage extends ProcessFunction<KafkaFrameRecord, FaceFrame> 
                 result.faceHeight = face.height();
             }
         } catch (RuntimeException e) {
-            reject(ctx, record, Rejection.FACE_STAGE_ERROR, "face stage failed: " + e);
+            reject(ctx, record, DeadLetterReason.FACE_STAGE_ERROR, "face stage failed: " + e);
             return;
         }
         result.sourcePartition = record.partition;
@@ -101,7 +102,7 @@ public class FaceCropStage extends ProcessFunction<KafkaFrameRecord, FaceFrame> 
         out.collect(result);
     }
 
-    private void reject(Context ctx, KafkaFrameRecord record, String reason, String detail) {
+    private void reject(Context ctx, KafkaFrameRecord record, DeadLetterReason reason, String detail) {
         rejected.inc();
         ctx.output(REJECTED, Rejection.of(record, reason, detail));
     }

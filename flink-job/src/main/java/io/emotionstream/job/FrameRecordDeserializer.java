@@ -1,11 +1,12 @@
 package io.emotionstream.job;
 
+import io.emotionstream.schema.DeadLetterReason;
+import io.emotionstream.schema.DeadLetters;
 import io.emotionstream.schema.FrameEncoding;
 import io.emotionstream.schema.VideoFrame;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.message.MissingSchemaException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -42,18 +43,18 @@ public class FrameRecordDeserializer implements KafkaRecordDeserializationSchema
         r.kafkaTimestamp = timestamp;
         r.key = key == null ? null : new String(key, StandardCharsets.UTF_8);
         r.payloadSize = bytes.length;
-        r.payloadPrefix = Arrays.copyOf(bytes, Math.min(bytes.length, Rejection.PAYLOAD_PREFIX_BYTES));
+        r.payloadPrefix = DeadLetters.prefix(bytes);
         r.cameraId = r.key;
         if (bytes.length > maxRecordBytes) {
-            return problem(r, Rejection.OVERSIZED_RECORD, "record of " + bytes.length + " bytes exceeds " + maxRecordBytes);
+            return problem(r, DeadLetterReason.OVERSIZED_RECORD, "record of " + bytes.length + " bytes exceeds " + maxRecordBytes);
         }
         VideoFrame frame;
         try {
             frame = VideoFrame.getDecoder().decode(ByteBuffer.wrap(bytes));
         } catch (MissingSchemaException e) {
-            return problem(r, Rejection.NOT_AVRO, "VideoFrame of an unknown schema: " + e.getMessage());
+            return problem(r, DeadLetterReason.NOT_AVRO, "VideoFrame of an unknown schema: " + e.getMessage());
         } catch (IOException | AvroRuntimeException e) {
-            return problem(r, Rejection.NOT_AVRO, "not a VideoFrame record: " + e.getMessage());
+            return problem(r, DeadLetterReason.NOT_AVRO, "not a VideoFrame record: " + e.getMessage());
         }
         r.cameraId = frame.getCameraId();
         r.sequence = frame.getSequence();
@@ -65,7 +66,7 @@ public class FrameRecordDeserializer implements KafkaRecordDeserializationSchema
         r.data = new byte[data.remaining()];
         data.get(r.data);
         String invalid = validate(frame, r);
-        return invalid == null ? r : problem(r, Rejection.INVALID_FRAME, invalid);
+        return invalid == null ? r : problem(r, DeadLetterReason.INVALID_FRAME, invalid);
     }
 
     private String validate(VideoFrame frame, KafkaFrameRecord r) {
@@ -87,7 +88,7 @@ public class FrameRecordDeserializer implements KafkaRecordDeserializationSchema
         return null;
     }
 
-    private static KafkaFrameRecord problem(KafkaFrameRecord r, String reason, String detail) {
+    private static KafkaFrameRecord problem(KafkaFrameRecord r, DeadLetterReason reason, String detail) {
         r.problem = reason;
         r.problemDetail = detail;
         r.data = null;

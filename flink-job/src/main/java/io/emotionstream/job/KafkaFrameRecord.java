@@ -1,5 +1,7 @@
 package io.emotionstream.job;
 
+import io.emotionstream.schema.DeadLetterReason;
+
 /**
  * A record of the frames topic, decoded once as it is read: where it was in Kafka, the start of its bytes (for a
  * dead letter), and either the VideoFrame's fields or why it could not be used. A Flink POJO.
@@ -14,8 +16,8 @@ public class KafkaFrameRecord {
     public int payloadSize;
     public byte[] payloadPrefix;
 
-    /** A Rejection reason code when the record cannot be used, else null. */
-    public String problem;
+    /** Why the record cannot be used, else null. */
+    public DeadLetterReason problem;
     public String problemDetail;
 
     public String cameraId;

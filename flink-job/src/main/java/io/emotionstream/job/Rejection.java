@@ -1,19 +1,13 @@
 package io.emotionstream.job;
 
-/** A record the job could not process, on its way to the dead-letter topic. A Flink POJO. */
+import io.emotionstream.schema.DeadLetterReason;
+
+/**
+ * A record the job could not process, on its way to the dead-letter topic (made into a DeadLetter by
+ * {@link DeadLetterSerializer}). A Flink POJO.
+ */
 public class Rejection {
-    /** Reason codes, as written to DeadLetter.reason. */
-    public static final String NOT_AVRO = "NOT_AVRO";
-    public static final String INVALID_FRAME = "INVALID_FRAME";
-    public static final String OVERSIZED_RECORD = "OVERSIZED_RECORD";
-    public static final String UNDECODABLE_IMAGE = "UNDECODABLE_IMAGE";
-    public static final String LATE_FRAME = "LATE_FRAME";
-    public static final String FACE_STAGE_ERROR = "FACE_STAGE_ERROR";
-
-    /** How much of the original value a dead letter keeps. */
-    public static final int PAYLOAD_PREFIX_BYTES = 256;
-
-    public String reason;
+    public DeadLetterReason reason;
     public String detail;
     public String sourceTopic;
     public int sourcePartition;
@@ -25,7 +19,7 @@ public class Rejection {
 
     public Rejection() {}
 
-    static Rejection of(KafkaFrameRecord record, String reason, String detail) {
+    static Rejection of(KafkaFrameRecord record, DeadLetterReason reason, String detail) {
         Rejection r = new Rejection();
         r.reason = reason;
         r.detail = detail;
@@ -41,7 +35,7 @@ public class Rejection {
 
     static Rejection lateFrame(FaceFrame frame, String topic) {
         Rejection r = new Rejection();
-        r.reason = LATE_FRAME;
+        r.reason = DeadLetterReason.LATE_FRAME;
         r.detail = "frame " + frame.sequence + " captured at " + frame.captureTimeMillis
                 + " arrived after the watermark had passed it";
         r.sourceTopic = topic;

@@ -3,9 +3,11 @@ package io.emotionstream.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.emotionstream.job.ClipAssembler.DropReason;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -20,10 +22,12 @@ class ClipAssemblerTest {
     private static final int LENGTH = 30;
     private static final long FRAME_MS = 40; // 25 fps
     private KeyedOneInputStreamOperatorTestHarness<String, FaceFrame, FaceClip> harness;
+    private ClipAssembler assembler;
 
     private void open(ClipSettings settings) throws Exception {
+        assembler = new ClipAssembler(settings);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ClipAssembler(settings)), f -> f.cameraId, Types.STRING);
+                new KeyedProcessOperator<>(assembler), f -> f.cameraId, Types.STRING);
         harness.open();
     }
 
@@ -89,6 +93,7 @@ class ClipAssemblerTest {
         }
         harness.processWatermark(new Watermark(time(90) + 2_000));
         assertEquals(List.of(20L, 60L), clips().stream().map(c -> c.firstSequence).toList());
+        assertDropped(Map.of(DropReason.DROPPED_FRAMES, 1L, DropReason.TIME_GAP, 1L));
     }
 
     @Test
@@ -109,6 +114,7 @@ class ClipAssemblerTest {
         assertEquals(9, first.crop(12)[0]);
         assertEquals(13, first.crop(13)[0]);
         assertEquals(40 + 2, clips.get(1).firstSequence, "after 7 faceless frames the next clip starts at a face");
+        assertDropped(Map.of(DropReason.NO_FACE, 1L));
     }
 
     @Test
@@ -126,6 +132,24 @@ class ClipAssemblerTest {
         List<FaceClip> clips = clips();
         assertEquals(1, clips.size());
         assertEquals(time(20), clips.get(0).startTimeMillis);
+        assertDropped(Map.of(DropReason.SEQUENCE_RESET, 1L));
+    }
+
+    @Test
+    void aCropOfAnotherSizeStartsAFreshClip() throws Exception {
+        open(ClipSettings.defaults(LENGTH));
+        for (int seq = 0; seq < 10; seq++) {
+            send(face("a", seq));
+        }
+        for (int seq = 10; seq < 40; seq++) { // the face stage's crop size changed (another model)
+            send(FaceFrame.withFace("a", seq, time(seq), 3, 3, new byte[3 * 3 * 3]));
+        }
+        harness.processWatermark(new Watermark(time(40)));
+        List<FaceClip> clips = clips();
+        assertEquals(1, clips.size());
+        assertEquals(10, clips.get(0).firstSequence);
+        assertEquals(3, clips.get(0).cropWidth);
+        assertDropped(Map.of(DropReason.CROP_SIZE_CHANGE, 1L));
     }
 
     @Test
@@ -167,6 +191,14 @@ class ClipAssemblerTest {
         harness.setProcessingTime(6_000);
         assertEquals(0, harness.numKeyedStateEntries(), "partial clip and state dropped");
         assertEquals(0, clips().size());
+        assertDropped(Map.of(DropReason.CAMERA_IDLE, 1L));
+    }
+
+    /** The drop counters: the reasons given have these counts, every other reason none. */
+    private void assertDropped(Map<DropReason, Long> expected) {
+        for (DropReason reason : DropReason.values()) {
+            assertEquals(expected.getOrDefault(reason, 0L), assembler.clipsDropped(reason), reason.name());
+        }
     }
 
     private void send(FaceFrame frame) throws Exception {

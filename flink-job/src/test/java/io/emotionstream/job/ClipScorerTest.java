@@ -82,6 +82,22 @@ class ClipScorerTest {
     }
 
     @Test
+    void aFullBatchDisarmsItsTimerSoTheNextBatchWaitsItsFullDelay() throws Exception {
+        harness.processElement(new StreamRecord<>(clips[0], clips[0].endTimeMillis));
+        harness.setProcessingTime(50);
+        harness.processElement(new StreamRecord<>(clips[1], clips[1].endTimeMillis));
+        assertEquals(2, harness.extractOutputValues().size(), "a full batch of 2 is scored at once");
+        harness.setProcessingTime(90);
+        harness.processElement(new StreamRecord<>(clips[2], clips[2].endTimeMillis));
+        harness.setProcessingTime(100);
+        assertEquals(2, harness.extractOutputValues().size(), "the first batch's timer must not flush the next one");
+        harness.setProcessingTime(189);
+        assertEquals(2, harness.extractOutputValues().size());
+        harness.setProcessingTime(190);
+        assertEquals(3, harness.extractOutputValues().size(), "the third clip after waiting its own 100 ms");
+    }
+
+    @Test
     void flushesBeforeACheckpointBarrier() throws Exception {
         harness.processElement(new StreamRecord<>(clips[0], clips[0].endTimeMillis));
         assertEquals(0, harness.extractOutputValues().size());

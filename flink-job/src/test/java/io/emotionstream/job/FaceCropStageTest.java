@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.emotionstream.face.DlibFaceDetector;
 import io.emotionstream.model.ProjectPaths;
+import io.emotionstream.schema.DeadLetterReason;
+import io.emotionstream.schema.DeadLetters;
 import io.emotionstream.schema.FrameEncoding;
 import io.emotionstream.schema.SingleObject;
 import io.emotionstream.schema.VideoFrame;
@@ -85,11 +87,11 @@ class FaceCropStageTest {
         send("cam", new byte[3_000_000]);
         assertTrue(harness.extractOutputValues().isEmpty());
         List<Rejection> rejected = rejected();
-        assertEquals(List.of(Rejection.NOT_AVRO, Rejection.UNDECODABLE_IMAGE, Rejection.INVALID_FRAME,
-                Rejection.INVALID_FRAME, Rejection.OVERSIZED_RECORD), rejected.stream().map(r -> r.reason).toList());
+        assertEquals(List.of(DeadLetterReason.NOT_AVRO, DeadLetterReason.UNDECODABLE_IMAGE, DeadLetterReason.INVALID_FRAME,
+                DeadLetterReason.INVALID_FRAME, DeadLetterReason.OVERSIZED_RECORD), rejected.stream().map(r -> r.reason).toList());
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L), rejected.stream().map(r -> r.sourceOffset).toList());
         assertTrue(rejected.get(2).detail.contains("differs from camera_id"), rejected.get(2).detail);
-        assertEquals(Rejection.PAYLOAD_PREFIX_BYTES, rejected.get(4).payloadPrefix.length);
+        assertEquals(DeadLetters.PAYLOAD_PREFIX_BYTES, rejected.get(4).payloadPrefix.length);
         assertEquals(3_000_000, rejected.get(4).payloadSize);
     }
 

@@ -1,28 +1,54 @@
 package io.emotionstream.schema;
 
+import java.util.Optional;
+import org.apache.kafka.clients.admin.NewTopic;
+
 /**
  * The one place that declares the project's Kafka topics: default name, key and value types. Values are Avro
  * records in Avro's single-object encoding (a 10-byte header with the writer schema's fingerprint, then the binary
  * record), so no schema registry is needed to read them; keys are UTF-8 strings.
  */
 public final class Topics {
-    /** A topic: its default name (commands take another with a flag), key and value types, and what it carries. */
-    public record Topic<V>(String defaultName, String key, Class<V> valueType, String description) {}
+    /**
+     * A topic: its default name (commands take another with a flag), key and value types, what it carries, and the
+     * partitions it is created with unless a command says otherwise.
+     */
+    public record Topic<V>(String defaultName, String key, Class<V> valueType, String description,
+                           int defaultPartitions) {
+        /** The topic to create under its default name and partitions (replication: the cluster's default). */
+        public NewTopic newTopic() {
+            return newTopic(defaultName, defaultPartitions);
+        }
+
+        /** The topic to create under this name with this many partitions (replication: the cluster's default). */
+        public NewTopic newTopic(String name, int partitions) {
+            return new NewTopic(name, Optional.of(partitions), Optional.empty());
+        }
+
+        /** One line for people: name, key, value type and what it carries. */
+        public String describe(String name) {
+            return name + " (key: " + key + "; value: " + valueType.getSimpleName() + "): " + description;
+        }
+    }
+
+    /** Partitions a frames topic gets by default: cameras spread over this many parallel face-stage readers. */
+    public static final int FRAME_PARTITIONS = 4;
 
     public static final Topic<VideoFrame> FRAMES = new Topic<>("camera-frames", "camera id", VideoFrame.class,
-            "encoded frames from camera agents, in capture order per camera");
+            "encoded frames from camera agents, in capture order per camera", FRAME_PARTITIONS);
 
     public static final Topic<EmotionEvent> EMOTION_EVENTS = new Topic<>("emotion-events", "camera id",
-            EmotionEvent.class, "one event per scored clip, written exactly once by the Flink job");
+            EmotionEvent.class, "one event per scored clip, written exactly once by the Flink job", 1);
 
     public static final Topic<DeadLetter> DEAD_LETTERS = new Topic<>("emotion-dead-letters", "camera id when known",
-            DeadLetter.class, "records that could not be processed, with the reason");
+            DeadLetter.class, "records that could not be processed, with the reason", 1);
 
     public static final Topic<CameraSummary> CAMERA_SUMMARIES = new Topic<>("emotion-summaries", "camera id",
-            CameraSummary.class, "per-camera summaries of emotion events over time windows (Kafka Streams app)");
+            CameraSummary.class, "per-camera summaries of emotion events over time windows (Kafka Streams app)", 1);
 
     public static final Topic<DeadLetter> SUMMARY_DEAD_LETTERS = new Topic<>("emotion-summary-dead-letters",
-            "camera id when known", DeadLetter.class, "emotion events the summary app could not read, with the reason");
+            "camera id when known", DeadLetter.class, "emotion events the summary app could not read, with the reason",
+            1);
 
     private Topics() {}
 }

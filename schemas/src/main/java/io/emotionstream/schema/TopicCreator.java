@@ -1,6 +1,7 @@
-package io.emotionstream.kafka;
+package io.emotionstream.schema;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,12 +16,24 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class TopicCreator {
     private TopicCreator() {}
 
-    public static void createMissing(String bootstrapServers, Collection<NewTopic> topics) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    /** Returns the topics it created (those missing before). */
+    public static List<NewTopic> createMissing(String bootstrapServers, Collection<NewTopic> topics) {
+        return createMissing(bootstrapServers, Map.of(), topics);
+    }
+
+    /**
+     * Returns the topics it created (those missing before); {@code clientProperties} are Kafka client settings
+     * (security and the like) for the admin client.
+     */
+    public static List<NewTopic> createMissing(String bootstrapServers, Map<String, ?> clientProperties,
+                                               Collection<NewTopic> topics) {
+        Map<String, Object> config = new HashMap<>(clientProperties);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(config)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
             if (missing.isEmpty()) {
-                return;
+                return missing;
             }
             try {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
@@ -29,6 +42,7 @@ public final class TopicCreator {
                     throw e;
                 }
             }
+            return missing;
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topics on " + bootstrapServers + ": " + e.getMessage(), e);
         }

@@ -1,11 +1,8 @@
-package io.emotionstream.job;
+package io.emotionstream.face;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.emotionstream.face.DetectedFace;
-import io.emotionstream.face.DlibFaceDetector;
-import io.emotionstream.face.FaceCropper;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.ModelDescriptor.CropGeometry;
 import io.emotionstream.model.ProjectPaths;
