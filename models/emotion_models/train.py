@@ -1,6 +1,6 @@
 """Trains the compact clip model from scratch.
 
-  cd models && /usr/bin/python3 -m emotion_models.train [--data ../../shared/data] [--epochs 120] [--clip-epochs 2]
+  cd models && /usr/bin/python3 -m emotion_models.train [--data ../../shared/data] [--epochs 40] [--clip-epochs 2]
 
 Stage 1 trains the spatial layers on augmented stills (FER2013 train plus the CK+ training subjects; mixup), with the
 temporal blocks held at zero; stage 2 fine-tunes the whole network, temporal blocks included, on synthetic
@@ -30,6 +30,7 @@ from .preprocess import ChannelPreprocessor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODEL_DIR = os.path.normpath(os.path.join(HERE, "..", CompactClipNet.name))
+DEFAULT_TEACHER = os.path.normpath(os.path.join(HERE, "..", "build", "faceapi", "fer2013-train.csv"))
 
 
 def log(message):
@@ -175,7 +176,7 @@ def main(argv=None):
     parser.add_argument("--data", default=data.default_data_dir(), help="shared data folder (fer2013/, ckplus48/)")
     parser.add_argument("--out", default=os.path.join(HERE, "..", "build", CompactClipNet.name + ".pt"),
                         help="checkpoint to write")
-    parser.add_argument("--epochs", type=int, default=120, help="stage 1 epochs on stills")
+    parser.add_argument("--epochs", type=int, default=40, help="stage 1 epochs on stills")
     parser.add_argument("--clip-epochs", type=int, default=2, help="stage 2 epochs on synthetic clips")
     parser.add_argument("--batch", type=int, default=128,
                         help="stills per batch (stage 2: clips = batch / frames per clip)")
@@ -192,10 +193,11 @@ def main(argv=None):
                         help="histogram-equalise each crop's gray plane (declared in the descriptor; default on)")
     parser.add_argument("--camera-effects", action=argparse.BooleanOptionalAction, default=True,
                         help="augment with side light, small faces and JPEG artefacts (default on)")
-    parser.add_argument("--teacher", metavar="CSV",
-                        help="a teacher's probabilities for the FER2013 training stills (path,neutral,happy,...)")
-    parser.add_argument("--distill", type=float, default=0.0,
-                        help="weight of the distillation loss against the teacher (0..1; needs --teacher)")
+    parser.add_argument("--teacher", metavar="CSV", default=DEFAULT_TEACHER,
+                        help="a teacher's probabilities for the FER2013 training stills (path,neutral,happy,...); "
+                             "default: face-api.js's, made by models/faceapi (see its README)")
+    parser.add_argument("--distill", type=float, default=0.3,
+                        help="weight of the distillation loss against the teacher (0..1; 0: no teacher)")
     parser.add_argument("--distill-temperature", type=float, default=2.0,
                         help="temperature that softens teacher and student in the distillation loss")
     parser.add_argument("--threads", type=int, default=2, help="CPU threads")
@@ -207,8 +209,13 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if not 16 <= args.crop <= CompactClipNet.size:
         parser.error("--crop must be between 16 and %d" % CompactClipNet.size)
-    if not 0 <= args.distill <= 1 or (args.distill > 0) != (args.teacher is not None):
-        parser.error("--distill takes a weight in 0..1 and goes with --teacher")
+    if not 0 <= args.distill <= 1:
+        parser.error("--distill takes a weight in 0..1")
+    if args.distill == 0:
+        args.teacher = None
+    elif not os.path.isfile(args.teacher):
+        parser.error("no teacher probabilities at %s: make them with models/faceapi (see its README), or train "
+                     "without distillation (--distill 0)" % args.teacher)
 
     torch.set_num_threads(args.threads)
     seed_everything(args.seed)
@@ -230,7 +237,10 @@ def main(argv=None):
     train_y = np.concatenate([fer_y] + [ck_y] * args.ckplus_repeat)
     # soft targets: the teacher's probabilities for FER2013 stills, the label itself for CK+ (no teacher there)
     one_hot = np.eye(len(data.LABELS), dtype=np.float32)
-    fer_soft = load_teacher(args.teacher, fer_paths) if args.teacher else one_hot[fer_y]
+    try:
+        fer_soft = load_teacher(args.teacher, fer_paths) if args.teacher else one_hot[fer_y]
+    except (OSError, ValueError) as e:
+        parser.exit(1, "train: %s\n" % e)
     train_soft = np.concatenate([fer_soft] + [one_hot[ck_y]] * args.ckplus_repeat)
     if args.teacher:
         log("teacher %s agrees with the FER2013 training labels on %.1f%% of the stills"
