@@ -150,6 +150,7 @@ public class JobCommand implements Callable<Integer> {
 
     public PipelineSettings pipelineSettings() {
         ModelDescriptor descriptor = ModelDescriptor.load(model);
+        descriptor.verifyOnnxFile(); // a missing or foreign ONNX file is a startup error, not a restart loop
         int length = descriptor.clipLength();
         String modelDir = descriptor.directory().toString();
         ClipSettings clips = new ClipSettings(length, stride == null ? length : stride, maxDroppedFrames,

@@ -3,11 +3,16 @@ package io.emotionstream.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -38,6 +43,7 @@ public final class ModelDescriptor {
     private final String name;
     private final String version;
     private final Path onnxFile;
+    private final String onnxSha256;
     private final String inputName;
     private final String outputName;
     private final TensorLayout layout;
@@ -59,6 +65,10 @@ public final class ModelDescriptor {
         this.name = text(json, "name");
         this.version = text(json, "version");
         this.onnxFile = directory.resolve(text(json, "onnx")).normalize();
+        this.onnxSha256 = text(json, "onnx_sha256").toLowerCase(Locale.ROOT);
+        if (!onnxSha256.matches("[0-9a-f]{64}")) {
+            throw invalid("onnx_sha256 must be 64 hex digits, found '" + onnxSha256 + "'");
+        }
 
         JsonNode input = node(json, "input");
         this.inputName = text(input, "name");
@@ -187,6 +197,39 @@ public final class ModelDescriptor {
 
     public Path onnxFile() {
         return onnxFile;
+    }
+
+    /** The SHA-256 of the ONNX file, as the descriptor declares it (lower-case hex). */
+    public String onnxSha256() {
+        return onnxSha256;
+    }
+
+    /**
+     * Checks that the ONNX file is there and is the file this descriptor was written for (its SHA-256), so that a
+     * descriptor is never applied to other weights.
+     *
+     * @throws ModelException when the file is missing, unreadable or another file
+     */
+    public void verifyOnnxFile() {
+        if (!Files.isReadable(onnxFile)) {
+            throw new ModelException("cannot read ONNX model " + onnxFile + " of " + name);
+        }
+        String actual;
+        try (InputStream in = Files.newInputStream(onnxFile)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 20];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            actual = HexFormat.of().formatHex(digest.digest());
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new ModelException("cannot read ONNX model " + onnxFile + " of " + name + ": " + e.getMessage(), e);
+        }
+        if (!actual.equals(onnxSha256)) {
+            throw new ModelException(onnxFile + " is not the ONNX file that " + name + " " + version
+                    + " describes: its SHA-256 is " + actual + ", the descriptor says " + onnxSha256
+                    + " (export the model again, or put back its file)");
+        }
     }
 
     public String inputName() {

@@ -9,7 +9,6 @@ import ai.onnxruntime.TensorInfo;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -72,13 +71,11 @@ public final class OnnxClipClassifier implements AutoCloseable {
     /**
      * Opens a session on the model's ONNX file and warms it up with a full batch.
      *
-     * @throws ModelException when the file is missing or unreadable, is no ONNX model, or does not match the
-     *     descriptor's input and output
+     * @throws ModelException when the file is missing or unreadable, is not the file the descriptor names (its
+     *     SHA-256), is no ONNX model, or does not match the descriptor's input and output
      */
     public static OnnxClipClassifier open(ModelDescriptor model, ScoringOptions options) {
-        if (!Files.isReadable(model.onnxFile())) {
-            throw new ModelException("cannot read ONNX model " + model.onnxFile() + " of " + model.name());
-        }
+        model.verifyOnnxFile();
         // ONNX Runtime's first initialisation and session creation need more stack than the 1 MB that threads get
         // by default (Flink's task threads among them): a stack overflow there kills the JVM without a trace.
         // So open on a thread of our own with a large stack; scoring afterwards is fine on any thread.

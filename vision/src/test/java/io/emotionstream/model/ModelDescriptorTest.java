@@ -57,6 +57,8 @@ class ModelDescriptorTest {
         expectInvalid(d -> d.remove("input"), "missing object 'input'");
         expectInvalid(d -> d.putObject("decision").put("min_confidence", 1.5), "min_confidence must be a number from 0 to 1");
         expectInvalid(d -> d.putObject("decision").put("min_confidence", "high"), "min_confidence must be a number");
+        expectInvalid(d -> d.put("onnx_sha256", "not a digest"), "onnx_sha256 must be 64 hex digits");
+        expectInvalid(d -> d.remove("onnx_sha256"), "missing text field 'onnx_sha256'");
     }
 
     @Test

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -54,10 +56,26 @@ class OnnxClipClassifierTest {
     @Test
     void refusesAnUnreadableModelFile() throws Exception {
         Path folder = copyOfModel();
-        Files.write(folder.resolve("model.onnx"), "this is no ONNX model".getBytes());
+        byte[] garbage = "this is no ONNX model".getBytes();
+        Files.write(folder.resolve("model.onnx"), garbage);
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(garbage));
+        Files.writeString(folder.resolve("model.json"), Files.readString(folder.resolve("model.json"))
+                .replace(model.onnxSha256(), sha));
         ModelException e = assertThrows(ModelException.class,
                 () -> OnnxClipClassifier.open(ModelDescriptor.load(folder), ScoringOptions.cpu(1, 1)));
         assertTrue(e.getMessage().contains("ONNX Runtime cannot load"), e.getMessage());
+    }
+
+    @Test
+    void refusesAModelFileOtherThanTheDescribedOne() throws Exception {
+        Path folder = copyOfModel();
+        byte[] onnx = Files.readAllBytes(folder.resolve("model.onnx"));
+        onnx[onnx.length - 1] ^= 1;
+        Files.write(folder.resolve("model.onnx"), onnx);
+        ModelException e = assertThrows(ModelException.class,
+                () -> OnnxClipClassifier.open(ModelDescriptor.load(folder), ScoringOptions.cpu(1, 1)));
+        assertTrue(e.getMessage().contains("is not the ONNX file that " + model.name())
+                && e.getMessage().contains(model.onnxSha256()), e.getMessage());
     }
 
     @Test
