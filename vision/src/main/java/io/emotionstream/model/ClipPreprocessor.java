@@ -1,6 +1,5 @@
 package io.emotionstream.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +35,7 @@ public final class ClipPreprocessor {
         this.width = model.width();
         this.scratch = new float[height * width];
         this.levels = new int[height * width];
-        for (ModelDescriptor.Step step : model.steps()) {
+        for (PreprocessingStep step : model.steps()) {
             stepNames.add(step.name());
             operations.add(operation(step));
             planes.put(step.name(), new float[height * width]);
@@ -92,74 +91,25 @@ public final class ClipPreprocessor {
         return values;
     }
 
-    private Operation operation(ModelDescriptor.Step step) {
-        JsonNode p = step.parameters();
-        String border = p.path("border").asText("replicate");
-        if (!"replicate".equals(border)) {
-            throw new ModelException("preprocessing step " + step.name() + ": border '" + border
-                    + "' is not supported (replicate is)");
+    private Operation operation(PreprocessingStep step) {
+        if (step instanceof PreprocessingStep.Grayscale g) {
+            return (frame, planes, out) -> {
+                byte[] rgb = frame.pixels();
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = ((rgb[3 * i] & 0xff) * g.wr() + (rgb[3 * i + 1] & 0xff) * g.wg()
+                            + (rgb[3 * i + 2] & 0xff) * g.wb()) * g.scale();
+                }
+            };
         }
-        switch (step.op()) {
-            case "grayscale": {
-                JsonNode w = p.path("weights_rgb");
-                if (w.size() != 3) {
-                    throw new ModelException("grayscale step needs weights_rgb with 3 numbers");
-                }
-                float wr = (float) w.get(0).asDouble();
-                float wg = (float) w.get(1).asDouble();
-                float wb = (float) w.get(2).asDouble();
-                float scale = (float) p.path("scale").asDouble(1.0 / 255.0);
-                return (frame, planes, out) -> {
-                    byte[] rgb = frame.pixels();
-                    for (int i = 0; i < out.length; i++) {
-                        out[i] = ((rgb[3 * i] & 0xff) * wr + (rgb[3 * i + 1] & 0xff) * wg + (rgb[3 * i + 2] & 0xff) * wb)
-                                * scale;
-                    }
-                };
-            }
-            case "equalized_grayscale": {
-                JsonNode w = p.path("weights_rgb_per_mille");
-                if (w.size() != 3 || !w.get(0).canConvertToInt() || !w.get(1).canConvertToInt()
-                        || !w.get(2).canConvertToInt() || w.get(0).asInt() + w.get(1).asInt() + w.get(2).asInt() != 1000
-                        || w.get(0).asInt() < 0 || w.get(1).asInt() < 0 || w.get(2).asInt() < 0) {
-                    throw new ModelException("equalized_grayscale needs weights_rgb_per_mille: 3 integers >= 0 that "
-                            + "sum to 1000, found " + w);
-                }
-                int wr = w.get(0).asInt();
-                int wg = w.get(1).asInt();
-                int wb = w.get(2).asInt();
-                return (frame, planes, out) -> equalizedGray(frame.pixels(), wr, wg, wb, out);
-            }
-            case "gaussian_blur": {
-                int size = p.path("kernel_size").asInt(0);
-                double sigma = p.path("sigma").asDouble(0);
-                if (size < 1 || size % 2 == 0 || !(sigma > 0)) {
-                    throw new ModelException("gaussian_blur needs an odd kernel_size and sigma > 0, found "
-                            + size + " and " + sigma);
-                }
-                float[] kernel = gaussianKernel(size, sigma);
-                String of = requireInput(step);
-                return (frame, planes, out) -> blur(planes.get(of), out, kernel);
-            }
-            case "sobel_magnitude": {
-                if (p.path("kernel_size").asInt(3) != 3) {
-                    throw new ModelException("sobel_magnitude supports kernel_size 3 only");
-                }
-                float scale = (float) p.path("scale").asDouble(1.0);
-                String of = requireInput(step);
-                return (frame, planes, out) -> sobelMagnitude(planes.get(of), out, scale);
-            }
-            default:
-                throw new ModelException("preprocessing step " + step.name() + ": unknown op '" + step.op()
-                        + "' (known: grayscale, equalized_grayscale, gaussian_blur, sobel_magnitude)");
+        if (step instanceof PreprocessingStep.EqualizedGrayscale e) {
+            return (frame, planes, out) -> equalizedGray(frame.pixels(), e.wr(), e.wg(), e.wb(), out);
         }
-    }
-
-    private static String requireInput(ModelDescriptor.Step step) {
-        if (step.of() == null) {
-            throw new ModelException("preprocessing step " + step.name() + " must say which plane it reads ('of')");
+        if (step instanceof PreprocessingStep.GaussianBlur b) {
+            float[] kernel = gaussianKernel(b.kernelSize(), b.sigma());
+            return (frame, planes, out) -> blur(planes.get(b.of()), out, kernel);
         }
-        return step.of();
+        PreprocessingStep.SobelMagnitude m = (PreprocessingStep.SobelMagnitude) step; // the interface is sealed
+        return (frame, planes, out) -> sobelMagnitude(planes.get(m.of()), out, m.scale());
     }
 
     /** Normalised Gaussian weights exp(-d^2 / (2 sigma^2)), computed in double as the training code does. */

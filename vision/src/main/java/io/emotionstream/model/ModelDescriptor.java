@@ -24,9 +24,6 @@ public final class ModelDescriptor {
     /** The file name of a descriptor inside a model folder. */
     public static final String FILE_NAME = "model.json";
 
-    /** A preprocessing step: an operation on the RGB crop or on the plane of an earlier step. */
-    public record Step(String name, String op, String of, JsonNode parameters) {}
-
     /** An input channel: the plane of a step, standardised as (value - mean) / std. */
     public record Channel(String name, String from, float mean, float std) {}
 
@@ -54,7 +51,7 @@ public final class ModelDescriptor {
     private final List<String> labels;
     private final int clipLength;
     private final int[] frameIndices;
-    private final List<Step> steps;
+    private final List<PreprocessingStep> steps;
     private final List<Channel> channels;
     private final CropGeometry crop;
     private final float minConfidence;
@@ -113,15 +110,14 @@ public final class ModelDescriptor {
         JsonNode preprocessing = node(json, "preprocessing");
         this.steps = new ArrayList<>();
         Set<String> planes = new HashSet<>();
-        for (JsonNode step : array(preprocessing, "steps")) {
-            String op = text(step, "op");
-            String stepName = step.path("name").asText(op);
-            String of = step.has("of") ? step.get("of").asText() : null;
-            if (of != null && !planes.contains(of)) {
-                throw invalid("preprocessing step " + stepName + " reads '" + of + "', which no earlier step makes");
+        for (JsonNode node : array(preprocessing, "steps")) {
+            PreprocessingStep step = PreprocessingStep.parse(node);
+            if (step.of() != null && !planes.contains(step.of())) {
+                throw invalid("preprocessing step " + step.name() + " reads '" + step.of()
+                        + "', which no earlier step makes");
             }
-            steps.add(new Step(stepName, op, of, step));
-            planes.add(stepName);
+            steps.add(step);
+            planes.add(step.name());
         }
         this.channels = new ArrayList<>();
         for (JsonNode channel : array(preprocessing, "channels")) {
@@ -280,7 +276,8 @@ public final class ModelDescriptor {
         return frameIndices.clone();
     }
 
-    public List<Step> steps() {
+    /** The preprocessing steps, in order, typed and checked. */
+    public List<PreprocessingStep> steps() {
         return List.copyOf(steps);
     }
 

@@ -30,6 +30,9 @@ class ModelDescriptorTest {
         assertEquals(3, model.channelCount());
         assertEquals(model.width(), model.crop().width());
         assertTrue(Files.isRegularFile(model.onnxFile()), "ONNX file committed beside the descriptor");
+        model.verifyOnnxFile();
+        assertEquals(new PreprocessingStep.EqualizedGrayscale("gray", 299, 587, 114), model.steps().get(0));
+        assertEquals(new PreprocessingStep.GaussianBlur("blurred_gray", "gray", 5, 1.0), model.steps().get(1));
     }
 
     @Test
@@ -59,6 +62,9 @@ class ModelDescriptorTest {
         expectInvalid(d -> d.putObject("decision").put("min_confidence", "high"), "min_confidence must be a number");
         expectInvalid(d -> d.put("onnx_sha256", "not a digest"), "onnx_sha256 must be 64 hex digits");
         expectInvalid(d -> d.remove("onnx_sha256"), "missing text field 'onnx_sha256'");
+        expectInvalid(d -> ((ObjectNode) d.at("/preprocessing/steps/1")).put("op", "median"), "unknown op 'median'");
+        expectInvalid(d -> ((ObjectNode) d.at("/preprocessing/steps/1")).put("kernel_size", 4), "odd kernel_size");
+        expectInvalid(d -> ((ObjectNode) d.at("/preprocessing/steps/2")).remove("of"), "must say which plane it reads");
     }
 
     @Test
