@@ -10,8 +10,11 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -58,20 +61,8 @@ public class FaceCropStage extends ProcessFunction<KafkaFrameRecord, FaceFrame> 
             reject(ctx, record, record.problem, record.problemDetail);
             return;
         }
-        BufferedImage image;
-        try {
-            image = ImageIO.read(new ByteArrayInputStream(record.data));
-        } catch (IOException | RuntimeException e) {
-            image = null;
-        }
+        BufferedImage image = decode(record, ctx);
         if (image == null) {
-            reject(ctx, record, DeadLetterReason.UNDECODABLE_IMAGE,
-                    record.encoding + " data of frame " + record.sequence + " cannot be decoded");
-            return;
-        }
-        if (image.getWidth() != record.width || image.getHeight() != record.height) {
-            reject(ctx, record, DeadLetterReason.INVALID_FRAME, "image is " + image.getWidth() + "x" + image.getHeight()
-                    + " but the record says " + record.width + "x" + record.height);
             return;
         }
         FaceFrame result;
@@ -100,6 +91,38 @@ public class FaceCropStage extends ProcessFunction<KafkaFrameRecord, FaceFrame> 
         result.sourcePartition = record.partition;
         result.sourceOffset = record.offset;
         out.collect(result);
+    }
+
+    /**
+     * Decodes the frame's image, after checking from its header alone that it has the size the record declares (which
+     * the deserializer bounded), so an image whose header claims a huge size costs nothing. Returns null after
+     * rejecting the record when the image cannot be decoded or has another size.
+     */
+    private BufferedImage decode(KafkaFrameRecord record, Context ctx) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(record.data))) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers != null && readers.hasNext()) {
+                ImageReader reader = readers.next();
+                try {
+                    reader.setInput(in, true, true);
+                    int width = reader.getWidth(0);
+                    int height = reader.getHeight(0);
+                    if (width != record.width || height != record.height) {
+                        reject(ctx, record, DeadLetterReason.INVALID_FRAME, "image is " + width + "x" + height
+                                + " but the record says " + record.width + "x" + record.height);
+                        return null;
+                    }
+                    return reader.read(0);
+                } finally {
+                    reader.dispose();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // undecodable: rejected below
+        }
+        reject(ctx, record, DeadLetterReason.UNDECODABLE_IMAGE,
+                record.encoding + " data of frame " + record.sequence + " cannot be decoded");
+        return null;
     }
 
     private void reject(Context ctx, KafkaFrameRecord record, DeadLetterReason reason, String detail) {

@@ -95,6 +95,30 @@ class FaceCropStageTest {
         assertEquals(3_000_000, rejected.get(4).payloadSize);
     }
 
+    @Test
+    void aJpegWhoseHeaderClaimsAnotherSizeIsRejectedFromItsHeader() throws Exception {
+        BufferedImage small = new BufferedImage(64, 48, BufferedImage.TYPE_3BYTE_BGR);
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(small, "jpg", jpeg);
+        byte[] bytes = jpeg.toByteArray();
+        for (int i = 0; i + 8 < bytes.length; i++) { // the frame header (SOF0): FF C0, length, precision, height, width
+            if ((bytes[i] & 0xff) == 0xff && (bytes[i + 1] & 0xff) == 0xc0) {
+                bytes[i + 5] = (byte) (20_000 >> 8);
+                bytes[i + 6] = (byte) (20_000 & 0xff);
+                bytes[i + 7] = (byte) (20_000 >> 8);
+                bytes[i + 8] = (byte) (20_000 & 0xff);
+                break;
+            }
+        }
+        VideoFrame claimsLess = VideoFrame.newBuilder().setCameraId("cam").setSequence(1).setCaptureTime(Instant.now())
+                .setWidth(64).setHeight(48).setEncoding(FrameEncoding.JPEG).setData(ByteBuffer.wrap(bytes)).build();
+        send("cam", SingleObject.encode(claimsLess));
+        List<Rejection> rejected = rejected();
+        assertEquals(List.of(DeadLetterReason.INVALID_FRAME), rejected.stream().map(r -> r.reason).toList());
+        assertTrue(rejected.get(0).detail.contains("image is 20000x20000 but the record says 64x48"),
+                rejected.get(0).detail);
+    }
+
     private List<Rejection> rejected() {
         return harness.getSideOutput(FaceCropStage.REJECTED) == null ? List.of()
                 : harness.getSideOutput(FaceCropStage.REJECTED).stream().map(StreamRecord::getValue).toList();
