@@ -68,7 +68,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--clips", paramLabel = "FILE",
             description = "videos: write every scored clip to a CSV (video, first and last frame, label, "
-                    + "prediction, confidence, probabilities)")
+                    + "prediction, confidence, steady emotion, probabilities)")
     Path clipsFile;
 
     @Option(names = "--stride", paramLabel = "N",
