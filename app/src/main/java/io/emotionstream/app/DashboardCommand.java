@@ -63,11 +63,9 @@ final class DashboardCommand implements Callable<Integer> {
     /** Creates the app's topics where missing and starts it. */
     static SummaryApp start(String bootstrap, SummarySettings settings, Map<String, String> properties, Path stateDir,
                             String host, int port) throws Exception {
-        TopicCreator.createMissing(bootstrap, properties, List.of(
-                Topics.EMOTION_EVENTS.newTopic(settings.eventsTopic(), Topics.EMOTION_EVENTS.defaultPartitions()),
-                Topics.CAMERA_SUMMARIES.newTopic(settings.summariesTopic(), Topics.CAMERA_SUMMARIES.defaultPartitions()),
-                Topics.SUMMARY_DEAD_LETTERS.newTopic(settings.deadLettersTopic(),
-                        Topics.SUMMARY_DEAD_LETTERS.defaultPartitions())));
+        TopicCreator.createMissing(bootstrap, properties, List.of(Topics.EMOTION_EVENTS.newTopic(settings.eventsTopic()),
+                Topics.CAMERA_SUMMARIES.newTopic(settings.summariesTopic()),
+                Topics.SUMMARY_DEAD_LETTERS.newTopic(settings.deadLettersTopic())));
         Map<String, String> kafka = new LinkedHashMap<>(properties);
         kafka.put("bootstrap.servers", bootstrap);
         return SummaryApp.start(settings, kafka, stateDir, host, port);

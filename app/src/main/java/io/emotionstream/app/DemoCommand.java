@@ -136,7 +136,8 @@ final class DemoCommand implements Callable<Integer> {
                     }
                     EmotionEvent event = SingleObject.decode(EmotionEvent.class, record.value());
                     print(out, event);
-                    summary.computeIfAbsent(event.getCameraId(), k -> new TreeMap<>()).merge(event.getConfident() ? event.getLabel() : "uncertain", 1, Integer::sum);
+                    String emotion = event.getConfident() ? event.getLabel() : "uncertain";
+                    summary.computeIfAbsent(event.getCameraId(), k -> new TreeMap<>()).merge(emotion, 1, Integer::sum);
                     if (settleUntil != Long.MAX_VALUE) {
                         settleUntil = System.currentTimeMillis() + settleSeconds * 1000L;
                     }

@@ -23,8 +23,8 @@ import org.apache.flink.util.OutputTag;
  * order, so frames that arrive out of order within the watermark's bound are put right; frames behind the
  * watermark go to {@link #LATE_FRAMES}. A new clip starts at a frame with a face. A partial clip is dropped, and
  * counted by reason, when frames were lost, time jumped, the sequence restarted, the crop size changed, too many
- * frames had no face, or the camera went quiet (then its state is cleared). After a clip is emitted the next starts {@code stride} frames
- * later (overlapping when stride &lt; length).
+ * frames had no face, or the camera went quiet (then its state is cleared). After a clip is emitted the next starts
+ * {@code stride} frames later (overlapping when stride &lt; length).
  */
 public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceClip> {
     /** Why a partial clip was dropped (the counters of metric group clipsDropped). */

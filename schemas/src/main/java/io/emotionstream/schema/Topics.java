@@ -20,6 +20,11 @@ public final class Topics {
             return newTopic(defaultName, defaultPartitions);
         }
 
+        /** The topic to create under this name, with its default partitions. */
+        public NewTopic newTopic(String name) {
+            return newTopic(name, defaultPartitions);
+        }
+
         /** The topic to create under this name with this many partitions (replication: the cluster's default). */
         public NewTopic newTopic(String name, int partitions) {
             return new NewTopic(name, Optional.of(partitions), Optional.empty());
