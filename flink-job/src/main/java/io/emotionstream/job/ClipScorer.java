@@ -5,7 +5,6 @@ import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.OnnxClipClassifier;
 import io.emotionstream.model.RgbFrame;
 import io.emotionstream.model.ScoringOptions;
-import java.nio.file.Path;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +25,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  */
 public class ClipScorer extends AbstractStreamOperator<ScoredClip>
         implements OneInputStreamOperator<FaceClip, ScoredClip>, BoundedOneInput {
+    private final ModelDescriptor model;
     private final ScorerSettings settings;
     private transient OnnxClipClassifier classifier;
-    private transient ModelDescriptor model;
     private transient String[] labels;
     private transient List<FaceClip> batch;
     /** The timer of the batch in progress (due when its oldest clip has waited long enough), null when none. */
@@ -37,14 +36,14 @@ public class ClipScorer extends AbstractStreamOperator<ScoredClip>
     private transient Histogram scoringMillis;
     private transient Histogram clipLatencyMillis;
 
-    public ClipScorer(ScorerSettings settings) {
+    public ClipScorer(ModelDescriptor model, ScorerSettings settings) {
+        this.model = model;
         this.settings = settings;
     }
 
     @Override
     public void open() throws Exception {
         super.open();
-        model = ModelDescriptor.load(Path.of(settings.modelDir()));
         classifier = OnnxClipClassifier.open(model,
                 new ScoringOptions(settings.device(), 0, settings.threads(), settings.maxBatch()));
         labels = model.labels().toArray(new String[0]);

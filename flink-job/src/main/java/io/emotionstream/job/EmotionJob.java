@@ -49,7 +49,7 @@ public final class EmotionJob {
                 .uid("frames-source");
 
         SingleOutputStreamOperator<FaceFrame> faces = records
-                .process(new FaceCropStage(settings.face()))
+                .process(new FaceCropStage(settings.model(), settings.face()))
                 .name("face-crop").uid("face-crop");
 
         SingleOutputStreamOperator<FaceClip> clips = faces
@@ -58,7 +58,8 @@ public final class EmotionJob {
                 .name("clip-assembler").uid("clip-assembler");
 
         SingleOutputStreamOperator<ScoredClip> scored = clips
-                .transform("clip-scorer", TypeInformation.of(ScoredClip.class), new ClipScorer(settings.scorer()))
+                .transform("clip-scorer", TypeInformation.of(ScoredClip.class),
+                        new ClipScorer(settings.model(), settings.scorer()))
                 .uid("clip-scorer")
                 .keyBy(clip -> clip.cameraId)
                 .process(new EmotionSmoother(settings.smoothing()))

@@ -30,6 +30,7 @@ import org.apache.flink.util.OutputTag;
 public class FaceCropStage extends ProcessFunction<KafkaFrameRecord, FaceFrame> {
     public static final OutputTag<Rejection> REJECTED = new OutputTag<>("rejected-frames") {};
 
+    private final ModelDescriptor model;
     private final FaceStageSettings settings;
     private transient DlibFaceDetector detector;
     private transient FaceCropper cropper;
@@ -38,13 +39,13 @@ public class FaceCropStage extends ProcessFunction<KafkaFrameRecord, FaceFrame> 
     private transient Counter framesWithoutFace;
     private transient Counter rejected;
 
-    public FaceCropStage(FaceStageSettings settings) {
+    public FaceCropStage(ModelDescriptor model, FaceStageSettings settings) {
+        this.model = model;
         this.settings = settings;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        ModelDescriptor model = ModelDescriptor.load(Path.of(settings.modelDir()));
         cropper = new FaceCropper(model.crop());
         detector = new DlibFaceDetector(new DlibFaceDetector.Options(Path.of(settings.landmarkModel()),
                 settings.upsample(), settings.minFaceScore()));

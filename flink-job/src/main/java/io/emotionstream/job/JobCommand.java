@@ -152,11 +152,10 @@ public class JobCommand implements Callable<Integer> {
         ModelDescriptor descriptor = ModelDescriptor.load(model);
         descriptor.verifyOnnxFile(); // a missing or foreign ONNX file is a startup error, not a restart loop
         int length = descriptor.clipLength();
-        String modelDir = descriptor.directory().toString();
         ClipSettings clips = new ClipSettings(length, stride == null ? length : stride, maxDroppedFrames,
                 maxTimeGapMillis, maxFramesWithoutFace == null ? length / 5 : maxFramesWithoutFace, cameraIdleMillis);
-        return new PipelineSettings(new FaceStageSettings(modelDir, landmarks.toString(), upsample, minFaceScore), clips,
-                new ScorerSettings(modelDir, batch, batchDelayMillis, scoringThreads, device),
+        return new PipelineSettings(descriptor, new FaceStageSettings(landmarks.toString(), upsample, minFaceScore), clips,
+                new ScorerSettings(batch, batchDelayMillis, scoringThreads, device),
                 new SmoothingSettings(smoothClips, smoothSwitchAfter, smoothMaxGapMillis,
                         SmoothingSettings.defaults().stateTtlMillis()),
                 maxOutOfOrderMillis, partitionIdleMillis, framesTopic);

@@ -6,13 +6,12 @@ import java.io.Serializable;
 /**
  * How clips are scored.
  *
- * @param modelDir the model folder (descriptor and ONNX file)
  * @param maxBatch clips scored together (across cameras)
  * @param maxDelayMillis the longest a clip waits for its batch to fill
  * @param threads ONNX Runtime threads per scorer instance (0: all cores)
  * @param device CPU, or CUDA with fall-back to CPU
  */
-public record ScorerSettings(String modelDir, int maxBatch, long maxDelayMillis, int threads,
+public record ScorerSettings(int maxBatch, long maxDelayMillis, int threads,
                              ScoringOptions.Device device) implements Serializable {
     public ScorerSettings {
         if (maxBatch < 1 || maxDelayMillis < 0 || threads < 0) {

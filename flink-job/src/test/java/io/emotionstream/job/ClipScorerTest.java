@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.ProjectPaths;
 import io.emotionstream.model.ScoringOptions;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ class ClipScorerTest {
     @BeforeEach
     void open() throws Exception {
         harness = new OneInputStreamOperatorTestHarness<>(
-                new ClipScorer(new ScorerSettings(MODEL.toString(), 2, 100, 1, ScoringOptions.Device.CPU)));
+                new ClipScorer(ModelDescriptor.load(MODEL), new ScorerSettings(2, 100, 1, ScoringOptions.Device.CPU)));
         harness.setProcessingTime(0);
         harness.open();
         JsonNode fixture = new ObjectMapper().readTree(MODEL.resolve("fixtures/fixture.json").toFile());

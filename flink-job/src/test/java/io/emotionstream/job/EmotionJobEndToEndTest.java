@@ -8,6 +8,7 @@ import io.emotionstream.ingest.AgentSettings;
 import io.emotionstream.ingest.CameraAgent;
 import io.emotionstream.ingest.CameraSpec;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
+import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.ProjectPaths;
 import io.emotionstream.model.ScoringOptions;
 import io.emotionstream.schema.DeadLetter;
@@ -64,11 +65,10 @@ class EmotionJobEndToEndTest {
             env.enableCheckpointing(1_000);
             KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers(), "frames", "events", "dead", "job",
                     "earliest", true, "e2e", 1 << 20, 4096, Map.of());
-            String model = ProjectPaths.defaultModel().toString();
-            PipelineSettings settings = new PipelineSettings(
-                    new FaceStageSettings(model, DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(), 0, 0.2),
+            PipelineSettings settings = new PipelineSettings(ModelDescriptor.load(ProjectPaths.defaultModel()),
+                    new FaceStageSettings(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(), 0, 0.2),
                     ClipSettings.defaults(CLIP),
-                    new ScorerSettings(model, 4, 200, 1, ScoringOptions.Device.CPU), SmoothingSettings.defaults(),
+                    new ScorerSettings(4, 200, 1, ScoringOptions.Device.CPU), SmoothingSettings.defaults(),
                     500, 2_000, "frames");
             EmotionJob.defineWorkflow(env, EmotionJob.kafkaSource(kafka), EmotionJob.eventSink(kafka),
                     EmotionJob.deadLetterSink(kafka), settings);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.emotionstream.face.DlibFaceDetector;
+import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.ProjectPaths;
 import io.emotionstream.schema.DeadLetterReason;
 import io.emotionstream.schema.DeadLetters;
@@ -36,9 +37,9 @@ class FaceCropStageTest {
 
     @BeforeEach
     void open() throws Exception {
-        FaceStageSettings settings = new FaceStageSettings(ProjectPaths.defaultModel().toString(),
-                DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(), 0, 0.2);
-        harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new FaceCropStage(settings)));
+        FaceStageSettings settings = new FaceStageSettings(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(), 0, 0.2);
+        harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(
+                new FaceCropStage(ModelDescriptor.load(ProjectPaths.defaultModel()), settings)));
         harness.open();
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -19,8 +20,12 @@ import java.util.Set;
  * The contract of a model in {@code models/<name>/model.json}: its ONNX file, input tensor, labels in order, which
  * frames of a clip it takes, the preprocessing that turns RGB face crops into its input channels, and the crop
  * geometry that turns a detected face into such a crop. Loading validates everything that later code relies on.
+ * It is serializable (as its folder and JSON text, checked again when read), so a job can load it once and hand the
+ * same descriptor to every operator.
  */
-public final class ModelDescriptor {
+public final class ModelDescriptor implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** The file name of a descriptor inside a model folder. */
     public static final String FILE_NAME = "model.json";
 
@@ -152,6 +157,17 @@ public final class ModelDescriptor {
             throw invalid("decision.min_confidence must be a number from 0 to 1, found " + decision.path("min_confidence"));
         }
         this.minConfidence = (float) threshold;
+    }
+
+    /** What a descriptor serializes to: its folder and its JSON, parsed and checked again on the other side. */
+    private record SerializedForm(String directory, String json) implements Serializable {
+        private Object readResolve() throws IOException {
+            return new ModelDescriptor(Path.of(directory), new ObjectMapper().readTree(json));
+        }
+    }
+
+    private Object writeReplace() {
+        return new SerializedForm(directory.toString(), json.toString());
     }
 
     /** Loads {@code model.json} from a model folder, or a descriptor file given directly. */

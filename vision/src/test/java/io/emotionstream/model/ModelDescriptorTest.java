@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,6 +37,24 @@ class ModelDescriptorTest {
         model.verifyOnnxFile();
         assertEquals(new PreprocessingStep.EqualizedGrayscale("gray", 299, 587, 114), model.steps().get(0));
         assertEquals(new PreprocessingStep.GaussianBlur("blurred_gray", "gray", 5, 1.0), model.steps().get(1));
+    }
+
+    @Test
+    void travelsAsOneSerializedValue() throws Exception {
+        ModelDescriptor model = ModelDescriptor.load(ProjectPaths.defaultModel());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(model);
+        }
+        ModelDescriptor copy;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            copy = (ModelDescriptor) in.readObject();
+        }
+        assertEquals(model.directory(), copy.directory());
+        assertEquals(model.version(), copy.version());
+        assertEquals(model.steps(), copy.steps());
+        assertEquals(model.crop(), copy.crop());
+        assertEquals(model.minConfidence(), copy.minConfidence());
     }
 
     @Test
