@@ -11,8 +11,9 @@ import java.io.Serializable;
  * @param sourceIdleMillis a Kafka partition without records this long stops holding the watermark back
  * @param framesTopic named in dead letters of late frames
  */
-public record PipelineSettings(ModelDescriptor model, FaceStageSettings face, ClipSettings clips, ScorerSettings scorer,
-                               SmoothingSettings smoothing, long maxOutOfOrderMillis, long sourceIdleMillis, String framesTopic) implements Serializable {
+public record PipelineSettings(ModelDescriptor model, FaceStageSettings face, ClipSettings clips,
+                               ScorerSettings scorer, SmoothingSettings smoothing, long maxOutOfOrderMillis,
+                               long sourceIdleMillis, String framesTopic) implements Serializable {
     public PipelineSettings {
         if (clips.clipLength() != model.clipLength()) {
             throw new IllegalArgumentException("clips of " + clips.clipLength() + " frames, but " + model.name()

@@ -16,16 +16,12 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class TopicCreator {
     private TopicCreator() {}
 
-    /** Returns the topics it created (those missing before). */
-    public static List<NewTopic> createMissing(String bootstrapServers, Collection<NewTopic> topics) {
-        return createMissing(bootstrapServers, Map.of(), topics);
+    public static void createMissing(String bootstrapServers, Collection<NewTopic> topics) {
+        createMissing(bootstrapServers, Map.of(), topics);
     }
 
-    /**
-     * Returns the topics it created (those missing before); {@code clientProperties} are Kafka client settings
-     * (security and the like) for the admin client.
-     */
-    public static List<NewTopic> createMissing(String bootstrapServers, Map<String, ?> clientProperties,
+    /** As above, with Kafka client settings (security and the like) for the admin client. */
+    public static void createMissing(String bootstrapServers, Map<String, ?> clientProperties,
                                                Collection<NewTopic> topics) {
         Map<String, Object> config = new HashMap<>(clientProperties);
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -33,7 +29,7 @@ public final class TopicCreator {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
             if (missing.isEmpty()) {
-                return missing;
+                return;
             }
             try {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
@@ -42,7 +38,6 @@ public final class TopicCreator {
                     throw e;
                 }
             }
-            return missing;
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topics on " + bootstrapServers + ": " + e.getMessage(), e);
         }
