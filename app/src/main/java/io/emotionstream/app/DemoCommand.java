@@ -6,6 +6,10 @@ import io.emotionstream.ingest.AgentSettings;
 import io.emotionstream.ingest.CameraAgent;
 import io.emotionstream.ingest.CameraSpec;
 import io.emotionstream.ingest.StopOnSignal;
+import io.emotionstream.job.EmotionJob;
+import io.emotionstream.job.KafkaSettings;
+import io.emotionstream.job.PipelineOptions;
+import io.emotionstream.job.PipelineSettings;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
 import io.emotionstream.model.ProjectPaths;
 import io.emotionstream.schema.DeadLetter;
@@ -45,7 +49,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Runs everything in one process: an embedded Kafka broker (or --bootstrap-servers), the Flink job "
                 + "on a local cluster, and camera agents on the sample videos (or the cameras given), and prints emotion "
-                + "events as they arrive, until stopped (Ctrl-C) or until the videos end when they do not loop."})
+                + "events as they arrive, until stopped (Ctrl-C) or until the videos end when they do not loop.",
+                "The model, face-stage, clip and scoring flags are the job's own (see `job --help`)."})
 final class DemoCommand implements Callable<Integer> {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
@@ -80,25 +85,28 @@ final class DemoCommand implements Callable<Integer> {
     int dashboardPort;
 
     @Mixin
-    JobFlags job;
+    PipelineOptions pipeline;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<CameraSpec> specs = cameraSpecs();
+        PipelineSettings settings = pipeline.settings(Topics.FRAMES.defaultName());
         try (StopOnSignal stop = new StopOnSignal();
              EmbeddedKafkaBroker broker = bootstrapServers == null ? startBroker(err) : null) {
             String bootstrap = broker == null ? bootstrapServers : broker.bootstrapServers();
             err.println("Kafka: " + bootstrap);
             createTopics(bootstrap);
             err.println("starting the Flink job on a local cluster...");
-            JobClient jobClient = job.command(bootstrap).start();
+            KafkaSettings kafka = KafkaSettings.defaults(bootstrap)
+                    .withGroup("emotion-stream-demo", "committed", KafkaSettings.DEFAULT_TRANSACTIONAL_ID_PREFIX);
+            JobClient jobClient = EmotionJob.onKafka(kafka, settings, 2, 2_000).executeAsync("emotion-stream-demo");
             try (SummaryApp dashboard = DashboardCommand.start(bootstrap, SummarySettings.defaults(), Map.of(),
                          Files.createTempDirectory("emotion-stream-summaries"), "127.0.0.1", dashboardPort);
                  KafkaConsumer<String, byte[]> events = consumer(bootstrap);
                  CameraAgent agent = CameraAgent.start(specs,
-                         new AgentSettings(Topics.FRAMES.defaultName(), rate, loop, 80, 640, 0, 1_000, 30_000),
+                         AgentSettings.defaults(Topics.FRAMES.defaultName()).withRate(rate, loop),
                          Map.of("bootstrap.servers", bootstrap))) {
                 err.printf("publishing %d camera(s): %s%n", specs.size(),
                         specs.stream().map(c -> c.cameraId() + "=" + c.source()).toList());

@@ -2,16 +2,13 @@ package io.emotionstream.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.emotionstream.face.DlibFaceDetector;
 import io.emotionstream.ingest.FrameEncoder;
 import io.emotionstream.job.FrameRecordDeserializer;
-import io.emotionstream.job.JobCommand;
 import io.emotionstream.job.KafkaSettings;
+import io.emotionstream.job.PipelineOptions;
 import io.emotionstream.job.PipelineSettings;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.OnnxClipClassifier;
-import io.emotionstream.model.ProjectPaths;
-import io.emotionstream.model.ScoringOptions;
 import io.emotionstream.model.eval.LabelledStills;
 import io.emotionstream.model.eval.LabelledVideos;
 import io.emotionstream.model.eval.StillClipEvaluation;
@@ -24,8 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,7 +38,9 @@ import picocli.CommandLine.Spec;
                 "or a labels file of videos (CSV with the header video,label,start_s,end_s; video paths relative to "
                 + "it): every frame goes the production path, encoded as the camera agent sends it and through the "
                 + "job's face stage (dlib, alignment, crop), clip assembly and scoring on a local Flink "
-                + "environment; each clip lying wholly inside a labelled span counts."})
+                + "environment; each clip lying wholly inside a labelled span counts.",
+                "The model, face-stage, clip and scoring flags are the job's own (see `job --help`), so what is "
+                + "evaluated is what the job runs."})
 final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -50,9 +49,6 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "labelled stills (e.g. ../shared/data/fer2013/val) or a video labels file "
                     + "(e.g. ../shared/data/video/labels.csv)")
     Path input;
-
-    @Option(names = "--model", paramLabel = "DIR", description = "model folder with model.json (default: ${DEFAULT-VALUE})")
-    Path model = ProjectPaths.defaultModel();
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write the figures as JSON")
     Path json;
@@ -71,33 +67,18 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "prediction, confidence, steady emotion, probabilities)")
     Path clipsFile;
 
-    @Option(names = "--stride", paramLabel = "N",
-            description = "videos: frames between clip starts, as the job's --stride (default: the clip length)")
-    Integer stride;
-
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
             description = "videos: parallelism of the local Flink job (default: ${DEFAULT-VALUE})")
     int parallelism;
 
-    @Option(names = "--landmarks", paramLabel = "FILE",
-            description = "videos: dlib 68-point landmark model (default: ${DEFAULT-VALUE})")
-    Path landmarks = DlibFaceDetector.DEBIAN_LANDMARK_MODEL;
-
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "16", description = "clips per ONNX run (default: ${DEFAULT-VALUE})")
-    int batch;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "ONNX Runtime threads, 0 for all cores (default: ${DEFAULT-VALUE}; videos: per scoring subtask, 0 means 1)")
-    int threads;
-
-    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "CPU",
-            description = "CPU or CUDA (falls back to CPU, with a warning, where CUDA cannot be used; default: ${DEFAULT-VALUE})")
-    ScoringOptions.Device device;
+    @Mixin
+    PipelineOptions pipeline;
 
     @Override
     public Integer call() throws Exception {
-        ModelDescriptor descriptor = ModelDescriptor.load(model);
-        Map<String, Object> report = Files.isRegularFile(input) ? videos(descriptor) : stills(descriptor);
+        PipelineSettings settings = pipeline.settings(VideoClipEvaluation.SOURCE_TOPIC);
+        ModelDescriptor descriptor = settings.model();
+        Map<String, Object> report = Files.isRegularFile(input) ? videos(settings) : stills(settings);
         if (json != null) {
             report.put("model", descriptor.name());
             report.put("model_version", descriptor.version());
@@ -108,8 +89,9 @@ final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, Object> stills(ModelDescriptor descriptor) {
-        if (clipsFile != null || stride != null) {
+    private Map<String, Object> stills(PipelineSettings settings) {
+        ModelDescriptor descriptor = settings.model();
+        if (clipsFile != null || spec.commandLine().getParseResult().hasMatchedOption("--stride")) {
             throw new IllegalArgumentException("--clips and --stride are for videos (a labels file), not still folders");
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -120,8 +102,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 stills.items().size(), input);
         long started = System.nanoTime();
         StillClipEvaluation.Result result;
-        try (OnnxClipClassifier classifier = OnnxClipClassifier.open(descriptor,
-                new ScoringOptions(device, 0, threads, batch))) {
+        try (OnnxClipClassifier classifier = OnnxClipClassifier.open(descriptor, settings.scorer().scoringOptions())) {
             ProgressLine progress = new ProgressLine(err, "stills");
             result = StillClipEvaluation.run(classifier, stills, presentClassesOnly, progress::update);
             progress.finish();
@@ -142,7 +123,8 @@ final class EvaluateCommand implements Callable<Integer> {
         return report;
     }
 
-    private Map<String, Object> videos(ModelDescriptor descriptor) throws Exception {
+    private Map<String, Object> videos(PipelineSettings settings) throws Exception {
+        ModelDescriptor descriptor = settings.model();
         if (list != null || presentClassesOnly) {
             throw new IllegalArgumentException("--list and --present-classes-only are for still folders, not videos");
         }
@@ -152,24 +134,13 @@ final class EvaluateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         LabelledVideos videos = LabelledVideos.read(input, descriptor.labels());
-        JobCommand job = new JobCommand();
-        List<String> flags = new ArrayList<>(List.of("--model", model.toString(), "--landmarks", landmarks.toString(),
-                "--batch", Integer.toString(batch), "--scoring-threads", Integer.toString(Math.max(1, threads)),
-                "--device", device.name()));
-        if (stride != null) {
-            flags.addAll(List.of("--stride", stride.toString()));
-        }
-        CommandLine jobFlags = new CommandLine(job);
-        jobFlags.setCaseInsensitiveEnumValuesAllowed(true);
-        jobFlags.parseArgs(flags.toArray(new String[0]));
-        PipelineSettings settings = job.pipelineSettings();
-        KafkaSettings kafka = job.kafkaSettings();
         err.printf("evaluating %s %s on %d videos from %s (the job's path: agent encoding, face stage, clips of %d "
                         + "frames every %d)%n", descriptor.name(), descriptor.version(), videos.videos().size(), input,
                 settings.clips().clipLength(), settings.clips().stride());
         long started = System.nanoTime();
-        VideoClipEvaluation.Result result = VideoClipEvaluation.run(videos, descriptor, settings,
-                FrameEncoder.agentDefaults(), new FrameRecordDeserializer(kafka.maxRecordBytes(), kafka.maxFrameSide()),
+        VideoClipEvaluation.Result result = VideoClipEvaluation.run(videos, settings,
+                FrameEncoder.agentDefaults(), new FrameRecordDeserializer(KafkaSettings.DEFAULT_MAX_RECORD_BYTES,
+                        KafkaSettings.DEFAULT_MAX_FRAME_SIDE),
                 parallelism, new ProgressLine(err, "frames encoded"), new ProgressLine(err, "clips"));
         double seconds = (System.nanoTime() - started) / 1e9;
         out.printf("%s %s on %s: clips of %d frames every %d, scored through the job's path%n", descriptor.name(),

@@ -1,5 +1,7 @@
 package io.emotionstream.app;
 
+import io.emotionstream.bench.ModelBenchmarkCommand;
+import io.emotionstream.bench.PipelineBenchmarkCommand;
 import io.emotionstream.ingest.CameraAgentCommand;
 import io.emotionstream.job.JobCommand;
 import io.emotionstream.model.ModelException;
@@ -9,8 +11,9 @@ import picocli.CommandLine.Command;
 /** The emotion-stream command line; {@code ./emotion-stream} at the project root runs it. */
 @Command(name = "emotion-stream", mixinStandardHelpOptions = true, version = "emotion-stream 0.1.0",
         description = "Real-time facial-emotion recognition for live cameras.",
-        subcommands = {DemoCommand.class, CameraAgentCommand.class, JobCommand.class, DashboardCommand.class, BrokerCommand.class, EvaluateCommand.class, ModelBenchmarkCommand.class,
-                PipelineBenchmarkCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, CameraAgentCommand.class, JobCommand.class, DashboardCommand.class,
+                BrokerCommand.class, EvaluateCommand.class, ModelBenchmarkCommand.class, PipelineBenchmarkCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit status for input the command cannot use (unreadable folder, bad model); 2 as for bad flags. */
     static final int BAD_INPUT = 2;

@@ -69,7 +69,7 @@ final class VideoClipEvaluation {
 
     private VideoClipEvaluation() {}
 
-    static Result run(LabelledVideos videos, ModelDescriptor model, PipelineSettings settings, FrameEncoder encoder,
+    static Result run(LabelledVideos videos, PipelineSettings settings, FrameEncoder encoder,
                       FrameRecordDeserializer deserializer, int parallelism, ProgressLine frameProgress,
                       ProgressLine clipProgress) throws Exception {
         Path file = Files.createTempFile("emotion-stream-video-evaluation", ".records");
@@ -78,7 +78,7 @@ final class VideoClipEvaluation {
             List<ScoredClip> scored = new ArrayList<>();
             Map<String, Long> rejected = new TreeMap<>();
             score(encoded, settings, deserializer, parallelism, scored, rejected, clipProgress);
-            return figures(videos, model, encoded, scored, rejected);
+            return figures(videos, settings.model(), encoded, scored, rejected);
         } finally {
             Files.deleteIfExists(file);
         }

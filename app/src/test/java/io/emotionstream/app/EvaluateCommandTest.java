@@ -58,7 +58,7 @@ class EvaluateCommandTest {
     void scoresAClassSubsetAndWritesJson() throws Exception {
         needsSharedData();
         Path json = temp.resolve("figures.json");
-        assertEquals(0, run("evaluate", sample.toString(), "--json", json.toString(), "--threads", "2"), err.toString());
+        assertEquals(0, run("evaluate", sample.toString(), "--json", json.toString(), "--scoring-threads", "2"), err.toString());
         JsonNode figures = new ObjectMapper().readTree(json.toFile());
         assertEquals(3 * PER_CLASS, figures.get("count").asInt());
         for (String key : List.of("accuracy", "balanced_accuracy", "per_class", "confusion")) {
@@ -120,7 +120,7 @@ class EvaluateCommandTest {
         String folder = one.getParent().toString();
         assertEquals(2, run("evaluate", folder, "--batch", "zero"));
         assertEquals(Main.BAD_INPUT, run("evaluate", folder, "--batch", "0"));
-        assertTrue(err.toString().contains("maxBatch must be >= 1"), err.toString());
+        assertTrue(err.toString().contains("batch must be >= 1"), err.toString());
         assertEquals(Main.BAD_INPUT, run("evaluate", folder, "--model", temp.toString()));
         assertTrue(err.toString().contains("cannot read model descriptor"), err.toString());
     }

@@ -61,7 +61,7 @@ class VideoEvaluationTest {
         Path json = folder.resolve("figures.json");
         Path clips = folder.resolve("clips.csv");
         assertEquals(0, run("evaluate", labels.toString(), "--json", json.toString(), "--clips", clips.toString(),
-                "--threads", "1"), err.toString());
+                "--scoring-threads", "1"), err.toString());
 
         JsonNode figures = new ObjectMapper().readTree(json.toFile());
         assertEquals(4, figures.get("count").asInt(), "clips wholly inside a span");

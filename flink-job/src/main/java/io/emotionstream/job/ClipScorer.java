@@ -4,7 +4,6 @@ import io.emotionstream.model.ClipOutcome;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.OnnxClipClassifier;
 import io.emotionstream.model.RgbFrame;
-import io.emotionstream.model.ScoringOptions;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +44,7 @@ public class ClipScorer extends AbstractStreamOperator<ScoredClip>
     public void open() throws Exception {
         super.open();
         classifier = OnnxClipClassifier.open(model,
-                new ScoringOptions(settings.device(), 0, settings.threads(), settings.maxBatch()));
+                settings.scoringOptions());
         labels = model.labels().toArray(new String[0]);
         batch = new ArrayList<>(settings.maxBatch());
         clipsScored = getMetricGroup().counter("clipsScored");

@@ -71,6 +71,21 @@ public final class EmotionJob {
         return new Outputs(scored, faces.getSideOutput(FaceCropStage.REJECTED).union(late));
     }
 
+    /**
+     * The job on Kafka in the environment of this process: a Flink cluster's under {@code flink run}, else a local
+     * cluster. Parallelism null keeps the environment's.
+     */
+    public static StreamExecutionEnvironment onKafka(KafkaSettings kafka, PipelineSettings pipeline,
+                                                     Integer parallelism, long checkpointIntervalMillis) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (parallelism != null) {
+            env.setParallelism(parallelism);
+        }
+        env.enableCheckpointing(checkpointIntervalMillis);
+        defineWorkflow(env, kafkaSource(kafka), eventSink(kafka), deadLetterSink(kafka), pipeline);
+        return env;
+    }
+
     /** The frames topic as a source of decoded records. */
     public static KafkaSource<KafkaFrameRecord> kafkaSource(KafkaSettings kafka) {
         KafkaSourceBuilder<KafkaFrameRecord> builder = KafkaSource.<KafkaFrameRecord>builder()

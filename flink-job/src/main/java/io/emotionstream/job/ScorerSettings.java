@@ -15,7 +15,13 @@ public record ScorerSettings(int maxBatch, long maxDelayMillis, int threads,
                              ScoringOptions.Device device) implements Serializable {
     public ScorerSettings {
         if (maxBatch < 1 || maxDelayMillis < 0 || threads < 0) {
-            throw new IllegalArgumentException("batch must be >= 1, delay and threads >= 0");
+            throw new IllegalArgumentException("batch must be >= 1, batch delay and scoring threads >= 0, got "
+                    + maxBatch + ", " + maxDelayMillis + " and " + threads);
         }
+    }
+
+    /** How ONNX Runtime is opened for these settings. */
+    public ScoringOptions scoringOptions() {
+        return new ScoringOptions(device, 0, threads, maxBatch);
     }
 }

@@ -14,6 +14,8 @@ package io.emotionstream.ingest;
 public record AgentSettings(String topic, String rate, boolean loop, int jpegQuality, int maxSide, long maxFrames,
                             long initialBackoffMillis, long maxBackoffMillis) {
     static final double FOLDER_FPS = 25;
+    public static final int DEFAULT_JPEG_QUALITY = 80;
+    public static final int DEFAULT_MAX_SIDE = 640;
 
     public AgentSettings {
         if (jpegQuality < 1 || jpegQuality > 100) {
@@ -39,6 +41,16 @@ public record AgentSettings(String topic, String rate, boolean loop, int jpegQua
                 throw new IllegalArgumentException("rate must be between 0 and 1000 frames per second, got " + rate);
             }
         }
+    }
+
+    /** The defaults of the {@code agent} command: native rate, no loop, JPEG quality 80 at most 640 pixels. */
+    public static AgentSettings defaults(String topic) {
+        return new AgentSettings(topic, "native", false, DEFAULT_JPEG_QUALITY, DEFAULT_MAX_SIDE, 0, 1_000, 30_000);
+    }
+
+    public AgentSettings withRate(String rate, boolean loop) {
+        return new AgentSettings(topic, rate, loop, jpegQuality, maxSide, maxFrames, initialBackoffMillis,
+                maxBackoffMillis);
     }
 
     /** Frames per second to publish this source at; 0 for no pacing. */

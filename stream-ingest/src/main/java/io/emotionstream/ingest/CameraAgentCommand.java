@@ -46,10 +46,10 @@ public final class CameraAgentCommand implements Callable<Integer> {
     @Option(names = "--loop", description = "start video files and folders over when they end")
     boolean loop;
 
-    @Option(names = "--jpeg-quality", paramLabel = "Q", defaultValue = "80", description = "JPEG quality 1-100 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--jpeg-quality", paramLabel = "Q", defaultValue = "" + AgentSettings.DEFAULT_JPEG_QUALITY, description = "JPEG quality 1-100 (default: ${DEFAULT-VALUE})")
     int jpegQuality;
 
-    @Option(names = "--max-size", paramLabel = "PX", defaultValue = "640",
+    @Option(names = "--max-size", paramLabel = "PX", defaultValue = "" + AgentSettings.DEFAULT_MAX_SIDE,
             description = "scale frames down so that their longer side is at most PX (default: ${DEFAULT-VALUE})")
     int maxSide;
 

@@ -28,7 +28,7 @@ public final class FrameEncoder {
 
     /** The agent's defaults: quality 80, longer side at most 640 pixels. */
     public static FrameEncoder agentDefaults() {
-        return new FrameEncoder(80, 640);
+        return new FrameEncoder(AgentSettings.DEFAULT_JPEG_QUALITY, AgentSettings.DEFAULT_MAX_SIDE);
     }
 
     public VideoFrame encode(String cameraId, long sequence, long captureTimeMillis, BufferedImage image) {

@@ -1,7 +1,16 @@
 package io.emotionstream.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -40,8 +49,51 @@ public final class ModelDescriptor implements Serializable {
     public record CropGeometry(int width, int height, double eyeCenterX, double eyeCenterY, double eyeDistance,
                                boolean levelEyes) {}
 
+    /** What the model costs per clip (descriptor {@code cost}), as the export measured it. */
+    public record Cost(long parameters, @JsonProperty("flops_per_clip") long flopsPerClip) {}
+
+    /**
+     * The descriptor file as Jackson binds it. Descriptive fields (notes, provenance, calibration) are not bound;
+     * {@link #ModelDescriptor(Path, String)} checks what is.
+     */
+    record Document(String name, String version, String onnx, @JsonProperty("onnx_sha256") String onnxSha256,
+                    InputSection input, OutputSection output, List<String> labels, ClipSection clip,
+                    PreprocessingSection preprocessing, CropSection crop, DecisionSection decision, Cost cost,
+                    String fixtures) {}
+
+    record InputSection(String name, int[] shape, String layout, String type) {}
+
+    record OutputSection(String name) {}
+
+    record ClipSection(Integer length, @JsonProperty("frame_indices") int[] frameIndices) {}
+
+    record PreprocessingSection(List<PreprocessingStep.Spec> steps, List<ChannelSection> channels) {}
+
+    record ChannelSection(String name, String from, Float mean, Float std) {}
+
+    record CropSection(Integer width, Integer height, @JsonProperty("eye_center_x") Double eyeCenterX,
+                       @JsonProperty("eye_center_y") Double eyeCenterY,
+                       @JsonProperty("eye_distance") Double eyeDistance,
+                       @JsonProperty("level_eyes") Boolean levelEyes) {}
+
+    record DecisionSection(@JsonProperty("min_confidence") Double minConfidence) {}
+
+    /**
+     * Binds strictly: no text for numbers, no numbers for text, no fractions for integers; fields it does not bind
+     * (notes, provenance, calibration) are descriptive.
+     */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .withCoercionConfig(LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            .withCoercionConfig(LogicalType.Integer, c -> c.setCoercion(CoercionInputShape.Float, CoercionAction.Fail))
+            .build();
+
     private final Path directory;
-    private final JsonNode json;
+    private final String jsonText;
     private final String name;
     private final String version;
     private final Path onnxFile;
@@ -60,25 +112,28 @@ public final class ModelDescriptor implements Serializable {
     private final List<Channel> channels;
     private final CropGeometry crop;
     private final float minConfidence;
+    private final Cost cost;
+    private final Path fixtures;
 
-    private ModelDescriptor(Path directory, JsonNode json) {
+    private ModelDescriptor(Path directory, String jsonText) {
         this.directory = directory;
-        this.json = json;
-        this.name = text(json, "name");
-        this.version = text(json, "version");
-        this.onnxFile = directory.resolve(text(json, "onnx")).normalize();
-        this.onnxSha256 = text(json, "onnx_sha256").toLowerCase(Locale.ROOT);
+        this.jsonText = jsonText;
+        Document d = bind(jsonText);
+        this.name = text(d.name(), "name");
+        this.version = text(d.version(), "version");
+        this.onnxFile = directory.resolve(text(d.onnx(), "onnx")).normalize();
+        this.onnxSha256 = text(d.onnxSha256(), "onnx_sha256").toLowerCase(Locale.ROOT);
         if (!onnxSha256.matches("[0-9a-f]{64}")) {
             throw invalid("onnx_sha256 must be 64 hex digits, found '" + onnxSha256 + "'");
         }
 
-        JsonNode input = node(json, "input");
-        this.inputName = text(input, "name");
-        this.layout = parseLayout(text(input, "layout"));
-        if (!"float32".equals(text(input, "type"))) {
-            throw invalid("input.type must be float32, found " + text(input, "type"));
+        InputSection input = object(d.input(), "input");
+        this.inputName = text(input.name(), "input.name");
+        this.layout = parseLayout(text(input.layout(), "input.layout"));
+        if (!"float32".equals(text(input.type(), "input.type"))) {
+            throw invalid("input.type must be float32, found " + input.type());
         }
-        int[] shape = ints(input, "shape");
+        int[] shape = list(input.shape(), "input.shape");
         if (shape.length != 5) {
             throw invalid("input.shape must have 5 dimensions (" + layout + "), found " + shape.length);
         }
@@ -90,19 +145,16 @@ public final class ModelDescriptor implements Serializable {
         this.height = positive(shape[last ? 2 : 3], "input height");
         this.width = positive(shape[last ? 3 : 4], "input width");
         this.channelCount = positive(shape[last ? 4 : 1], "input channels");
-        this.outputName = text(node(json, "output"), "name");
+        this.outputName = text(object(d.output(), "output").name(), "output.name");
 
-        this.labels = new ArrayList<>();
-        for (JsonNode label : array(json, "labels")) {
-            labels.add(label.asText());
-        }
+        this.labels = List.copyOf(list(d.labels(), "labels"));
         if (labels.isEmpty() || new HashSet<>(labels).size() != labels.size()) {
             throw invalid("labels must be a non-empty list without repeats, found " + labels);
         }
 
-        JsonNode clip = node(json, "clip");
-        this.clipLength = positive(clip.path("length").asInt(0), "clip.length");
-        this.frameIndices = ints(clip, "frame_indices");
+        ClipSection clip = object(d.clip(), "clip");
+        this.clipLength = positive(number(clip.length(), "clip.length"), "clip.length");
+        this.frameIndices = list(clip.frameIndices(), "clip.frame_indices");
         if (frameIndices.length != frames) {
             throw invalid("clip.frame_indices names " + frameIndices.length + " frames but the input takes " + frames);
         }
@@ -112,62 +164,106 @@ public final class ModelDescriptor implements Serializable {
             }
         }
 
-        JsonNode preprocessing = node(json, "preprocessing");
-        this.steps = new ArrayList<>();
+        PreprocessingSection preprocessing = object(d.preprocessing(), "preprocessing");
+        List<PreprocessingStep> stepList = new ArrayList<>();
         Set<String> planes = new HashSet<>();
-        for (JsonNode node : array(preprocessing, "steps")) {
-            PreprocessingStep step = PreprocessingStep.parse(node);
+        for (PreprocessingStep.Spec spec : list(preprocessing.steps(), "preprocessing.steps")) {
+            PreprocessingStep step = spec.toStep();
             if (step.of() != null && !planes.contains(step.of())) {
                 throw invalid("preprocessing step " + step.name() + " reads '" + step.of()
                         + "', which no earlier step makes");
             }
-            steps.add(step);
+            stepList.add(step);
             planes.add(step.name());
         }
-        this.channels = new ArrayList<>();
-        for (JsonNode channel : array(preprocessing, "channels")) {
-            String from = text(channel, "from");
+        this.steps = List.copyOf(stepList);
+        List<Channel> channelList = new ArrayList<>();
+        for (ChannelSection channel : list(preprocessing.channels(), "preprocessing.channels")) {
+            String from = text(channel.from(), "preprocessing.channels[].from");
+            String channelName = channel.name() == null ? from : channel.name();
             if (!planes.contains(from)) {
-                throw invalid("channel " + channel.path("name").asText() + " comes from '" + from
+                throw invalid("channel " + channelName + " comes from '" + from
                         + "', which no preprocessing step makes");
             }
-            float std = (float) channel.path("std").asDouble(1.0);
+            float std = channel.std() == null ? 1f : channel.std();
             if (!(std > 0)) {
-                throw invalid("channel " + channel.path("name").asText() + " has std " + std + "; it must be > 0");
+                throw invalid("channel " + channelName + " has std " + std + "; it must be > 0");
             }
-            channels.add(new Channel(channel.path("name").asText(from), from,
-                    (float) channel.path("mean").asDouble(0.0), std));
+            channelList.add(new Channel(channelName, from, channel.mean() == null ? 0f : channel.mean(), std));
         }
+        this.channels = List.copyOf(channelList);
         if (channels.size() != channelCount) {
             throw invalid("preprocessing declares " + channels.size() + " channels but the input takes " + channelCount);
         }
 
-        JsonNode cropNode = node(json, "crop");
-        this.crop = new CropGeometry(positive(cropNode.path("width").asInt(0), "crop.width"),
-                positive(cropNode.path("height").asInt(0), "crop.height"),
-                number(cropNode, "eye_center_x"), number(cropNode, "eye_center_y"), number(cropNode, "eye_distance"),
-                cropNode.path("level_eyes").asBoolean(true));
+        CropSection c = object(d.crop(), "crop");
+        this.crop = new CropGeometry(positive(number(c.width(), "crop.width"), "crop.width"),
+                positive(number(c.height(), "crop.height"), "crop.height"), number(c.eyeCenterX(), "crop.eye_center_x"),
+                number(c.eyeCenterY(), "crop.eye_center_y"), number(c.eyeDistance(), "crop.eye_distance"),
+                c.levelEyes() == null || c.levelEyes());
         if (crop.width() != width || crop.height() != height) {
             throw invalid("crop is " + crop.width() + "x" + crop.height() + " but the input takes " + width + "x" + height);
         }
 
-        JsonNode decision = json.path("decision");
-        double threshold = decision.path("min_confidence").asDouble(0.0);
-        if (!decision.isMissingNode() && !decision.path("min_confidence").isNumber() || !(threshold >= 0 && threshold <= 1)) {
-            throw invalid("decision.min_confidence must be a number from 0 to 1, found " + decision.path("min_confidence"));
+        Double threshold = d.decision() == null ? Double.valueOf(0) : d.decision().minConfidence();
+        if (threshold == null || !(threshold >= 0 && threshold <= 1)) {
+            throw invalid("decision.min_confidence must be a number from 0 to 1, found " + threshold);
         }
-        this.minConfidence = (float) threshold;
+        this.minConfidence = threshold.floatValue();
+        this.cost = d.cost();
+        this.fixtures = d.fixtures() == null ? null : directory.resolve(d.fixtures()).normalize();
+    }
+
+    /** Binds the JSON text; a value of the wrong kind is named by its path. */
+    private static Document bind(String jsonText) {
+        try {
+            return MAPPER.readValue(jsonText, Document.class);
+        } catch (MismatchedInputException e) {
+            throw new ModelException(path(e) + " must be " + kind(e.getTargetType()) + " ("
+                    + e.getOriginalMessage() + ")", e);
+        } catch (JsonProcessingException e) {
+            throw new ModelException("not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.isEmpty() ? "the descriptor" : path.toString();
+    }
+
+    private static String kind(Class<?> type) {
+        if (type == null) {
+            return "of another kind";
+        } else if (type == String.class) {
+            return "text";
+        } else if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "an integer";
+        } else if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
+            return "a number";
+        } else if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        } else if (type.isArray() || List.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return "an object";
     }
 
     /** What a descriptor serializes to: its folder and its JSON, parsed and checked again on the other side. */
     private record SerializedForm(String directory, String json) implements Serializable {
-        private Object readResolve() throws IOException {
-            return new ModelDescriptor(Path.of(directory), new ObjectMapper().readTree(json));
+        private Object readResolve() {
+            return new ModelDescriptor(Path.of(directory), json);
         }
     }
 
     private Object writeReplace() {
-        return new SerializedForm(directory.toString(), json.toString());
+        return new SerializedForm(directory.toString(), jsonText);
     }
 
     /** Loads {@code model.json} from a model folder, or a descriptor file given directly. */
@@ -177,11 +273,11 @@ public final class ModelDescriptor implements Serializable {
             throw new ModelException("cannot read model descriptor " + file.toAbsolutePath()
                     + " (expected a model folder holding " + FILE_NAME + ")");
         }
-        JsonNode json;
+        String json;
         try {
-            json = new ObjectMapper().readTree(file.toFile());
+            json = Files.readString(file);
         } catch (IOException e) {
-            throw new ModelException("model descriptor " + file + " is not valid JSON: " + e.getMessage(), e);
+            throw new ModelException("cannot read model descriptor " + file.toAbsolutePath() + ": " + e, e);
         }
         try {
             return new ModelDescriptor(file.toAbsolutePath().getParent(), json);
@@ -194,9 +290,14 @@ public final class ModelDescriptor implements Serializable {
         return directory;
     }
 
-    /** The whole descriptor, for sections this class does not interpret (provenance, cost, fixtures). */
-    public JsonNode json() {
-        return json;
+    /** The cost per clip, or null when the descriptor does not declare it. */
+    public Cost cost() {
+        return cost;
+    }
+
+    /** The fixture file that Java's parity tests check (descriptor {@code fixtures}), or null. */
+    public Path fixtures() {
+        return fixtures;
     }
 
     public String name() {
@@ -341,48 +442,32 @@ public final class ModelDescriptor implements Serializable {
         }
     }
 
-    private static JsonNode node(JsonNode parent, String field) {
-        JsonNode value = parent.get(field);
-        if (value == null || !value.isObject()) {
+    private static <T> T object(T value, String field) {
+        if (value == null) {
             throw new ModelException("missing object '" + field + "'");
         }
         return value;
     }
 
-    private static JsonNode array(JsonNode parent, String field) {
-        JsonNode value = parent.get(field);
-        if (value == null || !value.isArray()) {
+    private static <T> T list(T value, String field) {
+        if (value == null) {
             throw new ModelException("missing list '" + field + "'");
         }
         return value;
     }
 
-    private static String text(JsonNode parent, String field) {
-        JsonNode value = parent.get(field);
-        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+    private static String text(String value, String field) {
+        if (value == null || value.isBlank()) {
             throw new ModelException("missing text field '" + field + "'");
         }
-        return value.asText();
+        return value;
     }
 
-    private static double number(JsonNode parent, String field) {
-        JsonNode value = parent.get(field);
-        if (value == null || !value.isNumber()) {
+    private static <T extends Number> T number(T value, String field) {
+        if (value == null) {
             throw new ModelException("missing number '" + field + "'");
         }
-        return value.asDouble();
-    }
-
-    private static int[] ints(JsonNode parent, String field) {
-        JsonNode values = array(parent, field);
-        int[] out = new int[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            if (!values.get(i).canConvertToInt()) {
-                throw new ModelException("'" + field + "' must hold integers, found " + values.get(i));
-            }
-            out[i] = values.get(i).asInt();
-        }
-        return out;
+        return value;
     }
 
     private static int positive(int value, String what) {

@@ -1,6 +1,7 @@
 package io.emotionstream.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Arrays;
 
 /**
  * One step of a descriptor's {@code preprocessing.steps}, typed and checked when the descriptor is loaded: an
@@ -41,67 +42,67 @@ public sealed interface PreprocessingStep {
     String KNOWN_OPS = "grayscale, equalized_grayscale, gaussian_blur, sobel_magnitude";
 
     /**
-     * Reads one step of a descriptor (its {@code name} defaults to its {@code op}).
-     *
-     * @throws ModelException when the op is unknown or its parameters are missing or out of range
+     * One step as the descriptor writes it (Jackson binds it; notes are not bound); {@link #toStep()} checks it and
+     * makes the typed step. Its {@code name} defaults to its {@code op}, its {@code border} to replicate.
      */
-    static PreprocessingStep parse(JsonNode step) {
-        JsonNode opNode = step.get("op");
-        if (opNode == null || !opNode.isTextual() || opNode.asText().isBlank()) {
-            throw new ModelException("missing text field 'op' in a preprocessing step");
+    record Spec(String op, String name, String of, @JsonProperty("weights_rgb") float[] weightsRgb,
+                @JsonProperty("weights_rgb_per_mille") int[] weightsRgbPerMille,
+                @JsonProperty("kernel_size") Integer kernelSize, Double sigma, Double scale, String border) {
+        /**
+         * The typed step.
+         *
+         * @throws ModelException when the op is unknown or its parameters are missing or out of range
+         */
+        public PreprocessingStep toStep() {
+            if (op == null || op.isBlank()) {
+                throw new ModelException("missing text field 'op' in a preprocessing step");
+            }
+            String stepName = name == null ? op : name;
+            if (border != null && !"replicate".equals(border)) {
+                throw new ModelException("preprocessing step " + stepName + ": border '" + border
+                        + "' is not supported (replicate is)");
+            }
+            switch (op) {
+                case "grayscale":
+                    if (weightsRgb == null || weightsRgb.length != 3) {
+                        throw new ModelException("grayscale step needs weights_rgb with 3 numbers");
+                    }
+                    return new Grayscale(stepName, weightsRgb[0], weightsRgb[1], weightsRgb[2],
+                            scale == null ? 1f / 255f : scale.floatValue());
+                case "equalized_grayscale": {
+                    int[] w = weightsRgbPerMille;
+                    if (w == null || w.length != 3 || w[0] < 0 || w[1] < 0 || w[2] < 0 || w[0] + w[1] + w[2] != 1000) {
+                        throw new ModelException("equalized_grayscale needs weights_rgb_per_mille: 3 integers >= 0 "
+                                + "that sum to 1000, found " + Arrays.toString(w));
+                    }
+                    return new EqualizedGrayscale(stepName, w[0], w[1], w[2]);
+                }
+                case "gaussian_blur": {
+                    int size = kernelSize == null ? 0 : kernelSize;
+                    double s = sigma == null ? 0 : sigma;
+                    if (size < 1 || size % 2 == 0 || !(s > 0)) {
+                        throw new ModelException("gaussian_blur needs an odd kernel_size and sigma > 0, found "
+                                + size + " and " + s);
+                    }
+                    return new GaussianBlur(stepName, requireInput(stepName), size, s);
+                }
+                case "sobel_magnitude":
+                    if (kernelSize != null && kernelSize != 3) {
+                        throw new ModelException("sobel_magnitude supports kernel_size 3 only");
+                    }
+                    return new SobelMagnitude(stepName, requireInput(stepName),
+                            scale == null ? 1f : scale.floatValue());
+                default:
+                    throw new ModelException("preprocessing step " + stepName + ": unknown op '" + op + "' (known: "
+                            + KNOWN_OPS + ")");
+            }
         }
-        String op = opNode.asText();
-        String name = step.path("name").asText(op);
-        String border = step.path("border").asText("replicate");
-        if (!"replicate".equals(border)) {
-            throw new ModelException("preprocessing step " + name + ": border '" + border
-                    + "' is not supported (replicate is)");
-        }
-        String of = step.has("of") ? step.get("of").asText() : null;
-        switch (op) {
-            case "grayscale": {
-                JsonNode w = step.path("weights_rgb");
-                if (w.size() != 3 || !w.get(0).isNumber() || !w.get(1).isNumber() || !w.get(2).isNumber()) {
-                    throw new ModelException("grayscale step needs weights_rgb with 3 numbers");
-                }
-                return new Grayscale(name, (float) w.get(0).asDouble(), (float) w.get(1).asDouble(),
-                        (float) w.get(2).asDouble(), (float) step.path("scale").asDouble(1.0 / 255.0));
-            }
-            case "equalized_grayscale": {
-                JsonNode w = step.path("weights_rgb_per_mille");
-                if (w.size() != 3 || !w.get(0).canConvertToInt() || !w.get(1).canConvertToInt()
-                        || !w.get(2).canConvertToInt() || w.get(0).asInt() + w.get(1).asInt() + w.get(2).asInt() != 1000
-                        || w.get(0).asInt() < 0 || w.get(1).asInt() < 0 || w.get(2).asInt() < 0) {
-                    throw new ModelException("equalized_grayscale needs weights_rgb_per_mille: 3 integers >= 0 that "
-                            + "sum to 1000, found " + w);
-                }
-                return new EqualizedGrayscale(name, w.get(0).asInt(), w.get(1).asInt(), w.get(2).asInt());
-            }
-            case "gaussian_blur": {
-                int size = step.path("kernel_size").asInt(0);
-                double sigma = step.path("sigma").asDouble(0);
-                if (size < 1 || size % 2 == 0 || !(sigma > 0)) {
-                    throw new ModelException("gaussian_blur needs an odd kernel_size and sigma > 0, found "
-                            + size + " and " + sigma);
-                }
-                return new GaussianBlur(name, requireInput(name, of), size, sigma);
-            }
-            case "sobel_magnitude": {
-                if (step.path("kernel_size").asInt(3) != 3) {
-                    throw new ModelException("sobel_magnitude supports kernel_size 3 only");
-                }
-                return new SobelMagnitude(name, requireInput(name, of), (float) step.path("scale").asDouble(1.0));
-            }
-            default:
-                throw new ModelException("preprocessing step " + name + ": unknown op '" + op + "' (known: "
-                        + KNOWN_OPS + ")");
-        }
-    }
 
-    private static String requireInput(String name, String of) {
-        if (of == null) {
-            throw new ModelException("preprocessing step " + name + " must say which plane it reads ('of')");
+        private String requireInput(String stepName) {
+            if (of == null) {
+                throw new ModelException("preprocessing step " + stepName + " must say which plane it reads ('of')");
+            }
+            return of;
         }
-        return of;
     }
 }

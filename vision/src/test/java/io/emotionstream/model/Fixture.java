@@ -20,7 +20,7 @@ final class Fixture {
     final double probabilityTolerance;
 
     Fixture(ModelDescriptor model) throws IOException {
-        Path file = model.directory().resolve(model.json().path("fixtures").asText());
+        Path file = model.fixtures();
         Path dir = file.getParent();
         json = new ObjectMapper().readTree(file.toFile());
         int[] shape = ints(json.get("clips_shape"));

@@ -87,6 +87,11 @@ class ModelDescriptorTest {
         expectInvalid(d -> ((ObjectNode) d.at("/preprocessing/steps/1")).put("op", "median"), "unknown op 'median'");
         expectInvalid(d -> ((ObjectNode) d.at("/preprocessing/steps/1")).put("kernel_size", 4), "odd kernel_size");
         expectInvalid(d -> ((ObjectNode) d.at("/preprocessing/steps/2")).remove("of"), "must say which plane it reads");
+        // bound strictly: a value of the wrong kind is named by its path
+        expectInvalid(d -> ((ObjectNode) d.get("clip")).put("length", "30"), "clip.length must be an integer");
+        expectInvalid(d -> ((ArrayNode) d.at("/clip/frame_indices")).set(0, 7.5), "clip.frame_indices[0] must be an integer");
+        expectInvalid(d -> ((ArrayNode) d.get("labels")).set(0, 1), "labels[0] must be text");
+        expectInvalid(d -> ((ObjectNode) d.at("/crop")).put("eye_distance", "wide"), "crop.eye_distance must be a number");
     }
 
     @Test

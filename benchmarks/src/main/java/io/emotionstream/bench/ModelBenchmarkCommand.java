@@ -1,4 +1,4 @@
-package io.emotionstream.app;
+package io.emotionstream.bench;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
                 + "preprocessing rate, and this machine's peak FLOP rate (a 1024x1024 matrix product in ONNX Runtime "
                 + "with the same threads), and writes the figures as JSON.",
                 "Figures are medians over rounds; the machine may be shared, so compare ratios."})
-final class ModelBenchmarkCommand implements Callable<Integer> {
+public final class ModelBenchmarkCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
@@ -86,10 +86,13 @@ final class ModelBenchmarkCommand implements Callable<Integer> {
                 log.printf("skipping %s: %s not generated (see models/README.md)%n", model.name(), model.onnxFile());
                 continue;
             }
-            long flops = model.json().at("/cost/flops_per_clip").asLong();
+            if (model.cost() == null) {
+                throw new IllegalArgumentException(model.name() + " declares no cost (parameters, flops_per_clip)");
+            }
+            long flops = model.cost().flopsPerClip();
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("model", model.name());
-            row.put("parameters", model.json().at("/cost/parameters").asLong());
+            row.put("parameters", model.cost().parameters());
             row.put("flops_per_clip", flops);
             row.put("preprocessing_clips_per_s", round(preprocessingRate(model)));
             Map<String, Object> perBatch = new LinkedHashMap<>();

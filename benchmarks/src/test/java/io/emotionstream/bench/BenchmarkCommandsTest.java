@@ -1,0 +1,60 @@
+package io.emotionstream.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.emotionstream.model.ProjectPaths;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Both harnesses, cut short: they run the production classes and write figures that hold together. */
+class BenchmarkCommandsTest {
+    @TempDir
+    Path temp;
+
+    private final StringWriter err = new StringWriter();
+
+    private int run(Object command, String... args) {
+        CommandLine cli = new CommandLine(command);
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @Test
+    void modelBenchmarkMeasuresTheCommittedModel() throws Exception {
+        Path json = temp.resolve("models.json");
+        assertEquals(0, run(new ModelBenchmarkCommand(), "--model", ProjectPaths.defaultModel().toString(),
+                "--batches", "1", "--threads", "1", "--rounds", "1", "--round-seconds", "0.05", "--out",
+                json.toString()), err.toString());
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertTrue(report.at("/peak_gflops_matmul_1024").asDouble() > 0, report.toString());
+        JsonNode model = report.at("/models/0");
+        assertEquals("compact-r2plus1d", model.at("/model").asText());
+        assertTrue(model.at("/onnx_runtime_cpu/batch_1/clips_per_s").asDouble() > 0, report.toString());
+        assertTrue(model.at("/preprocessing_clips_per_s").asDouble() > 0, report.toString());
+    }
+
+    @Test
+    void pipelineBenchmarkRunsTheFaceStageScoringAndTheJob() throws Exception {
+        Path json = temp.resolve("pipeline.json");
+        assertEquals(0, run(new PipelineBenchmarkCommand(), "--frames", "40", "--cameras", "1", "--warmup-seconds",
+                "10", "--measure-seconds", "10", "--out", json.toString()), err.toString());
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        JsonNode face = report.at("/face_stage_one_thread");
+        assertEquals(40, face.at("/frames").asInt());
+        assertEquals("640x480", face.at("/frame_size").asText());
+        assertTrue(face.at("/frames_with_face").asInt() > 30, report.toString()); // the sample video shows a face
+        assertTrue(face.at("/frames_per_s_per_core").asDouble() > 0, report.toString());
+        assertEquals(8, report.at("/scoring_one_thread/batch").asInt()); // the job's default batch
+        JsonNode run = report.at("/end_to_end_25fps_cameras/0");
+        assertEquals(1, run.at("/cameras").asInt());
+        assertTrue(run.at("/frames_per_s_published").asDouble() > 10, report.toString());
+        assertTrue(run.at("/events_per_s").asDouble() > 0, report.toString());
+    }
+}

@@ -1,0 +1,119 @@
+package io.emotionstream.job;
+
+import io.emotionstream.face.DetectedFace;
+import io.emotionstream.face.DlibFaceDetector;
+import io.emotionstream.face.FaceCropper;
+import io.emotionstream.model.ModelDescriptor;
+import io.emotionstream.model.RgbFrame;
+import io.emotionstream.schema.DeadLetterReason;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * The face stage's work on one frame, free of Flink: decode the image, find the face with dlib, cut the model's crop
+ * (geometry from the model descriptor). {@link FaceCropStage} runs it in the job; the pipeline benchmark times its
+ * steps. Holds a native dlib detector: one per thread, closed after use.
+ */
+public final class FaceFinder implements AutoCloseable {
+    /** A frame that cannot go on, with the dead-letter reason. */
+    public static final class RejectedFrame extends Exception {
+        private final DeadLetterReason reason;
+
+        RejectedFrame(DeadLetterReason reason, String detail) {
+            super(detail, null, false, false);
+            this.reason = reason;
+        }
+
+        public DeadLetterReason reason() {
+            return reason;
+        }
+    }
+
+    private final DlibFaceDetector detector;
+    private final FaceCropper cropper;
+
+    public FaceFinder(ModelDescriptor model, FaceStageSettings settings) {
+        this.cropper = new FaceCropper(model.crop());
+        this.detector = new DlibFaceDetector(new DlibFaceDetector.Options(Path.of(settings.landmarkModel()),
+                settings.upsample(), settings.minFaceScore()));
+    }
+
+    /** The frame with its face crop, or marked as without a face; all three steps. */
+    public FaceFrame find(KafkaFrameRecord record) throws RejectedFrame {
+        RgbFrame image = decode(record);
+        List<DetectedFace> faces = detect(image);
+        return faces.isEmpty() ? withoutFace(record) : crop(record, image, faces.get(0));
+    }
+
+    /**
+     * Decodes the frame's image, after checking from its header alone that it has the size the record declares (which
+     * the deserializer bounded), so an image whose header claims a huge size costs nothing. A record the deserializer
+     * marked unusable is rejected with its own reason.
+     */
+    public RgbFrame decode(KafkaFrameRecord record) throws RejectedFrame {
+        if (!record.usable()) {
+            throw new RejectedFrame(record.problem, record.problemDetail);
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(record.data))) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers != null && readers.hasNext()) {
+                ImageReader reader = readers.next();
+                try {
+                    reader.setInput(in, true, true);
+                    int width = reader.getWidth(0);
+                    int height = reader.getHeight(0);
+                    if (width != record.width || height != record.height) {
+                        throw new RejectedFrame(DeadLetterReason.INVALID_FRAME, "image is " + width + "x" + height
+                                + " but the record says " + record.width + "x" + record.height);
+                    }
+                    return RgbFrame.of(reader.read(0));
+                } finally {
+                    reader.dispose();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // undecodable: rejected below
+        }
+        throw new RejectedFrame(DeadLetterReason.UNDECODABLE_IMAGE,
+                record.encoding + " data of frame " + record.sequence + " cannot be decoded");
+    }
+
+    /** The faces dlib finds (detection and 68 landmarks), best first. */
+    public List<DetectedFace> detect(RgbFrame image) {
+        return detector.detect(image);
+    }
+
+    /** The frame carrying the model's aligned crop of the face. */
+    public FaceFrame crop(KafkaFrameRecord record, RgbFrame image, DetectedFace face) {
+        RgbFrame crop = cropper.crop(image, face);
+        FaceFrame result = FaceFrame.withFace(record.cameraId, record.sequence, record.captureTimeMillis, crop.width(),
+                crop.height(), crop.pixels());
+        result.faceScore = face.score();
+        result.faceX = face.x();
+        result.faceY = face.y();
+        result.faceWidth = face.width();
+        result.faceHeight = face.height();
+        return withSource(result, record);
+    }
+
+    public FaceFrame withoutFace(KafkaFrameRecord record) {
+        return withSource(FaceFrame.withoutFace(record.cameraId, record.sequence, record.captureTimeMillis), record);
+    }
+
+    private static FaceFrame withSource(FaceFrame frame, KafkaFrameRecord record) {
+        frame.sourcePartition = record.partition;
+        frame.sourceOffset = record.offset;
+        return frame;
+    }
+
+    @Override
+    public void close() {
+        detector.close();
+    }
+}

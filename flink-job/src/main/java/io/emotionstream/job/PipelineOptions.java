@@ -1,0 +1,103 @@
+package io.emotionstream.job;
+
+import io.emotionstream.face.DlibFaceDetector;
+import io.emotionstream.model.ModelDescriptor;
+import io.emotionstream.model.ProjectPaths;
+import io.emotionstream.model.ScoringOptions;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * The flags of the job's processing (model, face stage, clips, scoring, smoothing, event time), each with its
+ * default. A picocli mixin shared by every command that runs the job's graph ({@code job}, {@code demo},
+ * {@code evaluate}, {@code benchmark-pipeline}), so they all take the same flags and build the same settings.
+ */
+public class PipelineOptions {
+    @Option(names = "--model", paramLabel = "DIR", description = "model folder (default: ${DEFAULT-VALUE})")
+    Path model = ProjectPaths.defaultModel();
+
+    @Option(names = "--landmarks", paramLabel = "FILE", description = "dlib 68-point landmark model (default: ${DEFAULT-VALUE})")
+    Path landmarks = DlibFaceDetector.DEBIAN_LANDMARK_MODEL;
+
+    @Option(names = "--upsample", paramLabel = "N", defaultValue = "0",
+            description = "double frames N times before face detection: 0 finds faces from ~80 px, 1 from ~40 px at 4x cost (default: ${DEFAULT-VALUE})")
+    int upsample;
+
+    @Option(names = "--min-face-score", paramLabel = "S", defaultValue = "0.2",
+            description = "ignore dlib detections scoring below S (default: ${DEFAULT-VALUE})")
+    double minFaceScore;
+
+    @Option(names = "--stride", paramLabel = "N", description = "frames between clip starts; less than the clip length overlaps clips (default: the clip length)")
+    Integer stride;
+
+    @Option(names = "--max-dropped-frames", paramLabel = "N", defaultValue = "5",
+            description = "more missing sequence numbers than N end a partial clip (default: ${DEFAULT-VALUE})")
+    int maxDroppedFrames;
+
+    @Option(names = "--max-time-gap-ms", paramLabel = "MS", defaultValue = "1000",
+            description = "a longer pause between frames ends a partial clip (default: ${DEFAULT-VALUE})")
+    long maxTimeGapMillis;
+
+    @Option(names = "--max-frames-without-face", paramLabel = "N",
+            description = "more frames without a face in a clip end it (default: a fifth of the clip)")
+    Integer maxFramesWithoutFace;
+
+    @Option(names = "--camera-idle-ms", paramLabel = "MS", defaultValue = "30000",
+            description = "a camera silent this long has its partial clip and state dropped (default: ${DEFAULT-VALUE})")
+    long cameraIdleMillis;
+
+    @Option(names = "--max-out-of-order-ms", paramLabel = "MS", defaultValue = "500",
+            description = "how late a frame may arrive and still be put in order (default: ${DEFAULT-VALUE})")
+    long maxOutOfOrderMillis;
+
+    @Option(names = "--partition-idle-ms", paramLabel = "MS", defaultValue = "2000",
+            description = "an idle Kafka partition stops holding back event time after this (default: ${DEFAULT-VALUE})")
+    long partitionIdleMillis;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "8", description = "clips scored together (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--batch-delay-ms", paramLabel = "MS", defaultValue = "100",
+            description = "longest wait for a batch to fill (default: ${DEFAULT-VALUE})")
+    long batchDelayMillis;
+
+    @Option(names = "--scoring-threads", paramLabel = "N", defaultValue = "1",
+            description = "ONNX Runtime threads per scorer, 0 for all cores (default: ${DEFAULT-VALUE})")
+    int scoringThreads;
+
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "CPU",
+            description = "CPU or CUDA (falls back to CPU with a warning; default: ${DEFAULT-VALUE})")
+    ScoringOptions.Device device;
+
+    @Option(names = "--smooth-clips", paramLabel = "N", defaultValue = "5",
+            description = "a camera's steady emotion averages the probabilities of its last N clips (default: ${DEFAULT-VALUE})")
+    int smoothClips;
+
+    @Option(names = "--smooth-switch-after", paramLabel = "N", defaultValue = "2",
+            description = "the steady emotion changes after N confident clips of another label in a row; 2 or more "
+                    + "ignores a single odd clip (default: ${DEFAULT-VALUE})")
+    int smoothSwitchAfter;
+
+    @Option(names = "--smooth-max-gap-ms", paramLabel = "MS", defaultValue = "10000",
+            description = "a longer pause between a camera's clips starts its steady emotion afresh (default: ${DEFAULT-VALUE})")
+    long smoothMaxGapMillis;
+
+    /**
+     * Loads the model, checks its ONNX file (a missing or foreign file is a startup error, not a restart loop) and
+     * builds the settings.
+     *
+     * @param framesTopic named in the dead letters of late frames
+     */
+    public PipelineSettings settings(String framesTopic) {
+        ModelDescriptor descriptor = ModelDescriptor.load(model);
+        descriptor.verifyOnnxFile();
+        int length = descriptor.clipLength();
+        ClipSettings clips = new ClipSettings(length, stride == null ? length : stride, maxDroppedFrames,
+                maxTimeGapMillis, maxFramesWithoutFace == null ? length / 5 : maxFramesWithoutFace, cameraIdleMillis);
+        return new PipelineSettings(descriptor, new FaceStageSettings(landmarks.toString(), upsample, minFaceScore),
+                clips, new ScorerSettings(batch, batchDelayMillis, scoringThreads, device),
+                new SmoothingSettings(smoothClips, smoothSwitchAfter, smoothMaxGapMillis,
+                        SmoothingSettings.defaults().stateTtlMillis()),
+                maxOutOfOrderMillis, partitionIdleMillis, framesTopic);
+    }
+}
