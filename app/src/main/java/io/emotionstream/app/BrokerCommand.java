@@ -5,6 +5,7 @@ import io.emotionstream.kafka.EmbeddedKafkaBroker;
 import io.emotionstream.schema.TopicCreator;
 import io.emotionstream.schema.Topics;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +22,13 @@ final class BrokerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "keep the broker's data here (default: a temporary folder, deleted at exit)")
+    @Option(names = "--data", paramLabel = "DIR", description = "keep the broker's data here, to survive restarts "
+            + "(default: a temporary folder, deleted at exit)")
     Path data;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "9092",
+            description = "clients' port on 127.0.0.1, kept across restarts; 0 for any free one (default: ${DEFAULT-VALUE})")
+    int port;
 
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "" + Topics.FRAME_PARTITIONS,
             description = "partitions of the frames topic (default: ${DEFAULT-VALUE})")
@@ -32,8 +38,9 @@ final class BrokerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         try (StopOnSignal stop = new StopOnSignal();
-             EmbeddedKafkaBroker broker = data == null ? EmbeddedKafkaBroker.start()
-                     : EmbeddedKafkaBroker.start(data, false, Map.of())) {
+             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(
+                     data == null ? Files.createTempDirectory("emotion-stream-kafka") : data, data == null, port,
+                     Map.of())) {
             TopicCreator.createMissing(broker.bootstrapServers(), List.of(
                     Topics.FRAMES.newTopic(Topics.FRAMES.defaultName(), partitions), Topics.EMOTION_EVENTS.newTopic(),
                     Topics.DEAD_LETTERS.newTopic()));

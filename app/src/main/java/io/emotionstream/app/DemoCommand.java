@@ -10,6 +10,7 @@ import io.emotionstream.job.EmotionJob;
 import io.emotionstream.job.KafkaSettings;
 import io.emotionstream.job.PipelineOptions;
 import io.emotionstream.job.PipelineSettings;
+import io.emotionstream.job.RunSettings;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
 import io.emotionstream.model.ProjectPaths;
 import io.emotionstream.schema.DeadLetter;
@@ -101,7 +102,7 @@ final class DemoCommand implements Callable<Integer> {
             err.println("starting the Flink job on a local cluster...");
             KafkaSettings kafka = KafkaSettings.defaults(bootstrap)
                     .withGroup("emotion-stream-demo", "committed", KafkaSettings.DEFAULT_TRANSACTIONAL_ID_PREFIX);
-            JobClient jobClient = EmotionJob.onKafka(kafka, settings, 2, 2_000).executeAsync("emotion-stream-demo");
+            JobClient jobClient = EmotionJob.onKafka(kafka, settings, RunSettings.of(2, 2_000)).executeAsync("emotion-stream-demo");
             try (SummaryApp dashboard = DashboardCommand.start(bootstrap, SummarySettings.defaults(), Map.of(),
                          Files.createTempDirectory("emotion-stream-summaries"), "127.0.0.1", dashboardPort);
                  KafkaConsumer<String, byte[]> events = consumer(bootstrap);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.emotionstream.ingest.FrameEncoder;
 import io.emotionstream.job.FrameRecordDeserializer;
-import io.emotionstream.job.KafkaSettings;
+import io.emotionstream.job.FrameLimits;
 import io.emotionstream.job.PipelineOptions;
 import io.emotionstream.job.PipelineSettings;
 import io.emotionstream.model.ModelDescriptor;
@@ -139,8 +139,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 settings.clips().clipLength(), settings.clips().stride());
         long started = System.nanoTime();
         VideoClipEvaluation.Result result = VideoClipEvaluation.run(videos, settings,
-                FrameEncoder.agentDefaults(), new FrameRecordDeserializer(KafkaSettings.DEFAULT_MAX_RECORD_BYTES,
-                        KafkaSettings.DEFAULT_MAX_FRAME_SIDE),
+                FrameEncoder.agentDefaults(), new FrameRecordDeserializer(FrameLimits.defaults()),
                 parallelism, new ProgressLine(err, "frames encoded"), new ProgressLine(err, "clips"));
         double seconds = (System.nanoTime() - started) / 1e9;
         out.printf("%s %s on %s: clips of %d frames every %d, scored through the job's path%n", descriptor.name(),

@@ -148,7 +148,9 @@ final class VideoClipEvaluation {
                 TypeInformation.of(KafkaFrameRecord.class));
         try (InMemorySink<ScoredClip> clips = new InMemorySink<>();
              InMemorySink<Rejection> rejections = new InMemorySink<>()) {
-            EmotionJob.defineWorkflow(env, source, clips, rejections, settings);
+            // one reader keeps each video's frames in order, as one Kafka partition keeps a camera's; the face
+            // stage, keyed by camera, still spreads the videos over the subtasks
+            EmotionJob.defineWorkflow(EmotionJob.frames(env, source).setParallelism(1), clips, rejections, settings);
             JobClient job = env.executeAsync("emotion-stream-video-evaluation");
             long expected = 0;
             for (long frames : encoded.frames()) {

@@ -11,12 +11,14 @@ import io.emotionstream.ingest.FrameEncoder;
 import io.emotionstream.ingest.FrameSource;
 import io.emotionstream.job.EmotionJob;
 import io.emotionstream.job.FaceFinder;
+import io.emotionstream.job.FrameLimits;
 import io.emotionstream.job.FaceFrame;
 import io.emotionstream.job.FrameRecordDeserializer;
 import io.emotionstream.job.KafkaFrameRecord;
 import io.emotionstream.job.KafkaSettings;
 import io.emotionstream.job.PipelineOptions;
 import io.emotionstream.job.PipelineSettings;
+import io.emotionstream.job.RunSettings;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.OnnxClipClassifier;
@@ -144,8 +146,7 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
      */
     private static List<KafkaFrameRecord> agentFrames(Path video, int count, int width, int height) throws IOException {
         FrameEncoder encoder = FrameEncoder.agentDefaults();
-        FrameRecordDeserializer deserializer = new FrameRecordDeserializer(KafkaSettings.DEFAULT_MAX_RECORD_BYTES,
-                KafkaSettings.DEFAULT_MAX_FRAME_SIDE);
+        FrameRecordDeserializer deserializer = new FrameRecordDeserializer(FrameLimits.defaults());
         byte[] key = "bench".getBytes(StandardCharsets.UTF_8);
         List<KafkaFrameRecord> records = new ArrayList<>();
         try (FrameSource source = CameraSpec.parse("bench=" + video).openSource()) {
@@ -270,7 +271,7 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
                 Topics.DEAD_LETTERS.newTopic(dead)));
         KafkaSettings kafka = KafkaSettings.defaults(broker.bootstrapServers()).withTopics(frames, events, dead)
                 .withGroup("bench" + suffix, "earliest", "bench" + suffix);
-        JobClient client = EmotionJob.onKafka(kafka, pipeline.settings(frames), 2, 2_000)
+        JobClient client = EmotionJob.onKafka(kafka, pipeline.settings(frames), RunSettings.of(2, 2_000))
                 .executeAsync("benchmark" + suffix);
         List<CameraSpec> specs = new ArrayList<>();
         for (int c = 0; c < cameras; c++) {

@@ -27,8 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single-node Kafka broker in this process, in KRaft mode (broker and controller in one), on loopback ports
- * chosen at start. Every internal topic has one replica, so transactions and consumer groups work. Closing it shuts
+ * A single-node Kafka broker in this process, in KRaft mode (broker and controller in one), on a loopback port given
+ * or chosen at start (the controller's is always chosen). Every internal topic has one replica, so transactions and consumer groups work. Closing it shuts
  * the broker down and deletes its data unless the data folder was given.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
@@ -50,7 +50,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Starts a broker with its data in a new temporary folder, deleted on close. */
     public static EmbeddedKafkaBroker start() {
         try {
-            return start(Files.createTempDirectory("emotion-stream-kafka"), true, Map.of());
+            return start(Files.createTempDirectory("emotion-stream-kafka"), true, 0, Map.of());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -61,11 +61,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      *
      * @param directory where logs and metadata go (created and formatted when new)
      * @param deleteOnClose delete the folder when the broker closes
+     * @param port the clients' port on 127.0.0.1, so that a restarted broker keeps its address; 0 for a free one
      * @param overrides broker properties that replace the defaults (e.g. message.max.bytes)
      */
-    public static EmbeddedKafkaBroker start(Path directory, boolean deleteOnClose, Map<String, String> overrides) {
+    public static EmbeddedKafkaBroker start(Path directory, boolean deleteOnClose, int port,
+                                            Map<String, String> overrides) {
         long started = System.nanoTime();
-        int brokerPort = freePort();
+        int brokerPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
         Path data = directory.resolve("data");
         Path metadata = directory.resolve("metadata");

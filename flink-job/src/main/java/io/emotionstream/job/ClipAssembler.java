@@ -19,26 +19,45 @@ import org.apache.flink.util.OutputTag;
 /**
  * Assembles each camera's face frames into clips of {@code clipLength} frames, in capture order.
  *
- * <p>Frames wait in keyed state until the watermark passes them, then are taken in (capture time, sequence)
- * order, so frames that arrive out of order within the watermark's bound are put right; frames behind the
- * watermark go to {@link #LATE_FRAMES}. A new clip starts at a frame with a face. A partial clip is dropped, and
- * counted by reason, when frames were lost, time jumped, the sequence restarted, the crop size changed, too many
- * frames had no face, or the camera went quiet (then its state is cleared). After a clip is emitted the next starts
- * {@code stride} frames later (overlapping when stride &lt; length).
+ * <p>Event time is kept per camera, so that one camera's clock or delays never hold back or outdate another's:
+ * frames wait in keyed state until the camera has sent a frame {@code maxOutOfOrderMillis} newer, then are taken
+ * in (capture time, sequence) order, so frames that arrive out of order within that bound are put right; frames
+ * older than what was taken in go to {@link #LATE_FRAMES}, and a frame sent again (its sequence and capture time lie
+ * within the unbroken run of sequence numbers taken in last) is dropped and counted. A camera silent for {@code releaseAfterMillis} has its waiting frames taken in at once, so
+ * its last clip comes out; silent for {@code idleTimeoutMillis}, its state is cleared. A new clip starts at a frame
+ * with a face. A partial clip is dropped, and counted by reason, when frames were lost, time jumped, the sequence
+ * restarted, the crop size changed, too many frames had no face, or the camera went idle. After a clip is emitted
+ * the next starts {@code stride} frames later (overlapping when stride &lt; length).
  */
 public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceClip> {
     /** Why a partial clip was dropped (the counters of metric group clipsDropped). */
     public enum DropReason { DROPPED_FRAMES, TIME_GAP, SEQUENCE_RESET, CROP_SIZE_CHANGE, NO_FACE, CAMERA_IDLE }
 
-    /** Frames that came behind the watermark: too late to be put in order. */
+    /** Frames older than what their camera had taken in: too late to be put in order. */
     public static final OutputTag<FaceFrame> LATE_FRAMES = new OutputTag<>("late-frames") {};
+
+    /** A camera's own event time and activity. A Flink POJO kept in keyed state. */
+    public static class CameraClock {
+        /** The newest capture time the camera has sent. */
+        public long newestCapture = Long.MIN_VALUE;
+        /** Frames captured up to this time have been taken in; older ones are late. */
+        public long takenUpTo = Long.MIN_VALUE;
+        /** When (processing time) the camera's last frame arrived. */
+        public long lastArrival;
+
+        public CameraClock() {}
+    }
+
+    /** The watermark that ends a bounded input; the job emits no other. */
+    private static final long END_OF_INPUT = Long.MAX_VALUE;
 
     private final ClipSettings settings;
     private transient ListState<FaceFrame> pending;
     private transient ValueState<ClipProgress> progress;
-    private transient ValueState<Long> lastActivity;
+    private transient ValueState<CameraClock> clock;
     private transient Counter clipsAssembled;
     private transient Counter lateFrames;
+    private transient Counter duplicateFrames;
     private transient Map<DropReason, Counter> clipsDropped;
 
     public ClipAssembler(ClipSettings settings) {
@@ -49,9 +68,10 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
     public void open(OpenContext openContext) {
         pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending-frames", FaceFrame.class));
         progress = getRuntimeContext().getState(new ValueStateDescriptor<>("clip-progress", ClipProgress.class));
-        lastActivity = getRuntimeContext().getState(new ValueStateDescriptor<>("last-activity", Long.class));
+        clock = getRuntimeContext().getState(new ValueStateDescriptor<>("camera-clock", CameraClock.class));
         clipsAssembled = getRuntimeContext().getMetricGroup().counter("clipsAssembled");
         lateFrames = getRuntimeContext().getMetricGroup().counter("lateFrames");
+        duplicateFrames = getRuntimeContext().getMetricGroup().counter("duplicateFrames");
         clipsDropped = new EnumMap<>(DropReason.class);
         for (DropReason reason : DropReason.values()) {
             clipsDropped.put(reason, getRuntimeContext().getMetricGroup()
@@ -64,32 +84,47 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
         return clipsDropped.get(reason).getCount();
     }
 
-    @Override
-    public void processElement(FaceFrame frame, Context ctx, Collector<FaceClip> out) throws Exception {
-        if (frame.captureTimeMillis <= ctx.timerService().currentWatermark()) {
-            lateFrames.inc();
-            ctx.output(LATE_FRAMES, frame);
-            return;
-        }
-        pending.add(frame);
-        ctx.timerService().registerEventTimeTimer(frame.captureTimeMillis);
-        long now = ctx.timerService().currentProcessingTime();
-        if (lastActivity.value() == null) {
-            ctx.timerService().registerProcessingTimeTimer(now + settings.idleTimeoutMillis());
-        }
-        lastActivity.update(now);
+    /** Repeated frames dropped so far by this instance. */
+    long duplicateFrames() {
+        return duplicateFrames.getCount();
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<FaceClip> out) throws Exception {
-        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-            onIdleCheck(timestamp, ctx);
+    public void processElement(FaceFrame frame, Context ctx, Collector<FaceClip> out) throws Exception {
+        CameraClock camera = clock.value();
+        long now = ctx.timerService().currentProcessingTime();
+        if (camera == null) {
+            camera = new CameraClock();
+            ctx.timerService().registerProcessingTimeTimer(now + settings.releaseAfterMillis());
+            ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
+        }
+        camera.lastArrival = now;
+        if (frame.captureTimeMillis <= camera.takenUpTo) {
+            ClipProgress clip = progress.value();
+            if (clip != null && clip.seen(frame.sequence, frame.captureTimeMillis)) {
+                duplicateFrames.inc();
+            } else {
+                lateFrames.inc();
+                ctx.output(LATE_FRAMES, frame);
+            }
+        } else {
+            pending.add(frame);
+            camera.newestCapture = Math.max(camera.newestCapture, frame.captureTimeMillis);
+            takeIn(camera, camera.newestCapture - settings.maxOutOfOrderMillis(), ctx.getCurrentKey(), out);
+        }
+        clock.update(camera);
+    }
+
+    /** Takes the waiting frames captured up to {@code upTo} into clips, in capture order. */
+    private void takeIn(CameraClock camera, long upTo, String cameraId, Collector<FaceClip> out) throws Exception {
+        if (upTo <= camera.takenUpTo) {
             return;
         }
+        camera.takenUpTo = upTo;
         List<FaceFrame> due = new ArrayList<>();
         List<FaceFrame> later = new ArrayList<>();
         for (FaceFrame f : pending.get()) {
-            (f.captureTimeMillis <= timestamp ? due : later).add(f);
+            (f.captureTimeMillis <= upTo ? due : later).add(f);
         }
         if (due.isEmpty()) {
             return;
@@ -98,12 +133,52 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
         due.sort(Comparator.comparingLong((FaceFrame f) -> f.captureTimeMillis).thenComparingLong(f -> f.sequence));
         ClipProgress clip = progress.value();
         for (FaceFrame frame : due) {
-            clip = accept(clip, frame, ctx.getCurrentKey(), out);
+            clip = accept(clip, frame, cameraId, out);
         }
         progress.update(clip);
     }
 
+    /**
+     * A silent camera: its waiting frames are taken in after a while, its state is cleared after longer. At the end of
+     * a bounded input (the only watermark, which fires the event-time timer) the waiting frames are taken in.
+     */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<FaceClip> out) throws Exception {
+        CameraClock camera = clock.value();
+        if (camera == null) {
+            return;
+        }
+        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
+            takeIn(camera, camera.newestCapture, ctx.getCurrentKey(), out);
+            clock.update(camera);
+            return;
+        }
+        long silent = timestamp - camera.lastArrival;
+        if (silent < settings.releaseAfterMillis()) {
+            ctx.timerService().registerProcessingTimeTimer(camera.lastArrival + settings.releaseAfterMillis());
+            return;
+        }
+        takeIn(camera, camera.newestCapture, ctx.getCurrentKey(), out);
+        clock.update(camera);
+        if (silent < settings.idleTimeoutMillis()) {
+            ctx.timerService().registerProcessingTimeTimer(camera.lastArrival + settings.idleTimeoutMillis());
+            return;
+        }
+        ClipProgress clip = progress.value();
+        if (clip != null && clip.count > 0) {
+            clipsDropped.get(DropReason.CAMERA_IDLE).inc();
+        }
+        progress.clear();
+        pending.clear();
+        clock.clear();
+        ctx.timerService().deleteEventTimeTimer(END_OF_INPUT);
+    }
+
     private ClipProgress accept(ClipProgress clip, FaceFrame frame, String camera, Collector<FaceClip> out) {
+        if (clip != null && clip.seen(frame.sequence, frame.captureTimeMillis)) {
+            duplicateFrames.inc(); // the same frame again (sent twice): it must not end the clip
+            return clip;
+        }
         if (clip != null && clip.count > 0) {
             DropReason reason = null;
             if (frame.sequence <= clip.lastSequence) {
@@ -125,47 +200,28 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
         if (clip == null || clip.count == 0) {
             if (!frame.faceFound) {
                 if (clip != null) {
-                    clip.lastSequence = frame.sequence;
-                    clip.lastTime = frame.captureTimeMillis;
+                    clip.taken(frame);
                 }
                 return clip; // a clip opens with a face
             }
             if (clip == null || clip.cropWidth != frame.cropWidth || clip.cropHeight != frame.cropHeight) {
-                clip = new ClipProgress(settings.clipLength(), frame.cropWidth, frame.cropHeight);
+                ClipProgress fresh = new ClipProgress(settings.clipLength(), frame.cropWidth, frame.cropHeight);
+                if (clip != null) {
+                    fresh.runFirstSequence = clip.runFirstSequence;
+                    fresh.runFirstTime = clip.runFirstTime;
+                    fresh.lastSequence = clip.lastSequence;
+                    fresh.lastTime = clip.lastTime;
+                }
+                clip = fresh;
             }
         }
         clip.append(frame);
-        clip.lastSequence = frame.sequence;
-        clip.lastTime = frame.captureTimeMillis;
+        clip.taken(frame);
         if (clip.count == settings.clipLength()) {
             out.collect(clip.toClip(camera));
             clipsAssembled.inc();
             clip.shift(settings.stride());
         }
         return clip;
-    }
-
-    private void onIdleCheck(long timestamp, OnTimerContext ctx) throws Exception {
-        Long last = lastActivity.value();
-        if (last == null) {
-            return;
-        }
-        long idleSince = timestamp - last;
-        if (idleSince < settings.idleTimeoutMillis()) {
-            ctx.timerService().registerProcessingTimeTimer(last + settings.idleTimeoutMillis());
-            return;
-        }
-        if (pending.get().iterator().hasNext()) {
-            // frames still wait for the watermark: the camera is not done, look again later
-            ctx.timerService().registerProcessingTimeTimer(timestamp + settings.idleTimeoutMillis());
-            return;
-        }
-        ClipProgress clip = progress.value();
-        if (clip != null && clip.count > 0) {
-            clipsDropped.get(DropReason.CAMERA_IDLE).inc();
-        }
-        progress.clear();
-        pending.clear();
-        lastActivity.clear();
     }
 }

@@ -11,6 +11,8 @@ public class ClipProgress {
     public boolean[] hasFace;
     public long lastSequence = -1;
     public long lastTime = Long.MIN_VALUE;
+    public long runFirstSequence = -1;
+    public long runFirstTime;
     public int faceX;
     public int faceY;
     public int faceWidth;
@@ -39,6 +41,25 @@ public class ClipProgress {
             }
         }
         return n;
+    }
+
+    /**
+     * Whether the camera has sent this frame already: it lies within the unbroken run of sequence numbers taken in
+     * last (no number missing since {@link #runFirstSequence}), in both sequence and capture time.
+     */
+    boolean seen(long sequence, long captureTimeMillis) {
+        return runFirstSequence >= 0 && sequence >= runFirstSequence && sequence <= lastSequence
+                && captureTimeMillis >= runFirstTime && captureTimeMillis <= lastTime;
+    }
+
+    /** Notes a frame taken in: the newest, and the start of a new unbroken run when a number was skipped. */
+    void taken(FaceFrame frame) {
+        if (runFirstSequence < 0 || frame.sequence != lastSequence + 1) {
+            runFirstSequence = frame.sequence;
+            runFirstTime = frame.captureTimeMillis;
+        }
+        lastSequence = frame.sequence;
+        lastTime = frame.captureTimeMillis;
     }
 
     void append(FaceFrame frame) {

@@ -10,10 +10,15 @@ import java.io.Serializable;
  * @param maxDroppedFrames a jump in sequence numbers by more than this many missing frames ends a partial clip
  * @param maxTimeGapMillis more time than this between consecutive frames ends a partial clip
  * @param maxFramesWithoutFace more frames without a face than this in one clip ends it
+ * @param maxOutOfOrderMillis a camera's frames wait until the camera has sent a frame this much newer (capture
+ *     time), so that frames arriving out of order by less are put right; older frames are late
+ * @param releaseAfterMillis a camera silent this long (processing time) has its waiting frames taken in at once, so
+ *     its last clip comes out although no newer frame will
  * @param idleTimeoutMillis a camera silent this long (processing time) has its partial clip and state dropped
  */
 public record ClipSettings(int clipLength, int stride, int maxDroppedFrames, long maxTimeGapMillis,
-                           int maxFramesWithoutFace, long idleTimeoutMillis) implements Serializable {
+                           int maxFramesWithoutFace, long maxOutOfOrderMillis, long releaseAfterMillis,
+                           long idleTimeoutMillis) implements Serializable {
     public ClipSettings {
         if (clipLength < 1) {
             throw new IllegalArgumentException("clip length must be >= 1, got " + clipLength);
@@ -21,12 +26,16 @@ public record ClipSettings(int clipLength, int stride, int maxDroppedFrames, lon
         if (stride < 1 || stride > clipLength) {
             throw new IllegalArgumentException("stride must be 1.." + clipLength + ", got " + stride);
         }
-        if (maxDroppedFrames < 0 || maxTimeGapMillis < 1 || maxFramesWithoutFace < 0 || idleTimeoutMillis < 1) {
-            throw new IllegalArgumentException("gap, no-face and idle limits must not be negative");
+        if (maxDroppedFrames < 0 || maxTimeGapMillis < 1 || maxFramesWithoutFace < 0 || maxOutOfOrderMillis < 0) {
+            throw new IllegalArgumentException("gap, no-face and out-of-order limits must not be negative");
+        }
+        if (releaseAfterMillis < 1 || idleTimeoutMillis < releaseAfterMillis) {
+            throw new IllegalArgumentException("a camera's release wait must be positive and its idle timeout at "
+                    + "least as long, got " + releaseAfterMillis + " and " + idleTimeoutMillis + " ms");
         }
     }
 
     public static ClipSettings defaults(int clipLength) {
-        return new ClipSettings(clipLength, clipLength, 5, 1_000, clipLength / 5, 30_000);
+        return new ClipSettings(clipLength, clipLength, 5, 1_000, clipLength / 5, 500, 2_000, 30_000);
     }
 }

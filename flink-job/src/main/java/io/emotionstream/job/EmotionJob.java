@@ -1,6 +1,5 @@
 package io.emotionstream.job;
 
-import java.time.Duration;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -12,6 +11,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -25,30 +25,40 @@ public final class EmotionJob {
     private EmotionJob() {}
 
     /** What the graph makes of the frames: scored clips, and the records it rejected (for the dead letters). */
-    public record Outputs(DataStream<ScoredClip> scored, DataStream<Rejection> rejected) {}
+    private record Outputs(DataStream<ScoredClip> scored, DataStream<Rejection> rejected) {}
 
     /** Builds the graph from a source of frame records into the two sinks. */
     public static void defineWorkflow(StreamExecutionEnvironment env, Source<KafkaFrameRecord, ?, ?> source,
                                       Sink<ScoredClip> events, Sink<Rejection> deadLetters, PipelineSettings settings) {
-        Outputs outputs = process(env, source, settings);
+        defineWorkflow(frames(env, source), events, deadLetters, settings);
+    }
+
+    /** Builds the graph from a stream of frame records ({@link #frames}) into the two sinks. */
+    public static void defineWorkflow(DataStream<KafkaFrameRecord> frames, Sink<ScoredClip> events,
+                                      Sink<Rejection> deadLetters, PipelineSettings settings) {
+        Outputs outputs = process(frames, settings);
         outputs.scored().sinkTo(events).name("emotion-events").uid("emotion-events-sink");
         outputs.rejected().sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
     }
 
     /**
-     * The processing part of the graph, from a source of frame records to its two outputs, without sinks (the
-     * video evaluation collects them).
+     * The frame records of a source, stamped with their capture times. No watermarks: event time is kept per camera
+     * ({@link ClipAssembler}), so that one camera never holds back another. Each camera's frames must come from one
+     * source reader in order (a Kafka partition does that); the caller may set the source's parallelism.
      */
-    public static Outputs process(StreamExecutionEnvironment env, Source<KafkaFrameRecord, ?, ?> source,
-                                  PipelineSettings settings) {
-        WatermarkStrategy<KafkaFrameRecord> watermarks = WatermarkStrategy
-                .<KafkaFrameRecord>forBoundedOutOfOrderness(Duration.ofMillis(settings.maxOutOfOrderMillis()))
-                .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTime())
-                .withIdleness(Duration.ofMillis(settings.sourceIdleMillis()));
-        DataStream<KafkaFrameRecord> records = env.fromSource(source, watermarks, "frames")
-                .uid("frames-source");
+    public static DataStreamSource<KafkaFrameRecord> frames(StreamExecutionEnvironment env,
+                                                            Source<KafkaFrameRecord, ?, ?> source) {
+        WatermarkStrategy<KafkaFrameRecord> timestamps = WatermarkStrategy.<KafkaFrameRecord>noWatermarks()
+                .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTime());
+        DataStreamSource<KafkaFrameRecord> records = env.fromSource(source, timestamps, "frames");
+        records.uid("frames-source");
+        return records;
+    }
 
+    /** The processing part of the graph, from frame records to its two outputs, without sinks. */
+    private static Outputs process(DataStream<KafkaFrameRecord> records, PipelineSettings settings) {
         SingleOutputStreamOperator<FaceFrame> faces = records
+                .keyBy(KafkaFrameRecord::cameraKey)
                 .process(new FaceCropStage(settings.model(), settings.face()))
                 .name("face-crop").uid("face-crop");
 
@@ -73,15 +83,14 @@ public final class EmotionJob {
 
     /**
      * The job on Kafka in the environment of this process: a Flink cluster's under {@code flink run}, else a local
-     * cluster. Parallelism null keeps the environment's.
+     * cluster.
      */
-    public static StreamExecutionEnvironment onKafka(KafkaSettings kafka, PipelineSettings pipeline,
-                                                     Integer parallelism, long checkpointIntervalMillis) {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        if (parallelism != null) {
-            env.setParallelism(parallelism);
+    public static StreamExecutionEnvironment onKafka(KafkaSettings kafka, PipelineSettings pipeline, RunSettings run) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(run.configuration());
+        if (run.parallelism() != null) {
+            env.setParallelism(run.parallelism());
         }
-        env.enableCheckpointing(checkpointIntervalMillis);
+        env.enableCheckpointing(run.checkpointIntervalMillis());
         defineWorkflow(env, kafkaSource(kafka), eventSink(kafka), deadLetterSink(kafka), pipeline);
         return env;
     }
@@ -92,10 +101,10 @@ public final class EmotionJob {
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setTopics(kafka.framesTopic())
                 .setGroupId(kafka.groupId())
-                .setDeserializer(new FrameRecordDeserializer(kafka.maxRecordBytes(), kafka.maxFrameSide()))
+                .setDeserializer(new FrameRecordDeserializer(kafka.limits()))
                 .setProperty("partition.discovery.interval.ms", "30000")
-                .setProperty("max.partition.fetch.bytes", Integer.toString(Math.max(1 << 20, kafka.maxRecordBytes())))
-                .setProperty("fetch.max.bytes", Integer.toString(Math.max(50 << 20, kafka.maxRecordBytes())));
+                .setProperty("max.partition.fetch.bytes", Integer.toString(Math.max(1 << 20, kafka.limits().maxRecordBytes())))
+                .setProperty("fetch.max.bytes", Integer.toString(Math.max(50 << 20, kafka.limits().maxRecordBytes())));
         switch (kafka.startFrom()) {
             case "earliest":
                 builder.setStartingOffsets(OffsetsInitializer.earliest());

@@ -4,7 +4,7 @@ import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.schema.DeadLetterReason;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -12,9 +12,10 @@ import org.apache.flink.util.OutputTag;
  * Decodes each frame's image, finds the face with dlib and cuts the model's crop ({@link FaceFinder}). A frame
  * without a face passes on as such. A record the deserializer marked unusable (too large, not a VideoFrame,
  * invalid), or whose image cannot be decoded, goes to {@link #REJECTED} with the reason; the job goes on. One dlib
- * detector per parallel instance.
+ * detector per parallel instance. Keyed by camera ({@link KafkaFrameRecord#cameraKey()}), so that the cameras spread
+ * over all instances whatever the number of Kafka partitions, and each camera's frames stay in order.
  */
-public class FaceCropStage extends ProcessFunction<KafkaFrameRecord, FaceFrame> {
+public class FaceCropStage extends KeyedProcessFunction<String, KafkaFrameRecord, FaceFrame> {
     public static final OutputTag<Rejection> REJECTED = new OutputTag<>("rejected-frames") {};
 
     private final ModelDescriptor model;

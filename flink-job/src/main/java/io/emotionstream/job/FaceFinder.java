@@ -6,6 +6,8 @@ import io.emotionstream.face.FaceCropper;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.RgbFrame;
 import io.emotionstream.schema.DeadLetterReason;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * The face stage's work on one frame, free of Flink: decode the image, find the face with dlib, cut the model's crop
@@ -54,15 +57,17 @@ public final class FaceFinder implements AutoCloseable {
     /**
      * Decodes the frame's image, after checking from its header alone that it has the size the record declares (which
      * the deserializer bounded), so an image whose header claims a huge size costs nothing. A record the deserializer
-     * marked unusable is rejected with its own reason.
+     * marked unusable is rejected with its own reason. The image is recognised by its content, whatever encoding
+     * the record names (PNG data labelled JPEG is read as PNG); CMYK images (print JPEGs) are refused, as their
+     * colours would come out wrong.
      */
     public RgbFrame decode(KafkaFrameRecord record) throws RejectedFrame {
         if (!record.usable()) {
             throw new RejectedFrame(record.problem, record.problemDetail);
         }
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(record.data))) {
-            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-            if (readers != null && readers.hasNext()) {
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(record.data))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (readers.hasNext()) {
                 ImageReader reader = readers.next();
                 try {
                     reader.setInput(in, true, true);
@@ -72,7 +77,12 @@ public final class FaceFinder implements AutoCloseable {
                         throw new RejectedFrame(DeadLetterReason.INVALID_FRAME, "image is " + width + "x" + height
                                 + " but the record says " + record.width + "x" + record.height);
                     }
-                    return RgbFrame.of(reader.read(0));
+                    BufferedImage image = reader.read(0);
+                    if (image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_CMYK) {
+                        throw new RejectedFrame(DeadLetterReason.UNDECODABLE_IMAGE, "frame " + record.sequence
+                                + " is a CMYK image, whose colours Java's decoder does not convert; send RGB");
+                    }
+                    return RgbFrame.of(image);
                 } finally {
                     reader.dispose();
                 }

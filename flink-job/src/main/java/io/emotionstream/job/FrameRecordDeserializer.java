@@ -15,16 +15,15 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Reads frame records without ever failing: a record that is too large, not a VideoFrame, or an invalid one comes
- * out marked with the reason (for the dead-letter topic) instead of stopping the source.
+ * Reads frame records without ever failing: a record that is too large, not a VideoFrame, an invalid one, or one
+ * captured too far ahead of its record time comes out marked with the reason (for the dead-letter topic) instead of
+ * stopping the source.
  */
 public class FrameRecordDeserializer implements KafkaRecordDeserializationSchema<KafkaFrameRecord> {
-    private final int maxRecordBytes;
-    private final int maxFrameSide;
+    private final FrameLimits limits;
 
-    public FrameRecordDeserializer(int maxRecordBytes, int maxFrameSide) {
-        this.maxRecordBytes = maxRecordBytes;
-        this.maxFrameSide = maxFrameSide;
+    public FrameRecordDeserializer(FrameLimits limits) {
+        this.limits = limits;
     }
 
     @Override
@@ -33,7 +32,11 @@ public class FrameRecordDeserializer implements KafkaRecordDeserializationSchema
                 record.value()));
     }
 
-    /** One record of the frames topic, decoded and checked (never fails: a bad record comes out marked). */
+    /**
+     * One record of the frames topic, decoded and checked (never fails: a bad record comes out marked).
+     *
+     * @param timestamp the record's Kafka time; 0 or less when it has none (this machine's clock stands in)
+     */
     public KafkaFrameRecord read(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
         byte[] bytes = value == null ? new byte[0] : value;
         KafkaFrameRecord r = new KafkaFrameRecord();
@@ -45,8 +48,9 @@ public class FrameRecordDeserializer implements KafkaRecordDeserializationSchema
         r.payloadSize = bytes.length;
         r.payloadPrefix = DeadLetters.prefix(bytes);
         r.cameraId = r.key;
-        if (bytes.length > maxRecordBytes) {
-            return problem(r, DeadLetterReason.OVERSIZED_RECORD, "record of " + bytes.length + " bytes exceeds " + maxRecordBytes);
+        if (bytes.length > limits.maxRecordBytes()) {
+            return problem(r, DeadLetterReason.OVERSIZED_RECORD, "record of " + bytes.length + " bytes exceeds "
+                    + limits.maxRecordBytes());
         }
         VideoFrame frame;
         try {
@@ -66,7 +70,16 @@ public class FrameRecordDeserializer implements KafkaRecordDeserializationSchema
         r.data = new byte[data.remaining()];
         data.get(r.data);
         String invalid = validate(frame, r);
-        return invalid == null ? r : problem(r, DeadLetterReason.INVALID_FRAME, invalid);
+        if (invalid != null) {
+            return problem(r, DeadLetterReason.INVALID_FRAME, invalid);
+        }
+        long reference = timestamp > 0 ? timestamp : System.currentTimeMillis();
+        if (r.captureTimeMillis - reference > limits.maxCaptureAheadMillis()) {
+            return problem(r, DeadLetterReason.CAPTURE_TIME_AHEAD, "captured at " + frame.getCaptureTime() + ", "
+                    + (r.captureTimeMillis - reference) + " ms ahead of its record time (at most "
+                    + limits.maxCaptureAheadMillis() + " ms allowed)");
+        }
+        return r;
     }
 
     private String validate(VideoFrame frame, KafkaFrameRecord r) {
@@ -76,8 +89,8 @@ public class FrameRecordDeserializer implements KafkaRecordDeserializationSchema
         if (r.key != null && !r.key.equals(r.cameraId)) {
             return "record key '" + r.key + "' differs from camera_id '" + r.cameraId + "'";
         }
-        if (r.width < 1 || r.height < 1 || r.width > maxFrameSide || r.height > maxFrameSide) {
-            return "frame size " + r.width + "x" + r.height + " is outside 1.." + maxFrameSide;
+        if (r.width < 1 || r.height < 1 || r.width > limits.maxFrameSide() || r.height > limits.maxFrameSide()) {
+            return "frame size " + r.width + "x" + r.height + " is outside 1.." + limits.maxFrameSide();
         }
         if (frame.getEncoding() != FrameEncoding.JPEG && frame.getEncoding() != FrameEncoding.PNG) {
             return "unsupported encoding " + frame.getEncoding();

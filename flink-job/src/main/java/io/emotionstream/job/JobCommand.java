@@ -1,11 +1,22 @@
 package io.emotionstream.job;
 
+import io.emotionstream.model.ModelException;
 import io.emotionstream.schema.Topics;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,13 +66,19 @@ public class JobCommand implements Callable<Integer> {
     @Mixin
     PipelineOptions pipeline = new PipelineOptions();
 
-    @Option(names = "--max-record-bytes", paramLabel = "N", defaultValue = "" + KafkaSettings.DEFAULT_MAX_RECORD_BYTES,
+    @Option(names = "--max-record-bytes", paramLabel = "N", defaultValue = "" + FrameLimits.DEFAULT_MAX_RECORD_BYTES,
             description = "larger frame records are dead-lettered unread (default: ${DEFAULT-VALUE})")
     int maxRecordBytes;
 
-    @Option(names = "--max-frame-side", paramLabel = "PX", defaultValue = "" + KafkaSettings.DEFAULT_MAX_FRAME_SIDE,
+    @Option(names = "--max-frame-side", paramLabel = "PX", defaultValue = "" + FrameLimits.DEFAULT_MAX_FRAME_SIDE,
             description = "frames wider or taller are dead-lettered (default: ${DEFAULT-VALUE})")
     int maxFrameSide;
+
+    @Option(names = "--max-capture-ahead-ms", paramLabel = "MS",
+            defaultValue = "" + FrameLimits.DEFAULT_MAX_CAPTURE_AHEAD_MILLIS,
+            description = "frames captured further ahead of their Kafka record time are dead-lettered "
+                    + "(default: ${DEFAULT-VALUE})")
+    long maxCaptureAheadMillis;
 
     @Option(names = "--parallelism", paramLabel = "N", description = "job parallelism (default: the environment's)")
     Integer parallelism;
@@ -70,12 +87,33 @@ public class JobCommand implements Callable<Integer> {
             description = "checkpoints (and event commits) this often (default: ${DEFAULT-VALUE})")
     long checkpointIntervalMillis;
 
+    @Option(names = "--checkpoint-dir", paramLabel = "URI",
+            description = "where checkpoints go, kept when the job is cancelled or dies; on a cluster a folder every "
+                    + "TaskManager reaches (default: ${DEFAULT-VALUE})")
+    String checkpointDir = Path.of(System.getProperty("user.home"), ".emotion-stream", "checkpoints").toUri().toString();
+
+    @Option(names = "--from-checkpoint", paramLabel = "PATH|latest",
+            description = "resume from this retained checkpoint or savepoint (state, clips in progress and Kafka "
+                    + "offsets), or from the newest one under --checkpoint-dir")
+    String fromCheckpoint;
+
+    @Option(names = "--restart-attempts", paramLabel = "N", defaultValue = "" + RunSettings.DEFAULT_RESTART_ATTEMPTS,
+            description = "restarts after failures (1 s delay, doubling) before the job fails; counted afresh after "
+                    + "10 minutes without one (default: ${DEFAULT-VALUE})")
+    int restartAttempts;
+
+    @Option(names = "--max-restart-delay-ms", paramLabel = "MS",
+            defaultValue = "" + RunSettings.DEFAULT_MAX_RESTART_DELAY_MILLIS,
+            description = "the longest wait before a restart (default: ${DEFAULT-VALUE})")
+    long maxRestartDelayMillis;
+
     @Option(names = "--name", paramLabel = "NAME", defaultValue = "emotion-stream", description = "job name (default: ${DEFAULT-VALUE})")
     String jobName;
 
     KafkaSettings kafkaSettings() {
         return new KafkaSettings(bootstrapServers, framesTopic, eventsTopic, deadLettersTopic, groupId, startFrom,
-                bounded, transactionalIdPrefix, maxRecordBytes, maxFrameSide, kafkaProperties);
+                bounded, transactionalIdPrefix, new FrameLimits(maxRecordBytes, maxFrameSide, maxCaptureAheadMillis),
+                kafkaProperties);
     }
 
     PipelineSettings pipelineSettings() {
@@ -84,20 +122,79 @@ public class JobCommand implements Callable<Integer> {
 
     /** The environment with the graph built, ready to execute. */
     StreamExecutionEnvironment environment() {
-        return EmotionJob.onKafka(kafkaSettings(), pipelineSettings(), parallelism, checkpointIntervalMillis);
+        return EmotionJob.onKafka(kafkaSettings(), pipelineSettings(),
+                runSettings());
+    }
+
+    RunSettings runSettings() {
+        String restore = fromCheckpoint;
+        if ("latest".equals(fromCheckpoint)) {
+            URI dir = URI.create(checkpointDir);
+            if (dir.getScheme() != null && !dir.getScheme().equals("file")) {
+                throw new IllegalArgumentException("--from-checkpoint latest reads local folders only; give the "
+                        + "checkpoint's path (Flink's web UI or REST API lists them)");
+            }
+            restore = RunSettings.latestCheckpoint(dir.getScheme() == null ? Path.of(checkpointDir) : Path.of(dir));
+        }
+        return new RunSettings(parallelism, checkpointIntervalMillis, checkpointDir, restore, restartAttempts,
+                maxRestartDelayMillis);
+    }
+
+    /**
+     * Checks before the job starts that Kafka answers and the frames topic exists, so that a wrong address or a
+     * missing topic is one line at submission, not a restart loop.
+     */
+    static void requireKafka(KafkaSettings kafka, Duration timeout) {
+        Map<String, Object> config = new HashMap<>(kafka.clientProperties());
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        try (Admin admin = Admin.create(config)) {
+            admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .contains(kafka.framesTopic())) {
+                throw new IllegalArgumentException("Kafka at " + kafka.bootstrapServers() + " has no topic "
+                        + kafka.framesTopic() + " (start agents or `emotion-stream broker`, which create it, or "
+                        + "name another with --frames-topic)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking Kafka", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalArgumentException("cannot reach Kafka at " + kafka.bootstrapServers() + " within "
+                    + timeout.toSeconds() + " s (check --bootstrap-servers and -X client properties): "
+                    + (e.getCause() == null ? e : e.getCause().getMessage()));
+        }
     }
 
     @Override
     public Integer call() throws Exception {
-        JobExecutionResult result = environment().execute(jobName);
+        requireKafka(kafkaSettings(), Duration.ofSeconds(15));
+        StreamExecutionEnvironment env = environment();
+        if (fromCheckpoint != null) {
+            System.err.println("resuming from " + env.getConfiguration().get(StateRecoveryOptions.SAVEPOINT_PATH));
+        }
+        JobExecutionResult result = env.execute(jobName);
         System.err.printf("job %s ended after %d ms%n", result.getJobID(), result.getNetRuntime());
         return 0;
     }
 
     /** The entry point of the job jar ({@code flink run emotion-stream-job.jar [flags]}). */
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with its error handling: a mistake in flags, model or Kafka is one line and exit code 2. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new JobCommand());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
-        System.exit(cli.execute(args));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalArgumentException || e instanceof ModelException) {
+                commandLine.getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli;
     }
 }

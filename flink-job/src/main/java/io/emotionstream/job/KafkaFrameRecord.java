@@ -36,6 +36,11 @@ public class KafkaFrameRecord {
     }
 
     /** Event time: the capture time of a usable frame, else the Kafka record's timestamp. */
+    /** The camera, for keying: its id when known, else the record's key, else "" (records of no camera). */
+    public String cameraKey() {
+        return cameraId != null ? cameraId : key != null ? key : "";
+    }
+
     long eventTime() {
         return usable() ? captureTimeMillis : kafkaTimestamp;
     }

@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public record KafkaSettings(String bootstrapServers, String framesTopic, String eventsTopic, String deadLettersTopic,
                             String groupId, String startFrom, boolean bounded, String transactionalIdPrefix,
-                            int maxRecordBytes, int maxFrameSide, Map<String, String> clientProperties)
+                            FrameLimits limits, Map<String, String> clientProperties)
         implements Serializable {
     public KafkaSettings {
         if (!startFrom.equals("earliest") && !startFrom.equals("latest") && !startFrom.equals("committed")) {
@@ -25,24 +25,22 @@ public record KafkaSettings(String bootstrapServers, String framesTopic, String 
     public static final String DEFAULT_GROUP_ID = "emotion-stream-job";
     public static final String DEFAULT_START_FROM = "committed";
     public static final String DEFAULT_TRANSACTIONAL_ID_PREFIX = "emotion-stream";
-    public static final int DEFAULT_MAX_RECORD_BYTES = 4 << 20;
-    public static final int DEFAULT_MAX_FRAME_SIDE = 4096;
 
     /** The defaults of the {@code job} command's flags: the default topics, group and limits. */
     public static KafkaSettings defaults(String bootstrapServers) {
         return new KafkaSettings(bootstrapServers, Topics.FRAMES.defaultName(), Topics.EMOTION_EVENTS.defaultName(),
                 Topics.DEAD_LETTERS.defaultName(), DEFAULT_GROUP_ID, DEFAULT_START_FROM, false,
-                DEFAULT_TRANSACTIONAL_ID_PREFIX, DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_FRAME_SIDE, Map.of());
+                DEFAULT_TRANSACTIONAL_ID_PREFIX, FrameLimits.defaults(), Map.of());
     }
 
     public KafkaSettings withTopics(String frames, String events, String deadLetters) {
         return new KafkaSettings(bootstrapServers, frames, events, deadLetters, groupId, startFrom, bounded,
-                transactionalIdPrefix, maxRecordBytes, maxFrameSide, clientProperties);
+                transactionalIdPrefix, limits, clientProperties);
     }
 
     /** Another consumer group and transactional id prefix, so that two jobs on one broker stay apart. */
     public KafkaSettings withGroup(String groupId, String startFrom, String transactionalIdPrefix) {
         return new KafkaSettings(bootstrapServers, framesTopic, eventsTopic, deadLettersTopic, groupId, startFrom,
-                bounded, transactionalIdPrefix, maxRecordBytes, maxFrameSide, clientProperties);
+                bounded, transactionalIdPrefix, limits, clientProperties);
     }
 }

@@ -4,6 +4,7 @@ import io.emotionstream.face.DlibFaceDetector;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.ProjectPaths;
 import io.emotionstream.model.ScoringOptions;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -42,17 +43,19 @@ public class PipelineOptions {
             description = "more frames without a face in a clip end it (default: a fifth of the clip)")
     Integer maxFramesWithoutFace;
 
+    @Option(names = "--max-out-of-order-ms", paramLabel = "MS", defaultValue = "500",
+            description = "a camera's frames wait for one this much newer, to be put in capture order; a frame older "
+                    + "than that is late (default: ${DEFAULT-VALUE})")
+    long maxOutOfOrderMillis;
+
+    @Option(names = "--release-after-ms", paramLabel = "MS", defaultValue = "2000",
+            description = "a camera silent this long has its waiting frames taken in, so its last clip comes out "
+                    + "(default: ${DEFAULT-VALUE})")
+    long releaseAfterMillis;
+
     @Option(names = "--camera-idle-ms", paramLabel = "MS", defaultValue = "30000",
             description = "a camera silent this long has its partial clip and state dropped (default: ${DEFAULT-VALUE})")
     long cameraIdleMillis;
-
-    @Option(names = "--max-out-of-order-ms", paramLabel = "MS", defaultValue = "500",
-            description = "how late a frame may arrive and still be put in order (default: ${DEFAULT-VALUE})")
-    long maxOutOfOrderMillis;
-
-    @Option(names = "--partition-idle-ms", paramLabel = "MS", defaultValue = "2000",
-            description = "an idle Kafka partition stops holding back event time after this (default: ${DEFAULT-VALUE})")
-    long partitionIdleMillis;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "8", description = "clips scored together (default: ${DEFAULT-VALUE})")
     int batch;
@@ -83,21 +86,26 @@ public class PipelineOptions {
     long smoothMaxGapMillis;
 
     /**
-     * Loads the model, checks its ONNX file (a missing or foreign file is a startup error, not a restart loop) and
-     * builds the settings.
+     * Loads the model, checks its ONNX file and the landmark model (a missing or foreign file is a startup error, not
+     * a restart loop) and builds the settings.
      *
      * @param framesTopic named in the dead letters of late frames
      */
     public PipelineSettings settings(String framesTopic) {
+        if (!Files.isReadable(landmarks)) {
+            throw new IllegalArgumentException("cannot read dlib's landmark model " + landmarks
+                    + " (install Debian's libdlib-data, or name the file with --landmarks)");
+        }
         ModelDescriptor descriptor = ModelDescriptor.load(model);
         descriptor.verifyOnnxFile();
         int length = descriptor.clipLength();
         ClipSettings clips = new ClipSettings(length, stride == null ? length : stride, maxDroppedFrames,
-                maxTimeGapMillis, maxFramesWithoutFace == null ? length / 5 : maxFramesWithoutFace, cameraIdleMillis);
+                maxTimeGapMillis, maxFramesWithoutFace == null ? length / 5 : maxFramesWithoutFace, maxOutOfOrderMillis,
+                releaseAfterMillis, cameraIdleMillis);
         return new PipelineSettings(descriptor, new FaceStageSettings(landmarks.toString(), upsample, minFaceScore),
                 clips, new ScorerSettings(batch, batchDelayMillis, scoringThreads, device),
                 new SmoothingSettings(smoothClips, smoothSwitchAfter, smoothMaxGapMillis,
                         SmoothingSettings.defaults().stateTtlMillis()),
-                maxOutOfOrderMillis, partitionIdleMillis, framesTopic);
+                framesTopic);
     }
 }

@@ -37,7 +37,7 @@ public class Rejection {
         Rejection r = new Rejection();
         r.reason = DeadLetterReason.LATE_FRAME;
         r.detail = "frame " + frame.sequence + " captured at " + frame.captureTimeMillis
-                + " arrived after the watermark had passed it";
+                + " arrived after its camera's frames up to then had been taken into clips";
         r.sourceTopic = topic;
         r.sourcePartition = frame.sourcePartition;
         r.sourceOffset = frame.sourceOffset;

@@ -49,7 +49,7 @@ class ClipAssemblerTest {
         for (int seq : order) {
             send(face("a", seq));
         }
-        harness.processWatermark(new Watermark(time(33)));
+        endOfInput();
         List<FaceClip> clips = clips();
         assertEquals(1, clips.size());
         FaceClip clip = clips.get(0);
@@ -64,11 +64,11 @@ class ClipAssemblerTest {
 
     @Test
     void strideMakesOverlappingClips() throws Exception {
-        open(new ClipSettings(LENGTH, 10, 5, 1_000, 6, 30_000));
+        open(new ClipSettings(LENGTH, 10, 5, 1_000, 6, 500, 2_000, 30_000));
         for (int seq = 0; seq < 50; seq++) {
             send(face("a", seq));
         }
-        harness.processWatermark(new Watermark(time(49)));
+        endOfInput();
         List<FaceClip> clips = clips();
         assertEquals(List.of(0L, 10L, 20L), clips.stream().map(c -> c.firstSequence).toList());
         assertEquals(List.of(29L, 39L, 49L), clips.stream().map(c -> c.lastSequence).toList());
@@ -91,7 +91,7 @@ class ClipAssemblerTest {
             f.captureTimeMillis += 2_000;
             send(f);
         }
-        harness.processWatermark(new Watermark(time(90) + 2_000));
+        endOfInput();
         assertEquals(List.of(20L, 60L), clips().stream().map(c -> c.firstSequence).toList());
         assertDropped(Map.of(DropReason.DROPPED_FRAMES, 1L, DropReason.TIME_GAP, 1L));
     }
@@ -105,7 +105,7 @@ class ClipAssemblerTest {
         for (int seq = 30; seq < 72; seq++) {
             send(seq >= 35 && seq < 42 ? FaceFrame.withoutFace("a", seq, time(seq)) : face("a", seq));
         }
-        harness.processWatermark(new Watermark(time(72)));
+        endOfInput();
         List<FaceClip> clips = clips();
         assertEquals(2, clips.size());
         FaceClip first = clips.get(0);
@@ -128,7 +128,7 @@ class ClipAssemblerTest {
             f.captureTimeMillis = time(20 + seq);
             send(f);
         }
-        harness.processWatermark(new Watermark(time(50)));
+        endOfInput();
         List<FaceClip> clips = clips();
         assertEquals(1, clips.size());
         assertEquals(time(20), clips.get(0).startTimeMillis);
@@ -144,7 +144,7 @@ class ClipAssemblerTest {
         for (int seq = 10; seq < 40; seq++) { // the face stage's crop size changed (another model)
             send(FaceFrame.withFace("a", seq, time(seq), 3, 3, new byte[3 * 3 * 3]));
         }
-        harness.processWatermark(new Watermark(time(40)));
+        endOfInput();
         List<FaceClip> clips = clips();
         assertEquals(1, clips.size());
         assertEquals(10, clips.get(0).firstSequence);
@@ -161,30 +161,92 @@ class ClipAssemblerTest {
                 send(face("b", seq));
             }
         }
-        harness.processWatermark(new Watermark(time(30)));
+        endOfInput();
         List<FaceClip> clips = clips();
         assertEquals(1, clips.size());
         assertEquals("a", clips.get(0).cameraId);
     }
 
     @Test
+    void framesWaitUntilTheCameraHasSentANewerOne() throws Exception {
+        open(ClipSettings.defaults(LENGTH)); // 500 ms: frames wait for one 12.5 frames newer
+        for (int seq = 0; seq < 42; seq++) {
+            send(face("a", seq));
+        }
+        assertEquals(0, clips().size(), "frame 29 waits until a frame 500 ms newer came");
+        send(face("a", 42));
+        assertEquals(List.of(0L), clips().stream().map(c -> c.firstSequence).toList());
+    }
+
+    @Test
     void lateFramesGoToTheSideOutput() throws Exception {
         open(ClipSettings.defaults(LENGTH));
-        harness.processWatermark(new Watermark(time(100)));
-        send(face("a", 5));
-        ConcurrentLinkedQueue<StreamRecord<FaceFrame>> late = harness.getSideOutput(ClipAssembler.LATE_FRAMES);
-        assertEquals(1, late.size());
-        assertEquals(5, late.peek().getValue().sequence);
+        for (int seq = 0; seq < 40; seq++) {
+            send(face("a", seq));
+        }
+        FaceFrame late = face("a", 100);
+        late.captureTimeMillis = time(5); // older than what camera a has taken in
+        send(late);
+        ConcurrentLinkedQueue<StreamRecord<FaceFrame>> sideOutput = harness.getSideOutput(ClipAssembler.LATE_FRAMES);
+        assertEquals(1, sideOutput.size());
+        assertEquals(100, sideOutput.peek().getValue().sequence);
+    }
+
+    @Test
+    void aCameraWhoseClockRunsAheadNeverHoldsBackAnother() throws Exception {
+        open(ClipSettings.defaults(LENGTH));
+        FaceFrame future = face("b", 0);
+        future.captureTimeMillis = 4_102_444_800_000L; // 2100-01-01
+        send(future);
+        for (int seq = 0; seq < 60; seq++) {
+            send(face("a", seq));
+            send(face("c", seq));
+        }
+        assertEquals(List.of("a", "c"), clips().stream().map(c -> c.cameraId).sorted().toList());
+        assertTrue(harness.getSideOutput(ClipAssembler.LATE_FRAMES) == null
+                || harness.getSideOutput(ClipAssembler.LATE_FRAMES).isEmpty(), "no frame of a or c is late");
+    }
+
+    @Test
+    void aRepeatedFrameIsDroppedAndCountedWithoutEndingTheClip() throws Exception {
+        open(ClipSettings.defaults(LENGTH));
+        for (int seq = 0; seq < 45; seq++) {
+            send(face("a", seq));
+            if (seq == 14) {
+                send(face("a", 14)); // waiting: both copies are taken in together
+            }
+        }
+        send(face("a", 31)); // taken in already (the camera is at frame 44), in the clip in progress
+        send(face("a", 3)); // taken in long ago, in the clip already emitted
+        endOfInput();
+        assertEquals(List.of(0L), clips().stream().map(c -> c.firstSequence).toList());
+        assertEquals(29L, clips().get(0).lastSequence);
+        assertEquals(3, assembler.duplicateFrames());
+        assertTrue(harness.getSideOutput(ClipAssembler.LATE_FRAMES) == null, "a repeat is not a late frame");
+        assertDropped(Map.of());
+    }
+
+    @Test
+    void aSilentCameraHasItsWaitingFramesTakenInSoItsLastClipComesOut() throws Exception {
+        open(ClipSettings.defaults(LENGTH)); // release after 2 s
+        harness.setProcessingTime(0);
+        for (int seq = 0; seq < 30; seq++) {
+            send(face("a", seq));
+        }
+        harness.setProcessingTime(1_500);
+        assertEquals(0, clips().size(), "the last frames wait for newer ones");
+        harness.setProcessingTime(2_000);
+        assertEquals(List.of(0L), clips().stream().map(c -> c.firstSequence).toList());
     }
 
     @Test
     void aQuietCameraHasItsStateCleared() throws Exception {
-        open(new ClipSettings(LENGTH, LENGTH, 5, 1_000, 6, 5_000));
+        open(new ClipSettings(LENGTH, LENGTH, 5, 1_000, 6, 500, 2_000, 5_000));
         harness.setProcessingTime(0);
         for (int seq = 0; seq < 12; seq++) {
             send(face("a", seq));
         }
-        harness.processWatermark(new Watermark(time(12)));
+        harness.setProcessingTime(2_000); // frames taken in: a partial clip of 12
         assertTrue(harness.numKeyedStateEntries() > 0);
         harness.setProcessingTime(4_000);
         assertTrue(harness.numKeyedStateEntries() > 0, "not idle yet");
@@ -199,6 +261,11 @@ class ClipAssemblerTest {
         for (DropReason reason : DropReason.values()) {
             assertEquals(expected.getOrDefault(reason, 0L), assembler.clipsDropped(reason), reason.name());
         }
+    }
+
+    /** The end of a bounded input: the only watermark the job's source emits. */
+    private void endOfInput() throws Exception {
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
     }
 
     private void send(FaceFrame frame) throws Exception {

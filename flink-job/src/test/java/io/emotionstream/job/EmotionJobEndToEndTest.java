@@ -16,7 +16,9 @@ import io.emotionstream.schema.EmotionEvent;
 import io.emotionstream.schema.FrameEncoding;
 import io.emotionstream.schema.LabelProbability;
 import io.emotionstream.schema.SingleObject;
+import io.emotionstream.schema.Topics;
 import io.emotionstream.schema.VideoFrame;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,11 +31,12 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -41,9 +44,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole pipeline on real components: the camera agent publishes the sample webcam video into an embedded
- * broker, with a corrupt frame and a record that is no Avro in the middle; the job runs on a Flink MiniCluster
- * with checkpoints and exactly-once sinks; a read_committed consumer finds one event per clip and both bad records
- * in the dead-letter topic.
+ * broker whose topics are created as declared (frames stamped with the broker's time, larger messages than the job
+ * reads); in the middle, poisoned records go in on the camera's own partition: a corrupt JPEG, a record that is no
+ * Avro, a frame captured in the year 2100, a 5 MiB record and a repeat of a frame the agent just sent. The job runs
+ * on a Flink MiniCluster with checkpoints and exactly-once sinks; a read_committed consumer finds one event per clip
+ * with the clip boundaries undisturbed, and the four bad records in the dead-letter topic, each with its reason.
  */
 class EmotionJobEndToEndTest {
     private static final int FRAMES = 300;
@@ -56,20 +61,19 @@ class EmotionJobEndToEndTest {
     @Test
     void videoToEmotionEventsExactlyOnceWithBadRecordsDeadLettered() throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            broker.createTopics(List.of(new NewTopic("frames", 2, (short) 1), new NewTopic("events", 1, (short) 1),
-                    new NewTopic("dead", 1, (short) 1)));
+            broker.createTopics(List.of(Topics.FRAMES.newTopic("frames", 2), Topics.EMOTION_EVENTS.newTopic("events"),
+                    Topics.DEAD_LETTERS.newTopic("dead")));
             publish(broker);
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
             env.setParallelism(2);
             env.enableCheckpointing(1_000);
             KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers(), "frames", "events", "dead", "job",
-                    "earliest", true, "e2e", 1 << 20, 4096, Map.of());
+                    "earliest", true, "e2e", FrameLimits.defaults(), Map.of());
             PipelineSettings settings = new PipelineSettings(ModelDescriptor.load(ProjectPaths.defaultModel()),
                     new FaceStageSettings(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(), 0, 0.2),
                     ClipSettings.defaults(CLIP),
-                    new ScorerSettings(4, 200, 1, ScoringOptions.Device.CPU), SmoothingSettings.defaults(),
-                    500, 2_000, "frames");
+                    new ScorerSettings(4, 200, 1, ScoringOptions.Device.CPU), SmoothingSettings.defaults(), "frames");
             EmotionJob.defineWorkflow(env, EmotionJob.kafkaSource(kafka), EmotionJob.eventSink(kafka),
                     EmotionJob.deadLetterSink(kafka), settings);
             env.execute("emotion-job-e2e");
@@ -101,21 +105,23 @@ class EmotionJobEndToEndTest {
             }
 
             List<String> reasons = new ArrayList<>();
-            for (byte[] value : readCommitted(broker, "dead", 2)) {
+            for (byte[] value : readCommitted(broker, "dead", 4)) {
                 DeadLetter letter = DeadLetter.fromByteBuffer(ByteBuffer.wrap(value));
                 reasons.add(letter.getReason());
                 assertEquals("frames", letter.getSourceTopic());
             }
             reasons.sort(String::compareTo);
-            assertEquals(List.of("NOT_AVRO", "UNDECODABLE_IMAGE"), reasons);
+            assertEquals(List.of("CAPTURE_TIME_AHEAD", "NOT_AVRO", "OVERSIZED_RECORD", "UNDECODABLE_IMAGE"), reasons,
+                    "the repeated frame is dropped, not dead-lettered");
         }
     }
 
-    /** The agent publishes the video; halfway, a corrupt JPEG frame and a plain-text record go in too. */
+    /** The agent publishes the video; halfway, the poisoned records go in on the camera's key too. */
     private static void publish(EmbeddedKafkaBroker broker) throws Exception {
         String video = ProjectPaths.home().resolve("samples/video/cap13_edit2.mp4").toString();
         AgentSettings settings = new AgentSettings("frames", "100", false, 85, 640, FRAMES, 100, 1_000);
-        Map<String, Object> config = Map.of("bootstrap.servers", broker.bootstrapServers());
+        Map<String, Object> config = Map.of("bootstrap.servers", broker.bootstrapServers(),
+                "max.request.size", Topics.FRAME_MAX_MESSAGE_BYTES);
         try (CameraAgent agent = CameraAgent.start(List.of(CameraSpec.parse("cam13=" + video)), settings,
                 Map.of("bootstrap.servers", broker.bootstrapServers()));
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
@@ -129,9 +135,46 @@ class EmotionJobEndToEndTest {
                     .setData(ByteBuffer.wrap(new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, 0, 1, 2})).build();
             producer.send(new ProducerRecord<>("frames", key, SingleObject.encode(corrupt)));
             producer.send(new ProducerRecord<>("frames", key, "this is not an Avro record".getBytes(StandardCharsets.UTF_8)));
+            VideoFrame from2100 = VideoFrame.newBuilder(corrupt).setSequence(2_000_000)
+                    .setCaptureTime(Instant.parse("2100-01-01T00:00:00Z")).build();
+            producer.send(new ProducerRecord<>("frames", key, SingleObject.encode(from2100)));
+            producer.send(new ProducerRecord<>("frames", key, new byte[5 << 20]));
             producer.flush();
+            producer.send(new ProducerRecord<>("frames", key, latestFrame(broker))).get();
             assertTrue(agent.awaitEnd(Duration.ofSeconds(120)), "agent finished");
             assertEquals(FRAMES, agent.stats().get(0).framesSent());
+        }
+    }
+
+    /** The newest frame the agent has sent (the newest record on the camera's partition that is one). */
+    private static byte[] latestFrame(EmbeddedKafkaBroker broker) throws Exception {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.FRAME_MAX_MESSAGE_BYTES),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            byte[] latest = null;
+            for (int p = 0; p < 2; p++) {
+                TopicPartition partition = new TopicPartition("frames", p);
+                consumer.assign(List.of(partition));
+                consumer.seekToEnd(List.of(partition));
+                long end = consumer.position(partition);
+                consumer.seek(partition, Math.max(0, end - 20));
+                while (consumer.position(partition) < end) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                        try {
+                            if (SingleObject.decode(VideoFrame.class, r.value()).getSequence() < FRAMES) {
+                                latest = r.value();
+                            }
+                        } catch (IOException | RuntimeException notAFrame) {
+                            // a poisoned record
+                        }
+                    }
+                }
+            }
+            if (latest == null) {
+                throw new AssertionError("no frame to repeat");
+            }
+            return latest;
         }
     }
 

@@ -14,16 +14,23 @@ import io.emotionstream.schema.FrameEncoding;
 import io.emotionstream.schema.SingleObject;
 import io.emotionstream.schema.VideoFrame;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import org.apache.flink.streaming.api.operators.ProcessOperator;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,15 +38,16 @@ import org.junit.jupiter.api.Test;
 /** The deserializer and the face stage, with real dlib on the shared photographs, and their handling of bad records. */
 class FaceCropStageTest {
     private static final Path STILLS = ProjectPaths.sharedData().resolve("stills");
-    private OneInputStreamOperatorTestHarness<KafkaFrameRecord, FaceFrame> harness;
-    private final FrameRecordDeserializer deserializer = new FrameRecordDeserializer(2_000_000, 4096);
+    private KeyedOneInputStreamOperatorTestHarness<String, KafkaFrameRecord, FaceFrame> harness;
+    private final FrameRecordDeserializer deserializer = new FrameRecordDeserializer(new FrameLimits(2_000_000, 4096, 10_000));
     private long offset;
 
     @BeforeEach
     void open() throws Exception {
         FaceStageSettings settings = new FaceStageSettings(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(), 0, 0.2);
-        harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(
-                new FaceCropStage(ModelDescriptor.load(ProjectPaths.defaultModel()), settings)));
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
+                new FaceCropStage(ModelDescriptor.load(ProjectPaths.defaultModel()), settings)),
+                KafkaFrameRecord::cameraKey, Types.STRING);
         harness.open();
     }
 
@@ -118,6 +126,56 @@ class FaceCropStageTest {
         assertEquals(List.of(DeadLetterReason.INVALID_FRAME), rejected.stream().map(r -> r.reason).toList());
         assertTrue(rejected.get(0).detail.contains("image is 20000x20000 but the record says 64x48"),
                 rejected.get(0).detail);
+    }
+
+    @Test
+    void aFrameCapturedFarAheadOfItsRecordTimeIsRejectedAndOneWithinTheAllowanceIsNot() throws Exception {
+        long recordTime = 1_700_000_000_000L;
+        VideoFrame ahead = VideoFrame.newBuilder().setCameraId("cam").setSequence(1)
+                .setCaptureTime(Instant.parse("2100-01-01T00:00:00Z")).setWidth(32).setHeight(32)
+                .setEncoding(FrameEncoding.PNG).setData(ByteBuffer.wrap(png(new BufferedImage(32, 32,
+                        BufferedImage.TYPE_3BYTE_BGR)))).build();
+        harness.processElement(new StreamRecord<>(deserializer.read("frames", 0, 0, recordTime, "cam".getBytes(),
+                SingleObject.encode(ahead))));
+        VideoFrame slightlyAhead = VideoFrame.newBuilder(ahead).setSequence(2)
+                .setCaptureTime(Instant.ofEpochMilli(recordTime + 9_000)).build();
+        KafkaFrameRecord accepted = deserializer.read("frames", 0, 1, recordTime, "cam".getBytes(),
+                SingleObject.encode(slightlyAhead));
+        harness.processElement(new StreamRecord<>(accepted));
+
+        List<Rejection> rejected = rejected();
+        assertEquals(List.of(DeadLetterReason.CAPTURE_TIME_AHEAD), rejected.stream().map(r -> r.reason).toList());
+        assertTrue(rejected.get(0).detail.contains("ms ahead of its record time"), rejected.get(0).detail);
+        assertEquals(recordTime, deserializer.read("frames", 0, 0, recordTime, "cam".getBytes(),
+                SingleObject.encode(ahead)).eventTime(), "a refused frame's time is its record's, not its own");
+        assertEquals(List.of(2L), harness.extractOutputValues().stream().map(f -> f.sequence).toList());
+    }
+
+    @Test
+    void pngDataLabelledJpegIsDecodedAndACmykJpegIsRejectedAsUndecodable() throws Exception {
+        byte[] pngBytes = png(new BufferedImage(32, 32, BufferedImage.TYPE_3BYTE_BGR));
+        VideoFrame mislabelled = VideoFrame.newBuilder().setCameraId("cam").setSequence(1)
+                .setCaptureTime(Instant.now()).setWidth(32).setHeight(32).setEncoding(FrameEncoding.JPEG)
+                .setData(ByteBuffer.wrap(pngBytes)).build();
+        send("cam", SingleObject.encode(mislabelled));
+        // four 8-bit components: a CMYK JPEG as print workflows write; Java decodes it to black, so it is refused
+        ByteArrayOutputStream cmyk = new ByteArrayOutputStream();
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(cmyk)) {
+            writer.setOutput(out);
+            WritableRaster raster = Raster.createBandedRaster(DataBuffer.TYPE_BYTE, 32, 32, 4, null);
+            writer.write(null, new IIOImage(raster, null, null), writer.getDefaultWriteParam());
+        } finally {
+            writer.dispose();
+        }
+        send("cam", SingleObject.encode(VideoFrame.newBuilder(mislabelled).setSequence(2)
+                .setData(ByteBuffer.wrap(cmyk.toByteArray())).build()));
+
+        assertEquals(List.of(1L), harness.extractOutputValues().stream().map(f -> f.sequence).toList(),
+                "PNG data is decoded whatever its label says");
+        List<Rejection> rejected = rejected();
+        assertEquals(List.of(DeadLetterReason.UNDECODABLE_IMAGE), rejected.stream().map(r -> r.reason).toList());
+        assertTrue(rejected.get(0).detail.contains("CMYK"), rejected.get(0).detail);
     }
 
     private List<Rejection> rejected() {

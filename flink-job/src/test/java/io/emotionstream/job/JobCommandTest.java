@@ -4,15 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.emotionstream.kafka.EmbeddedKafkaBroker;
 import io.emotionstream.model.ModelException;
 import io.emotionstream.model.ProjectPaths;
+import io.emotionstream.schema.Topics;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The job's settings are built at startup, and a model that cannot be scored stops it there, with one message. */
+/**
+ * The job's settings are built at startup, and what cannot work (a model that cannot be scored, no landmark model,
+ * Kafka out of reach or without the frames topic) stops it there, with one line and exit code 2.
+ */
 class JobCommandTest {
     @TempDir
     Path temp;
@@ -35,5 +44,36 @@ class JobCommandTest {
         new CommandLine(job).parseArgs("--model", model.toString());
         ModelException e = assertThrows(ModelException.class, job::pipelineSettings);
         assertTrue(e.getMessage().contains("is not the ONNX file that compact-r2plus1d"), e.getMessage());
+    }
+
+    @Test
+    void aMissingLandmarkModelIsAStartupError() {
+        JobCommand job = new JobCommand();
+        new CommandLine(job).parseArgs("--landmarks", temp.resolve("absent.dat").toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, job::pipelineSettings);
+        assertTrue(e.getMessage().contains("cannot read dlib's landmark model"), e.getMessage());
+    }
+
+    @Test
+    void unreachableKafkaEndsTheCommandWithOneLine() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = JobCommand.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        long started = System.nanoTime();
+        assertEquals(2, cli.execute("-b", "127.0.0.1:1"));
+        assertTrue(err.toString().startsWith("error: cannot reach Kafka at 127.0.0.1:1"), err.toString());
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+        assertTrue(System.nanoTime() - started < 60_000_000_000L, "gave up after its timeout");
+    }
+
+    @Test
+    void aMissingFramesTopicIsNamed() {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JobCommand.requireKafka(
+                    KafkaSettings.defaults(broker.bootstrapServers()), Duration.ofSeconds(10)));
+            assertTrue(e.getMessage().contains("has no topic camera-frames"), e.getMessage());
+            broker.createTopics(List.of(Topics.FRAMES.newTopic()));
+            JobCommand.requireKafka(KafkaSettings.defaults(broker.bootstrapServers()), Duration.ofSeconds(10));
+        }
     }
 }

@@ -10,7 +10,9 @@ public enum DeadLetterReason {
     OVERSIZED_RECORD,
     /** A frame whose image cannot be decoded. */
     UNDECODABLE_IMAGE,
-    /** A frame that arrived after the watermark had passed it, too late to be put in order. */
+    /** A frame whose capture time lies further ahead of its Kafka record time (or the clock) than the job allows. */
+    CAPTURE_TIME_AHEAD,
+    /** A frame older than what its camera had already taken into clips: too late to be put in order. */
     LATE_FRAME,
     /** Face detection or cropping failed on the frame. */
     FACE_STAGE_ERROR,

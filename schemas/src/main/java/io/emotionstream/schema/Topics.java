@@ -1,5 +1,6 @@
 package io.emotionstream.schema;
 
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.NewTopic;
 
@@ -10,11 +11,11 @@ import org.apache.kafka.clients.admin.NewTopic;
  */
 public final class Topics {
     /**
-     * A topic: its default name (commands take another with a flag), key and value types, what it carries, and the
-     * partitions it is created with unless a command says otherwise.
+     * A topic: its default name (commands take another with a flag), key and value types, what it carries, the
+     * partitions it is created with unless a command says otherwise, and its topic configs (retention, timestamps).
      */
     public record Topic<V>(String defaultName, String key, Class<V> valueType, String description,
-                           int defaultPartitions) {
+                           int defaultPartitions, Map<String, String> configs) {
         /** The topic to create under its default name and partitions (replication: the cluster's default). */
         public NewTopic newTopic() {
             return newTopic(defaultName, defaultPartitions);
@@ -27,7 +28,7 @@ public final class Topics {
 
         /** The topic to create under this name with this many partitions (replication: the cluster's default). */
         public NewTopic newTopic(String name, int partitions) {
-            return new NewTopic(name, Optional.of(partitions), Optional.empty());
+            return new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(configs);
         }
 
         /** One line for people: name, key, value type and what it carries. */
@@ -39,21 +40,39 @@ public final class Topics {
     /** Partitions a frames topic gets by default: cameras spread over this many parallel face-stage readers. */
     public static final int FRAME_PARTITIONS = 4;
 
+    private static final String HOUR_MS = "3600000";
+    private static final String WEEK_MS = "604800000";
+
+    /**
+     * The largest frame record the frames topic takes: above the job's own limit (4 MiB by default), so that a frame
+     * the job will not read reaches it and is reported as a dead letter rather than refused unseen.
+     */
+    public static final int FRAME_MAX_MESSAGE_BYTES = 8 << 20;
+
+    /**
+     * Frames are kept an hour (enough to replay after an outage; faces are personal data). Their record time is the
+     * broker's append time, so a producer cannot choose it: the job checks capture times against it.
+     */
     public static final Topic<VideoFrame> FRAMES = new Topic<>("camera-frames", "camera id", VideoFrame.class,
-            "encoded frames from camera agents, in capture order per camera", FRAME_PARTITIONS);
+            "encoded frames from camera agents, in capture order per camera", FRAME_PARTITIONS,
+            Map.of("retention.ms", HOUR_MS, "message.timestamp.type", "LogAppendTime",
+                    "max.message.bytes", Integer.toString(FRAME_MAX_MESSAGE_BYTES)));
 
     public static final Topic<EmotionEvent> EMOTION_EVENTS = new Topic<>("emotion-events", "camera id",
-            EmotionEvent.class, "one event per scored clip, written exactly once by the Flink job", 1);
+            EmotionEvent.class, "one event per scored clip, written exactly once by the Flink job", 1,
+            Map.of("retention.ms", WEEK_MS));
 
     public static final Topic<DeadLetter> DEAD_LETTERS = new Topic<>("emotion-dead-letters", "camera id when known",
-            DeadLetter.class, "records that could not be processed, with the reason", 1);
+            DeadLetter.class, "records that could not be processed, with the reason", 1,
+            Map.of("retention.ms", WEEK_MS));
 
     public static final Topic<CameraSummary> CAMERA_SUMMARIES = new Topic<>("emotion-summaries", "camera id",
-            CameraSummary.class, "per-camera summaries of emotion events over time windows (Kafka Streams app)", 1);
+            CameraSummary.class, "per-camera summaries of emotion events over time windows (Kafka Streams app)", 1,
+            Map.of("retention.ms", WEEK_MS));
 
     public static final Topic<DeadLetter> SUMMARY_DEAD_LETTERS = new Topic<>("emotion-summary-dead-letters",
             "camera id when known", DeadLetter.class, "emotion events the summary app could not read, with the reason",
-            1);
+            1, Map.of("retention.ms", WEEK_MS));
 
     private Topics() {}
 }
