@@ -13,7 +13,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -174,7 +177,13 @@ public class JobCommand implements Callable<Integer> {
         if (fromCheckpoint != null) {
             System.err.println("resuming from " + env.getConfiguration().get(StateRecoveryOptions.SAVEPOINT_PATH));
         }
-        JobExecutionResult result = env.execute(jobName);
+        JobClient job = env.executeAsync(jobName);
+        if (!(env instanceof LocalStreamEnvironment) && !env.getConfiguration().get(DeploymentOptions.ATTACHED)) {
+            // flink run -d: the job runs on, the submission is done
+            System.err.println("submitted job " + job.getJobID());
+            return 0;
+        }
+        JobExecutionResult result = job.getJobExecutionResult().get();
         System.err.printf("job %s ended after %d ms%n", result.getJobID(), result.getNetRuntime());
         return 0;
     }

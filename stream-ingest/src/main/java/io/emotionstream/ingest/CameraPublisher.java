@@ -94,6 +94,10 @@ final class CameraPublisher implements Runnable {
         double rate = settings.framesPerSecond(source);
         long intervalNanos = rate > 0 ? (long) (1e9 / rate) : 0;
         long next = System.nanoTime();
+        // a file or folder is a camera with its own clock: frame k of this run is captured at start + k intervals,
+        // so a pause of this process (a busy machine, a broker outage) delays frames but leaves no gap in the video
+        long timelineStart = System.currentTimeMillis();
+        long published = 0;
         while (running) {
             if (settings.maxFrames() > 0 && sequence >= settings.maxFrames()) {
                 return true;
@@ -113,7 +117,10 @@ final class CameraPublisher implements Runnable {
                 }
                 next = Math.max(next + intervalNanos, System.nanoTime() - intervalNanos);
             }
-            long captured = source.live() ? frame.captureTimeMillis() : System.currentTimeMillis();
+            long captured = source.live() ? frame.captureTimeMillis()
+                    : intervalNanos > 0 ? timelineStart + published * intervalNanos / 1_000_000
+                    : System.currentTimeMillis();
+            published++;
             send(frame.image(), captured);
         }
         return false;
