@@ -43,9 +43,10 @@ final class BrokerCommand implements Callable<Integer> {
                      Map.of())) {
             TopicCreator.createMissing(broker.bootstrapServers(), List.of(
                     Topics.FRAMES.newTopic(Topics.FRAMES.defaultName(), partitions), Topics.EMOTION_EVENTS.newTopic(),
-                    Topics.DEAD_LETTERS.newTopic()));
+                    Topics.DEAD_LETTERS.newTopic(), Topics.SCHEMAS.newTopic()));
             out.println("Kafka broker on " + broker.bootstrapServers() + " (Ctrl-C to stop), with topics");
-            for (Topics.Topic<?> topic : List.of(Topics.FRAMES, Topics.EMOTION_EVENTS, Topics.DEAD_LETTERS)) {
+            for (Topics.Topic<?> topic : List.of(Topics.FRAMES, Topics.EMOTION_EVENTS, Topics.DEAD_LETTERS,
+                    Topics.SCHEMAS)) {
                 out.println("  " + topic.describe(topic.defaultName()));
             }
             out.flush();

@@ -189,7 +189,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private void createTopics(String bootstrap) {
         TopicCreator.createMissing(bootstrap, List.of(Topics.FRAMES.newTopic(Topics.FRAMES.defaultName(), partitions),
-                Topics.EMOTION_EVENTS.newTopic(), Topics.DEAD_LETTERS.newTopic()));
+                Topics.EMOTION_EVENTS.newTopic(), Topics.DEAD_LETTERS.newTopic(), Topics.SCHEMAS.newTopic()));
     }
 
     /** A read_committed consumer of events and dead letters, positioned now at their ends (no group needed). */

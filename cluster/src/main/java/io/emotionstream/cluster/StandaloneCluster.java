@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * A standalone Flink session cluster on this machine, as Flink's own scripts would start it: a JobManager
  * ({@code StandaloneSessionClusterEntrypoint}: REST API and web UI) and TaskManagers ({@code TaskManagerRunner}), each
  * a JVM of its own on Flink's lib folder, configured by the {@code config.yaml} this class writes into the cluster's
- * folder. Checkpoints and savepoints go under that folder and outlive every process. Jobs are submitted with Flink's
- * CLI ({@link #flink}), as {@code flink run} does.
+ * folder. Its configuration puts checkpoints and savepoints under that folder (a job's own {@code --checkpoint-dir}
+ * takes precedence), where they outlive every process. Jobs are submitted with Flink's CLI ({@link #flink}), as
+ * {@code flink run} does.
  *
  * <p>The cluster's folder holds {@code conf/}, {@code log/}, {@code checkpoints/}, {@code savepoints/} and
  * {@code pids} (one line per process: role and pid), so another process can stop it ({@link #stop(Path)}).
@@ -311,22 +312,39 @@ public final class StandaloneCluster implements AutoCloseable {
             waitFor(p);
         }
         waitFor(jobManager);
+        try {
+            Files.writeString(settings.folder().resolve("pids"), "");
+        } catch (IOException e) {
+            LOG.warn("cannot clear {}: {}", settings.folder().resolve("pids"), e.toString());
+        }
     }
 
-    /** Stops the cluster whose folder this is, from another process (its pid file). */
+    /**
+     * Stops the cluster whose folder this is, from another process: the processes its pid file lists that are still
+     * this cluster's (their command line names its configuration), and waits for them to exit.
+     */
     public static int stop(Path folder) throws IOException {
-        int stopped = 0;
+        String conf = folder.resolve("conf").toString();
+        List<ProcessHandle> stopping = new ArrayList<>();
         for (String line : Files.readAllLines(folder.resolve("pids"))) {
             String[] fields = line.trim().split(" ");
             if (fields.length == 2) {
-                Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(fields[1]));
-                if (process.isPresent() && process.get().isAlive() && process.get().destroy()) {
-                    stopped++;
+                Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(fields[1]))
+                        .filter(p -> p.info().commandLine().map(c -> c.contains(conf)).orElse(false));
+                if (process.isPresent() && process.get().destroy()) {
+                    stopping.add(process.get());
                 }
             }
         }
+        for (ProcessHandle process : stopping) {
+            try {
+                process.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                process.destroyForcibly();
+            }
+        }
         Files.writeString(folder.resolve("pids"), "");
-        return stopped;
+        return stopping.size();
     }
 
     private static void waitFor(Process p) {

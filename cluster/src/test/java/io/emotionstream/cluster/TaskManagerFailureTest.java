@@ -7,6 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
 import io.emotionstream.model.ProjectPaths;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,6 +59,14 @@ class TaskManagerFailureTest {
             });
 
             CameraFeed.awaitEvents(bootstrap, 4, Duration.ofMinutes(3), () -> !publishing.isCompletedExceptionally());
+            String scraped = prometheus();
+            Files.createDirectories(Path.of("target", "failure-tests"));
+            Files.writeString(Path.of("target", "failure-tests", "prometheus.txt"), scraped);
+            for (String metric : List.of("flink_taskmanager_job_task_operator_framesIn{",
+                    "flink_taskmanager_job_task_operator_clipsScored{", "clipsDropped{",
+                    "flink_jobmanager_job_lastCheckpointDuration{")) {
+                assertTrue(scraped.contains(metric), metric + " not among the Prometheus metrics");
+            }
             int before = CameraFeed.events(bootstrap).size();
             long killedAt = System.currentTimeMillis();
             cluster.taskManagers().get(0).destroyForcibly().waitFor();
@@ -68,6 +81,24 @@ class TaskManagerFailureTest {
             report("taskmanager-kill", FRAMES, clips, recovery, cluster.jobState(job));
             assertEquals(CameraFeed.expectedClips(FRAMES), clips, "every clip exactly once");
         }
+    }
+
+    /** What Prometheus scrapes from the cluster's processes (the reporter's ports 9250-9270 of its config). */
+    private static String prometheus() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        StringBuilder all = new StringBuilder();
+        for (int port = 9250; port <= 9270; port++) {
+            try {
+                all.append(http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body());
+            } catch (IOException e) {
+                // no reporter on this port
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return all.toString();
     }
 
     static Path jobJar() {

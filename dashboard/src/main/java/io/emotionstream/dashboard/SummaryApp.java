@@ -81,6 +81,7 @@ public final class SummaryApp implements AutoCloseable {
         http.createContext("/api/cameras", app::cameras);
         http.createContext("/api/recent", app::recent);
         http.createContext("/api/stream", app::stream);
+        http.createContext("/metrics", app::metrics);
         http.createContext("/", app::page);
         app.heartbeat.scheduleAtFixedRate(app.live::heartbeat, 15, 15, TimeUnit.SECONDS);
         http.setExecutor(app.requests);
@@ -160,6 +161,16 @@ public final class SummaryApp implements AutoCloseable {
         exchange.getResponseHeaders().add("Cache-Control", "no-cache");
         exchange.sendResponseHeaders(200, 0);
         live.subscribe(exchange.getResponseBody());
+    }
+
+    /** Kafka Streams' metrics for Prometheus to scrape. */
+    private void metrics(HttpExchange exchange) throws IOException {
+        byte[] text = PrometheusText.render(streams.metrics()).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        exchange.sendResponseHeaders(200, text.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(text);
+        }
     }
 
     private void page(HttpExchange exchange) throws IOException {

@@ -75,6 +75,12 @@ class SummaryAppTest {
                 get(app, "/api/cameras/nobody", 404);
                 get(app, "/api/cameras/door/history?minutes=0", 400);
                 assertEquals(List.of("NOT_AVRO"), deadLetters(broker, settings));
+
+                String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+                        + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                assertTrue(metrics.lines().anyMatch(l -> l.startsWith("kafka_stream_thread_metrics_process_total{")
+                        && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 5), metrics.substring(0,
+                        Math.min(2_000, metrics.length())));
             }
             try (SummaryApp again = SummaryApp.start(settings, kafka, state, "127.0.0.1", 0)) {
                 awaitRunning(again);

@@ -12,6 +12,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -44,6 +45,8 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
         public long takenUpTo = Long.MIN_VALUE;
         /** When (processing time) the camera's last frame arrived. */
         public long lastArrival;
+        /** The camera's pending processing-time timer; 0 for none. */
+        public long timerAt;
 
         public CameraClock() {}
     }
@@ -59,6 +62,8 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
     private transient Counter lateFrames;
     private transient Counter duplicateFrames;
     private transient Map<DropReason, Counter> clipsDropped;
+    /** When (processing time) this instance began, once known: silence is counted from it after a restore. */
+    private transient long startedAt = -1;
 
     public ClipAssembler(ClipSettings settings) {
         this.settings = settings;
@@ -93,12 +98,17 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
     public void processElement(FaceFrame frame, Context ctx, Collector<FaceClip> out) throws Exception {
         CameraClock camera = clock.value();
         long now = ctx.timerService().currentProcessingTime();
+        if (startedAt < 0) {
+            startedAt = now;
+        }
         if (camera == null) {
             camera = new CameraClock();
-            ctx.timerService().registerProcessingTimeTimer(now + settings.releaseAfterMillis());
             ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
         }
         camera.lastArrival = now;
+        if (camera.timerAt == 0 || camera.timerAt > now + settings.releaseAfterMillis()) {
+            schedule(ctx.timerService(), camera, now + settings.releaseAfterMillis()); // the next release check
+        }
         if (frame.captureTimeMillis <= camera.takenUpTo) {
             ClipProgress clip = progress.value();
             if (clip != null && clip.seen(frame.sequence, frame.captureTimeMillis)) {
@@ -153,15 +163,22 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
             clock.update(camera);
             return;
         }
-        long silent = timestamp - camera.lastArrival;
+        camera.timerAt = 0;
+        if (startedAt < 0) {
+            startedAt = ctx.timerService().currentProcessingTime(); // a timer restored overdue fires first
+        }
+        // after a restore, the time the job was down is not the camera's silence
+        long since = Math.max(camera.lastArrival, startedAt);
+        long silent = timestamp - since;
         if (silent < settings.releaseAfterMillis()) {
-            ctx.timerService().registerProcessingTimeTimer(camera.lastArrival + settings.releaseAfterMillis());
+            schedule(ctx.timerService(), camera, since + settings.releaseAfterMillis());
+            clock.update(camera);
             return;
         }
         takeIn(camera, camera.newestCapture, ctx.getCurrentKey(), out);
-        clock.update(camera);
         if (silent < settings.idleTimeoutMillis()) {
-            ctx.timerService().registerProcessingTimeTimer(camera.lastArrival + settings.idleTimeoutMillis());
+            schedule(ctx.timerService(), camera, since + settings.idleTimeoutMillis());
+            clock.update(camera);
             return;
         }
         ClipProgress clip = progress.value();
@@ -172,6 +189,14 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
         pending.clear();
         clock.clear();
         ctx.timerService().deleteEventTimeTimer(END_OF_INPUT);
+    }
+
+    private static void schedule(TimerService timers, CameraClock camera, long at) {
+        if (camera.timerAt != 0) {
+            timers.deleteProcessingTimeTimer(camera.timerAt);
+        }
+        timers.registerProcessingTimeTimer(at);
+        camera.timerAt = at;
     }
 
     private ClipProgress accept(ClipProgress clip, FaceFrame frame, String camera, Collector<FaceClip> out) {

@@ -1,5 +1,6 @@
 package io.emotionstream.job;
 
+import io.emotionstream.schema.PublishedSchemas;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -101,7 +102,8 @@ public final class EmotionJob {
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setTopics(kafka.framesTopic())
                 .setGroupId(kafka.groupId())
-                .setDeserializer(new FrameRecordDeserializer(kafka.limits()))
+                .setDeserializer(new FrameRecordDeserializer(kafka.limits(),
+                        new PublishedSchemas.Source(kafka.bootstrapServers(), kafka.schemasTopic(), kafka.clientProperties())))
                 .setProperty("partition.discovery.interval.ms", "30000")
                 .setProperty("max.partition.fetch.bytes", Integer.toString(Math.max(1 << 20, kafka.limits().maxRecordBytes())))
                 .setProperty("fetch.max.bytes", Integer.toString(Math.max(50 << 20, kafka.limits().maxRecordBytes())));

@@ -3,27 +3,57 @@ package io.emotionstream.job;
 import io.emotionstream.schema.DeadLetterReason;
 import io.emotionstream.schema.DeadLetters;
 import io.emotionstream.schema.FrameEncoding;
+import io.emotionstream.schema.PublishedSchemas;
+import io.emotionstream.schema.SingleObject;
 import io.emotionstream.schema.VideoFrame;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.AvroTypeException;
+import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.MissingSchemaException;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Reads frame records without ever failing: a record that is too large, not a VideoFrame, an invalid one, or one
- * captured too far ahead of its record time comes out marked with the reason (for the dead-letter topic) instead of
- * stopping the source.
+ * Reads frame records without ever failing: a record that is too large, not a VideoFrame, of a writer schema it
+ * cannot find or read, an invalid one, or one captured too far ahead of its record time comes out marked with the
+ * reason (for the dead-letter topic) instead of stopping the source. Frames of a newer agent's schema are read when
+ * the agent published its schema ({@link PublishedSchemas}).
  */
 public class FrameRecordDeserializer implements KafkaRecordDeserializationSchema<KafkaFrameRecord> {
     private final FrameLimits limits;
+    private final PublishedSchemas.Source schemas;
+    private transient BinaryMessageDecoder<VideoFrame> decoder;
 
+    /** A deserializer that reads the current VideoFrame schema and its earlier versions. */
     public FrameRecordDeserializer(FrameLimits limits) {
+        this(limits, null);
+    }
+
+    /**
+     * A deserializer that also reads frames of newer writers' schemas, published to a schemas topic ({@link
+     * PublishedSchemas}).
+     */
+    public FrameRecordDeserializer(FrameLimits limits, PublishedSchemas.Source schemas) {
         this.limits = limits;
+        this.schemas = schemas;
+    }
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        decoder();
+    }
+
+    private BinaryMessageDecoder<VideoFrame> decoder() {
+        if (decoder == null) {
+            decoder = schemas == null ? SingleObject.decoder(VideoFrame.class)
+                    : SingleObject.decoder(VideoFrame.class, schemas.open());
+        }
+        return decoder;
     }
 
     @Override
@@ -54,11 +84,15 @@ public class FrameRecordDeserializer implements KafkaRecordDeserializationSchema
         }
         VideoFrame frame;
         try {
-            frame = VideoFrame.getDecoder().decode(ByteBuffer.wrap(bytes));
+            frame = decoder().decode(ByteBuffer.wrap(bytes));
         } catch (MissingSchemaException e) {
-            return problem(r, DeadLetterReason.NOT_AVRO, "VideoFrame of an unknown schema: " + e.getMessage());
-        } catch (IOException | AvroRuntimeException e) {
-            return problem(r, DeadLetterReason.NOT_AVRO, "not a VideoFrame record: " + e.getMessage());
+            return problem(r, DeadLetterReason.NOT_AVRO, "VideoFrame of an unknown schema (" + e.getMessage()
+                    + (schemas == null ? ")" : "; not published to " + schemas.topic() + ")"));
+        } catch (AvroTypeException e) {
+            return problem(r, DeadLetterReason.INCOMPATIBLE_SCHEMA, "a VideoFrame of a writer schema that cannot "
+                    + "be read as this job's: " + e.getMessage());
+        } catch (IOException | RuntimeException e) { // Avro's own, or an index out of range in a corrupt body
+            return problem(r, DeadLetterReason.NOT_AVRO, "not a VideoFrame record: " + e);
         }
         r.cameraId = frame.getCameraId();
         r.sequence = frame.getSequence();

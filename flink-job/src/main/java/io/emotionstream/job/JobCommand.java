@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +47,10 @@ public class JobCommand implements Callable<Integer> {
 
     @Option(names = "--dead-letters-topic", paramLabel = "NAME", description = "dead letters (default: ${DEFAULT-VALUE})")
     String deadLettersTopic = Topics.DEAD_LETTERS.defaultName();
+
+    @Option(names = "--schemas-topic", paramLabel = "NAME",
+            description = "writer schemas of agents, to read frames of a newer schema (default: ${DEFAULT-VALUE})")
+    String schemasTopic = Topics.SCHEMAS.defaultName();
 
     @Option(names = "--group-id", paramLabel = "ID", defaultValue = KafkaSettings.DEFAULT_GROUP_ID,
             description = "Kafka consumer group (default: ${DEFAULT-VALUE})")
@@ -114,7 +120,8 @@ public class JobCommand implements Callable<Integer> {
     String jobName;
 
     KafkaSettings kafkaSettings() {
-        return new KafkaSettings(bootstrapServers, framesTopic, eventsTopic, deadLettersTopic, groupId, startFrom,
+        return new KafkaSettings(bootstrapServers, framesTopic, eventsTopic, deadLettersTopic, schemasTopic, groupId,
+                startFrom,
                 bounded, transactionalIdPrefix, new FrameLimits(maxRecordBytes, maxFrameSide, maxCaptureAheadMillis),
                 kafkaProperties);
     }
@@ -144,7 +151,7 @@ public class JobCommand implements Callable<Integer> {
     }
 
     /**
-     * Checks before the job starts that Kafka answers and the frames topic exists, so that a wrong address or a
+     * Checks before the job starts that Kafka answers and the job's topics exist, so that a wrong address or a
      * missing topic is one line at submission, not a restart loop.
      */
     static void requireKafka(KafkaSettings kafka, Duration timeout) {
@@ -154,11 +161,13 @@ public class JobCommand implements Callable<Integer> {
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         try (Admin admin = Admin.create(config)) {
             admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .contains(kafka.framesTopic())) {
-                throw new IllegalArgumentException("Kafka at " + kafka.bootstrapServers() + " has no topic "
-                        + kafka.framesTopic() + " (start agents or `emotion-stream broker`, which create it, or "
-                        + "name another with --frames-topic)");
+            Set<String> topics = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            for (String topic : List.of(kafka.framesTopic(), kafka.eventsTopic(), kafka.deadLettersTopic())) {
+                if (!topics.contains(topic)) {
+                    throw new IllegalArgumentException("Kafka at " + kafka.bootstrapServers() + " has no topic "
+                            + topic + " (`emotion-stream broker` creates the project's topics; or name another "
+                            + "with --frames-topic, --events-topic, --dead-letters-topic)");
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

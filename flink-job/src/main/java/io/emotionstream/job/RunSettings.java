@@ -1,6 +1,7 @@
 package io.emotionstream.job;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +61,7 @@ public record RunSettings(Integer parallelism, long checkpointIntervalMillis, St
                     .max(Comparator.comparingLong(RunSettings::modified));
             return newest.map(f -> f.getParent().toUri().toString()).orElseThrow(() -> new IllegalArgumentException(
                     "no retained checkpoint in " + folder + " to resume from"));
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) { // Flink may delete an old checkpoint while we look
             throw new IllegalArgumentException("cannot read checkpoint folder " + folder + ": " + e.getMessage(), e);
         }
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -237,6 +238,47 @@ class ClipAssemblerTest {
         assertEquals(0, clips().size(), "the last frames wait for newer ones");
         harness.setProcessingTime(2_000);
         assertEquals(List.of(0L), clips().stream().map(c -> c.firstSequence).toList());
+    }
+
+    @Test
+    void aCameraThatResumesAfterARelease() throws Exception {
+        open(ClipSettings.defaults(LENGTH)); // release after 2 s, idle after 30 s
+        harness.setProcessingTime(0);
+        for (int seq = 0; seq < 15; seq++) {
+            send(face("a", seq));
+        }
+        harness.setProcessingTime(2_000); // half a clip taken in
+        harness.setProcessingTime(5_000);
+        for (int seq = 15; seq < 30; seq++) {
+            send(face("a", seq));
+        }
+        harness.setProcessingTime(7_000);
+        assertEquals(List.of(0L), clips().stream().map(c -> c.firstSequence).toList(),
+                "its last clip comes 2 s after it went quiet again, not at the idle timeout");
+    }
+
+    @Test
+    void theTimeAJobWasDownIsNotACamerasSilence() throws Exception {
+        open(ClipSettings.defaults(LENGTH));
+        harness.setProcessingTime(0);
+        for (int seq = 0; seq < 5; seq++) {
+            send(face("a", seq));
+        }
+        OperatorSubtaskState snapshot = harness.snapshot(1, 0);
+        harness.close();
+
+        assembler = new ClipAssembler(ClipSettings.defaults(LENGTH));
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(assembler), f -> f.cameraId, Types.STRING);
+        harness.setup();
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.setProcessingTime(60_000); // restored a minute later: its timers are long overdue
+        for (int seq = 5; seq < 45; seq++) { // the frames after the checkpoint, replayed
+            send(face("a", seq));
+        }
+        assertEquals(List.of(0L), clips().stream().map(c -> c.firstSequence).toList(), "the clip kept its first frames");
+        assertDropped(Map.of());
     }
 
     @Test

@@ -68,7 +68,7 @@ class EmotionJobEndToEndTest {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
             env.setParallelism(2);
             env.enableCheckpointing(1_000);
-            KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers(), "frames", "events", "dead", "job",
+            KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers(), "frames", "events", "dead", "schemas", "job",
                     "earliest", true, "e2e", FrameLimits.defaults(), Map.of());
             PipelineSettings settings = new PipelineSettings(ModelDescriptor.load(ProjectPaths.defaultModel()),
                     new FaceStageSettings(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(), 0, 0.2),

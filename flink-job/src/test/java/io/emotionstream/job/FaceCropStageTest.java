@@ -152,6 +152,17 @@ class FaceCropStageTest {
     }
 
     @Test
+    void aCorruptBodyBehindAValidHeaderIsNotAvroAndNeverAnException() throws Exception {
+        byte[] valid = frame("cam", 1, new BufferedImage(8, 8, BufferedImage.TYPE_3BYTE_BGR), "png");
+        for (byte fill : new byte[] {(byte) 0xff, (byte) 0x7f, 0x01}) {
+            byte[] corrupt = valid.clone();
+            java.util.Arrays.fill(corrupt, 10, corrupt.length, fill); // keep the 10-byte single-object header
+            KafkaFrameRecord record = deserializer.read("frames", 0, 0, 0, "cam".getBytes(), corrupt);
+            assertEquals(DeadLetterReason.NOT_AVRO, record.problem, record.problemDetail);
+        }
+    }
+
+    @Test
     void pngDataLabelledJpegIsDecodedAndACmykJpegIsRejectedAsUndecodable() throws Exception {
         byte[] pngBytes = png(new BufferedImage(32, 32, BufferedImage.TYPE_3BYTE_BGR));
         VideoFrame mislabelled = VideoFrame.newBuilder().setCameraId("cam").setSequence(1)

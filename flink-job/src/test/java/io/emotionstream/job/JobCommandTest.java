@@ -67,12 +67,16 @@ class JobCommandTest {
     }
 
     @Test
-    void aMissingFramesTopicIsNamed() {
+    void aMissingTopicIsNamed() {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JobCommand.requireKafka(
                     KafkaSettings.defaults(broker.bootstrapServers()), Duration.ofSeconds(10)));
             assertTrue(e.getMessage().contains("has no topic camera-frames"), e.getMessage());
-            broker.createTopics(List.of(Topics.FRAMES.newTopic()));
+            broker.createTopics(List.of(Topics.FRAMES.newTopic(), Topics.EMOTION_EVENTS.newTopic()));
+            e = assertThrows(IllegalArgumentException.class, () -> JobCommand.requireKafka(
+                    KafkaSettings.defaults(broker.bootstrapServers()), Duration.ofSeconds(10)));
+            assertTrue(e.getMessage().contains("has no topic emotion-dead-letters"), e.getMessage());
+            broker.createTopics(List.of(Topics.DEAD_LETTERS.newTopic()));
             JobCommand.requireKafka(KafkaSettings.defaults(broker.bootstrapServers()), Duration.ofSeconds(10));
         }
     }

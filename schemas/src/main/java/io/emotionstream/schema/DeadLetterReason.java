@@ -4,6 +4,8 @@ package io.emotionstream.schema;
 public enum DeadLetterReason {
     /** Not a record of the expected Avro schema (or of a schema it can read). */
     NOT_AVRO,
+    /** A record of a newer writer's schema that cannot be read as the current one (a field without default...). */
+    INCOMPATIBLE_SCHEMA,
     /** A frame whose fields break the contract (key, camera id, encoding, sizes, image header). */
     INVALID_FRAME,
     /** A frame larger than the job accepts. */

@@ -56,6 +56,18 @@ public final class SingleObject {
         return new BinaryMessageDecoder<>(SpecificData.get(), SpecificData.get().getSchema(type), EARLIER);
     }
 
+    /**
+     * A decoder that also reads records of schemas it looks up in {@code more} (e.g. {@link PublishedSchemas}): newer
+     * writers' schemas, resolved to the current one.
+     */
+    public static <T extends SpecificRecord> BinaryMessageDecoder<T> decoder(Class<T> type, SchemaStore more) {
+        SchemaStore both = fingerprint -> {
+            Schema earlier = EARLIER.findByFingerprint(fingerprint);
+            return earlier != null ? earlier : more.findByFingerprint(fingerprint);
+        };
+        return new BinaryMessageDecoder<>(SpecificData.get(), SpecificData.get().getSchema(type), both);
+    }
+
     /** Decodes one record of a type (current or earlier schema); IOException with the reason when it is none. */
     public static <T extends SpecificRecord> T decode(Class<T> type, byte[] bytes) throws IOException {
         return decoder(type).decode(bytes);

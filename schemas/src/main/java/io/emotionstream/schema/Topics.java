@@ -74,5 +74,10 @@ public final class Topics {
             "camera id when known", DeadLetter.class, "emotion events the summary app could not read, with the reason",
             1, Map.of("retention.ms", WEEK_MS));
 
+    /** Writer schemas keyed by fingerprint (see {@link PublishedSchemas}): compacted, kept for good. */
+    public static final Topic<String> SCHEMAS = new Topic<>("emotion-schemas", "schema fingerprint (hex)",
+            String.class, "the Avro writer schemas of agents and other producers, as JSON", 1,
+            Map.of("cleanup.policy", "compact", "retention.ms", "-1"));
+
     private Topics() {}
 }

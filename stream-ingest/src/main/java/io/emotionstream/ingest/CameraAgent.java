@@ -1,5 +1,8 @@
 package io.emotionstream.ingest;
 
+import io.emotionstream.schema.PublishedSchemas;
+import io.emotionstream.schema.Topics;
+import io.emotionstream.schema.VideoFrame;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,12 +57,28 @@ public final class CameraAgent implements AutoCloseable {
         if (!props.containsKey(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
             throw new IllegalArgumentException("bootstrap.servers is not set");
         }
+        publishSchema(new PublishedSchemas.Source(props.getProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG),
+                Topics.SCHEMAS.defaultName(), kafka));
         CameraAgent agent = new CameraAgent(
                 new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()), cameras, settings);
         agent.threads.forEach(Thread::start);
         LOG.info("Publishing {} camera(s) to {} on {}", cameras.size(), settings.topic(),
                 props.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
         return agent;
+    }
+
+    /**
+     * Publishes the agent's VideoFrame schema before its first frame, so that a job built with an older schema can
+     * read this agent's frames. Without the schemas topic (emotion-schemas), such a job dead-letters them as of an
+     * unknown schema; the agent warns and goes on.
+     */
+    private static void publishSchema(PublishedSchemas.Source source) {
+        try {
+            PublishedSchemas.publish(source, VideoFrame.getClassSchema(), Duration.ofSeconds(5));
+        } catch (IllegalStateException e) {
+            LOG.warn("{}; jobs built with another VideoFrame schema will not read this agent's frames",
+                    e.getMessage());
+        }
     }
 
     public List<CameraStats> stats() {
