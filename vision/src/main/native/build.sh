@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds libemotionstream_dlib.so: the JNI bridge with dlib linked in statically, needing only libc and libm.
+# Builds libemotionstream_dlib.so: the JNI bridge with dlib linked in statically, needing only libc and libm; and
+# libemotionstream_jpeg.so: JPEG decoding with Debian's libjpeg-turbo (needs libjpeg.so.62; optional at run time).
 # Called by Maven (vision/pom.xml) with the output folder; needs g++, a JDK and Debian's libdlib-dev.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -14,16 +15,28 @@ fi
 if [ ! -f "$dlib_headers/config.h" ] || [ ! -f "$dlib_static" ]; then
   echo "dlib bridge: dlib's headers and static library are missing: apt-get install libdlib-dev" >&2; exit 1
 fi
+if [ ! -f /usr/include/jpeglib.h ]; then
+  echo "dlib bridge: libjpeg-turbo's headers are missing: apt-get install libjpeg62-turbo-dev" >&2; exit 1
+fi
 java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}"
 if [ ! -f "$java_home/include/jni.h" ]; then
   echo "dlib bridge: jni.h not found under $java_home (set JAVA_HOME to a JDK)" >&2; exit 1
+fi
+
+mkdir -p "$out" "$work"
+jpeg_library="$out/libemotionstream_jpeg.so"
+if ! { [ -f "$jpeg_library" ] && [ "$jpeg_library" -nt "$here/jpeg_bridge.cpp" ] && [ "$jpeg_library" -nt "$here/build.sh" ]; }; then
+  g++ -std=c++14 -O2 -fPIC -fvisibility=hidden -DNDEBUG -I"$java_home/include" -I"$java_home/include/linux" \
+      -shared -static-libstdc++ -static-libgcc -Wl,--version-script="$here/exports.map" -Wl,--no-undefined \
+      -o "$jpeg_library.tmp" "$here/jpeg_bridge.cpp" -ljpeg
+  mv "$jpeg_library.tmp" "$jpeg_library"
+  echo "dlib bridge: built $jpeg_library" >&2
 fi
 
 library="$out/libemotionstream_dlib.so"
 if [ -f "$library" ] && [ "$library" -nt "$here/dlib_bridge.cpp" ] && [ "$library" -nt "$here/build.sh" ]; then
   exit 0  # up to date
 fi
-mkdir -p "$out" "$work"
 
 # Debian's dlib/config.h turns on BLAS, LAPACK, JPEG and PNG, which would tie the library to those shared
 # libraries; the detector and shape predictor use none of them, so compile against a copy without them.

@@ -3,6 +3,7 @@ package io.emotionstream.job;
 import io.emotionstream.face.DetectedFace;
 import io.emotionstream.face.DlibFaceDetector;
 import io.emotionstream.face.FaceCropper;
+import io.emotionstream.face.JpegDecoder;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.RgbFrame;
 import io.emotionstream.schema.DeadLetterReason;
@@ -58,12 +59,16 @@ public final class FaceFinder implements AutoCloseable {
      * Decodes the frame's image, after checking from its header alone that it has the size the record declares (which
      * the deserializer bounded), so an image whose header claims a huge size costs nothing. A record the deserializer
      * marked unusable is rejected with its own reason. The image is recognised by its content, whatever encoding
-     * the record names (PNG data labelled JPEG is read as PNG); CMYK images (print JPEGs) are refused, as their
-     * colours would come out wrong.
+     * the record names (PNG data labelled JPEG is read as PNG); JPEGs are decoded by libjpeg-turbo ({@link
+     * JpegDecoder}) where it is installed, other formats (and JPEGs without it) by ImageIO. CMYK images (print JPEGs) are refused, as their colours would come
+     * out wrong.
      */
     public RgbFrame decode(KafkaFrameRecord record) throws RejectedFrame {
         if (!record.usable()) {
             throw new RejectedFrame(record.problem, record.problemDetail);
+        }
+        if (JpegDecoder.available() && JpegDecoder.isJpeg(record.data)) {
+            return decodeJpeg(record);
         }
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(record.data))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -92,6 +97,31 @@ public final class FaceFinder implements AutoCloseable {
         }
         throw new RejectedFrame(DeadLetterReason.UNDECODABLE_IMAGE,
                 record.encoding + " data of frame " + record.sequence + " cannot be decoded");
+    }
+
+    /** A JPEG, by libjpeg-turbo: its header checked first, then decoded straight to RGB. */
+    private static RgbFrame decodeJpeg(KafkaFrameRecord record) throws RejectedFrame {
+        JpegDecoder.Header header;
+        try {
+            header = JpegDecoder.header(record.data);
+        } catch (IllegalArgumentException e) {
+            throw new RejectedFrame(DeadLetterReason.UNDECODABLE_IMAGE, "JPEG data of frame " + record.sequence
+                    + " cannot be decoded: " + e.getMessage());
+        }
+        if (header.width() != record.width || header.height() != record.height) {
+            throw new RejectedFrame(DeadLetterReason.INVALID_FRAME, "image is " + header.width() + "x"
+                    + header.height() + " but the record says " + record.width + "x" + record.height);
+        }
+        if (header.components() == 4) {
+            throw new RejectedFrame(DeadLetterReason.UNDECODABLE_IMAGE, "frame " + record.sequence
+                    + " is a CMYK JPEG, whose colours the job does not convert; send RGB");
+        }
+        try {
+            return JpegDecoder.decode(record.data, record.width, record.height);
+        } catch (IllegalArgumentException e) {
+            throw new RejectedFrame(DeadLetterReason.UNDECODABLE_IMAGE, "JPEG data of frame " + record.sequence
+                    + " cannot be decoded: " + e.getMessage());
+        }
     }
 
     /** The faces dlib finds (detection and 68 landmarks), best first. */

@@ -11,13 +11,18 @@ import java.util.Locale;
 final class NativeLibrary {
     private NativeLibrary() {}
 
+    private static final java.util.Set<String> LOADED = new java.util.HashSet<>();
+
     /**
-     * Loads {@code lib<name>.so} once per class loader.
+     * Loads {@code lib<name>.so} once per class loader (later calls do nothing).
      *
      * @throws UnsatisfiedLinkError with the reason when this platform is not Linux x86-64, the jar lacks the library
      *     (built without libdlib-dev) or the library cannot be loaded
      */
-    static void load(String name) {
+    static synchronized void load(String name) {
+        if (LOADED.contains(name)) {
+            return;
+        }
         String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch");
         if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
@@ -34,6 +39,7 @@ final class NativeLibrary {
             file.toFile().deleteOnExit();
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
             System.load(file.toString());
+            LOADED.add(name);
         } catch (IOException e) {
             throw new UnsatisfiedLinkError("cannot extract " + resource + ": " + e.getMessage());
         }

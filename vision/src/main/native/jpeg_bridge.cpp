@@ -1,0 +1,115 @@
+// JNI bridge to libjpeg-turbo (Debian's libjpeg62-turbo, linked dynamically): JPEG header and RGB decoding.
+// Built by vision/src/main/native/build.sh; loaded apart from the dlib bridge, so that a machine without
+// libjpeg.so.62 still runs dlib (and decodes with ImageIO).
+#include <jni.h>
+
+#include <csetjmp>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <jpeglib.h>
+
+namespace {
+
+void throw_java(JNIEnv* env, const char* java_class, const std::string& message) {
+    jclass cls = env->FindClass(java_class);
+    if (cls != nullptr) env->ThrowNew(cls, message.c_str());
+}
+
+// libjpeg(-turbo) reports errors through longjmp; its messages go to the Java exception, not stderr.
+struct JpegError {
+    jpeg_error_mgr mgr;
+    std::jmp_buf jump;
+    char message[JMSG_LENGTH_MAX];
+};
+
+void jpeg_fail(j_common_ptr info) {
+    auto* error = reinterpret_cast<JpegError*>(info->err);
+    (*info->err->format_message)(info, error->message);
+    std::longjmp(error->jump, 1);
+}
+
+void jpeg_quiet(j_common_ptr) {}
+
+}  // namespace
+
+extern "C" {
+
+// {width, height, components} from the JPEG header alone; throws IllegalArgumentException when it is no JPEG.
+JNIEXPORT jintArray JNICALL Java_io_emotionstream_face_JpegDecoder_readHeader(JNIEnv* env, jclass, jbyteArray data) {
+    jsize length = env->GetArrayLength(data);
+    std::vector<unsigned char> bytes(length);
+    env->GetByteArrayRegion(data, 0, length, reinterpret_cast<jbyte*>(bytes.data()));
+    jpeg_decompress_struct info;
+    JpegError error;
+    info.err = jpeg_std_error(&error.mgr);
+    error.mgr.error_exit = jpeg_fail;
+    error.mgr.output_message = jpeg_quiet;
+    if (setjmp(error.jump)) {
+        jpeg_destroy_decompress(&info);
+        throw_java(env, "java/lang/IllegalArgumentException", std::string("not a readable JPEG: ") + error.message);
+        return nullptr;
+    }
+    jpeg_create_decompress(&info);
+    jpeg_mem_src(&info, bytes.data(), static_cast<unsigned long>(length));
+    jpeg_read_header(&info, TRUE);
+    jint header[3] = {static_cast<jint>(info.image_width), static_cast<jint>(info.image_height),
+                      info.num_components};
+    jpeg_destroy_decompress(&info);
+    jintArray result = env->NewIntArray(3);
+    env->SetIntArrayRegion(result, 0, 3, header);
+    return result;
+}
+
+// The JPEG as RGB bytes (row by row, 3 a pixel), decoded by libjpeg-turbo; throws IllegalArgumentException when it is
+// no JPEG, is corrupt, is not of the expected size (checked from the header, before any pixel is decoded) or is not
+// a gray or YCbCr/RGB image.
+JNIEXPORT jbyteArray JNICALL Java_io_emotionstream_face_JpegDecoder_decodeRgb(
+        JNIEnv* env, jclass, jbyteArray data, jint width, jint height) {
+    jsize length = env->GetArrayLength(data);
+    std::vector<unsigned char> bytes(length);
+    env->GetByteArrayRegion(data, 0, length, reinterpret_cast<jbyte*>(bytes.data()));
+    jpeg_decompress_struct info;
+    JpegError error;
+    info.err = jpeg_std_error(&error.mgr);
+    error.mgr.error_exit = jpeg_fail;
+    error.mgr.output_message = jpeg_quiet;
+    std::vector<unsigned char> rgb;
+    if (setjmp(error.jump)) {
+        jpeg_destroy_decompress(&info);
+        throw_java(env, "java/lang/IllegalArgumentException", std::string("cannot decode the JPEG: ") + error.message);
+        return nullptr;
+    }
+    jpeg_create_decompress(&info);
+    jpeg_mem_src(&info, bytes.data(), static_cast<unsigned long>(length));
+    jpeg_read_header(&info, TRUE);
+    if (static_cast<jint>(info.image_width) != width || static_cast<jint>(info.image_height) != height) {
+        std::string message = "image is " + std::to_string(info.image_width) + "x" +
+                              std::to_string(info.image_height) + ", not " + std::to_string(width) + "x" +
+                              std::to_string(height);
+        jpeg_destroy_decompress(&info);
+        throw_java(env, "java/lang/IllegalArgumentException", message);
+        return nullptr;
+    }
+    if (info.jpeg_color_space == JCS_CMYK || info.jpeg_color_space == JCS_YCCK) {
+        jpeg_destroy_decompress(&info);
+        throw_java(env, "java/lang/IllegalArgumentException", "a CMYK JPEG; send RGB");
+        return nullptr;
+    }
+    info.out_color_space = JCS_RGB;
+    jpeg_start_decompress(&info);
+    size_t stride = static_cast<size_t>(info.output_width) * 3;
+    rgb.resize(stride * info.output_height);
+    while (info.output_scanline < info.output_height) {
+        JSAMPROW row = rgb.data() + stride * info.output_scanline;
+        jpeg_read_scanlines(&info, &row, 1);
+    }
+    jpeg_finish_decompress(&info);
+    jpeg_destroy_decompress(&info);
+    jbyteArray result = env->NewByteArray(static_cast<jsize>(rgb.size()));
+    env->SetByteArrayRegion(result, 0, static_cast<jsize>(rgb.size()), reinterpret_cast<jbyte*>(rgb.data()));
+    return result;
+}
+
+}  // extern "C"
