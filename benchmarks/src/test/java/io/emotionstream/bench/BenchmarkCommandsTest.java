@@ -50,7 +50,8 @@ class BenchmarkCommandsTest {
         assertEquals(40, face.at("/frames").asInt());
         assertEquals("640x480", face.at("/frame_size").asText());
         assertTrue(face.at("/frames_with_face").asInt() > 30, report.toString()); // the sample video shows a face
-        assertTrue(face.at("/frames_per_s_per_core").asDouble() > 0, report.toString());
+        assertTrue(face.at("/face_stage_frames_per_second_per_core").asDouble() > 0, report.toString());
+        assertTrue(face.at("/keyframes").asInt() >= 4 && face.at("/keyframes").asInt() < 40, report.toString());
         assertEquals(8, report.at("/scoring_one_thread/batch").asInt()); // the job's default batch
         JsonNode run = report.at("/end_to_end_25fps_cameras/0");
         assertEquals(1, run.at("/cameras").asInt());

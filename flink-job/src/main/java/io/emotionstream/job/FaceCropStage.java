@@ -2,7 +2,11 @@ package io.emotionstream.job;
 
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.schema.DeadLetterReason;
+import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -13,14 +17,19 @@ import org.apache.flink.util.OutputTag;
  * without a face passes on as such. A record the deserializer marked unusable (too large, not a VideoFrame,
  * invalid), or whose image cannot be decoded, goes to {@link #REJECTED} with the reason; the job goes on. One dlib
  * detector per parallel instance. Keyed by camera ({@link KafkaFrameRecord#cameraKey()}), so that the cameras spread
- * over all instances whatever the number of Kafka partitions, and each camera's frames stay in order.
+ * over all instances whatever the number of Kafka partitions, each camera's frames stay in order, and each camera's
+ * face is followed from frame to frame ({@link FaceTrack} in keyed state: the whole frame is searched only on
+ * keyframes).
  */
 public class FaceCropStage extends KeyedProcessFunction<String, KafkaFrameRecord, FaceFrame> {
     public static final OutputTag<Rejection> REJECTED = new OutputTag<>("rejected-frames") {};
+    /** A camera's face track is dropped after this long without frames. */
+    static final Duration TRACK_TTL = Duration.ofMinutes(1);
 
     private final ModelDescriptor model;
     private final FaceStageSettings settings;
     private transient FaceFinder finder;
+    private transient ValueState<FaceTrack> track;
     private transient Counter framesIn;
     private transient Counter facesFound;
     private transient Counter framesWithoutFace;
@@ -34,6 +43,9 @@ public class FaceCropStage extends KeyedProcessFunction<String, KafkaFrameRecord
     @Override
     public void open(OpenContext openContext) {
         finder = new FaceFinder(model, settings);
+        ValueStateDescriptor<FaceTrack> tracks = new ValueStateDescriptor<>("face-track", FaceTrack.class);
+        tracks.enableTimeToLive(StateTtlConfig.newBuilder(TRACK_TTL).build()); // silent cameras' tracks go
+        track = getRuntimeContext().getState(tracks);
         framesIn = getRuntimeContext().getMetricGroup().counter("framesIn");
         facesFound = getRuntimeContext().getMetricGroup().counter("facesFound");
         framesWithoutFace = getRuntimeContext().getMetricGroup().counter("framesWithoutFace");
@@ -41,11 +53,13 @@ public class FaceCropStage extends KeyedProcessFunction<String, KafkaFrameRecord
     }
 
     @Override
-    public void processElement(KafkaFrameRecord record, Context ctx, Collector<FaceFrame> out) {
+    public void processElement(KafkaFrameRecord record, Context ctx, Collector<FaceFrame> out) throws Exception {
         framesIn.inc();
         FaceFrame result;
         try {
-            result = finder.find(record);
+            FaceTrack camera = track.value() == null ? new FaceTrack() : track.value();
+            result = finder.find(record, camera);
+            track.update(camera);
         } catch (FaceFinder.RejectedFrame e) {
             reject(ctx, record, e.reason(), e.getMessage());
             return;

@@ -41,18 +41,59 @@ public final class FaceFinder implements AutoCloseable {
 
     private final DlibFaceDetector detector;
     private final FaceCropper cropper;
+    private final FaceStageSettings settings;
 
     public FaceFinder(ModelDescriptor model, FaceStageSettings settings) {
+        this.settings = settings;
         this.cropper = new FaceCropper(model.crop());
         this.detector = new DlibFaceDetector(new DlibFaceDetector.Options(Path.of(settings.landmarkModel()),
                 settings.upsample(), settings.minFaceScore()));
     }
 
-    /** The frame with its face crop, or marked as without a face; all three steps. */
+    /** The frame with its face crop, or marked as without a face; all three steps, the whole frame searched. */
     public FaceFrame find(KafkaFrameRecord record) throws RejectedFrame {
         RgbFrame image = decode(record);
         List<DetectedFace> faces = detect(image);
         return faces.isEmpty() ? withoutFace(record) : crop(record, image, faces.get(0));
+    }
+
+    /**
+     * The frame with its face crop, following the camera's face: near its last box on most frames, the whole frame
+     * searched on keyframes (every {@code keyframeInterval} frames) and whenever the face is not found near its box.
+     * Updates the track.
+     */
+    public FaceFrame find(KafkaFrameRecord record, FaceTrack track) throws RejectedFrame {
+        RgbFrame image = decode(record);
+        DetectedFace face = locate(image, track);
+        return face == null ? withoutFace(record) : crop(record, image, face);
+    }
+
+    /** The camera's face in this frame, or null; see {@link #find(KafkaFrameRecord, FaceTrack)}. */
+    public DetectedFace locate(RgbFrame image, FaceTrack track) {
+        if (track.active && track.framesSinceKeyframe + 1 < settings.keyframeInterval()) {
+            List<DetectedFace> near = detector.detectNear(image, track.x, track.y, track.width, track.height,
+                    settings.trackMargin());
+            if (!near.isEmpty()) {
+                follow(track, near.get(0), track.framesSinceKeyframe + 1);
+                return near.get(0);
+            }
+        }
+        List<DetectedFace> faces = detector.detect(image);
+        if (faces.isEmpty()) {
+            track.active = false;
+            return null;
+        }
+        follow(track, faces.get(0), 0);
+        return faces.get(0);
+    }
+
+    private static void follow(FaceTrack track, DetectedFace face, int framesSinceKeyframe) {
+        track.active = true;
+        track.x = face.x();
+        track.y = face.y();
+        track.width = face.width();
+        track.height = face.height();
+        track.framesSinceKeyframe = framesSinceKeyframe;
     }
 
     /**

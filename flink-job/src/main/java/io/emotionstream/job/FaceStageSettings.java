@@ -8,6 +8,19 @@ import java.io.Serializable;
  * @param landmarkModel dlib's 68-point landmark model file
  * @param upsample times frames are doubled before detection (0: faces from about 80 px; 1: from about 40 px, 4x cost)
  * @param minFaceScore dlib detections scoring below this are ignored
+ * @param keyframeInterval the whole frame is searched for a face every this many frames of a camera (and at once when
+ *     its face is lost); on the frames between, the face is found again near its last box (1: every frame searched)
+ * @param trackMargin how far around its last box a face is looked for, in box sizes
  */
-public record FaceStageSettings(String landmarkModel, int upsample, double minFaceScore)
-        implements Serializable {}
+public record FaceStageSettings(String landmarkModel, int upsample, double minFaceScore, int keyframeInterval,
+                                double trackMargin) implements Serializable {
+    public static final int DEFAULT_KEYFRAME_INTERVAL = 10;
+    public static final double DEFAULT_TRACK_MARGIN = 0.5;
+
+    public FaceStageSettings {
+        if (keyframeInterval < 1 || !(trackMargin >= 0.1 && trackMargin <= 2)) {
+            throw new IllegalArgumentException("keyframe interval must be >= 1 and track margin 0.1..2, got "
+                    + keyframeInterval + " and " + trackMargin);
+        }
+    }
+}

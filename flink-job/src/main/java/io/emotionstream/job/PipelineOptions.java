@@ -28,6 +28,16 @@ public class PipelineOptions {
             description = "ignore dlib detections scoring below S (default: ${DEFAULT-VALUE})")
     double minFaceScore;
 
+    @Option(names = "--keyframe-interval", paramLabel = "N", defaultValue = "" + FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL,
+            description = "search a camera's whole frame for its face every N frames (and when the face is lost); "
+                    + "in between, find it near its last box; 1 searches every frame (default: ${DEFAULT-VALUE})")
+    int keyframeInterval;
+
+    @Option(names = "--track-margin", paramLabel = "BOXES", defaultValue = "" + FaceStageSettings.DEFAULT_TRACK_MARGIN,
+            description = "between keyframes, look for the face this many box sizes around its last box "
+                    + "(default: ${DEFAULT-VALUE})")
+    double trackMargin;
+
     @Option(names = "--stride", paramLabel = "N", description = "frames between clip starts; less than the clip length overlaps clips (default: the clip length)")
     Integer stride;
 
@@ -102,7 +112,8 @@ public class PipelineOptions {
         ClipSettings clips = new ClipSettings(length, stride == null ? length : stride, maxDroppedFrames,
                 maxTimeGapMillis, maxFramesWithoutFace == null ? length / 5 : maxFramesWithoutFace, maxOutOfOrderMillis,
                 releaseAfterMillis, cameraIdleMillis);
-        return new PipelineSettings(descriptor, new FaceStageSettings(landmarks.toString(), upsample, minFaceScore),
+        return new PipelineSettings(descriptor, new FaceStageSettings(landmarks.toString(), upsample, minFaceScore,
+                keyframeInterval, trackMargin),
                 clips, new ScorerSettings(batch, batchDelayMillis, scoringThreads, device),
                 new SmoothingSettings(smoothClips, smoothSwitchAfter, smoothMaxGapMillis,
                         SmoothingSettings.defaults().stateTtlMillis()),

