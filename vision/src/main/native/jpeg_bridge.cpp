@@ -62,11 +62,11 @@ JNIEXPORT jintArray JNICALL Java_io_emotionstream_face_JpegDecoder_readHeader(JN
     return result;
 }
 
-// The JPEG as RGB bytes (row by row, 3 a pixel), decoded by libjpeg-turbo; throws IllegalArgumentException when it is
+// The JPEG as RGB bytes (row by row, 3 a pixel) written into `into`, decoded by libjpeg-turbo; throws IllegalArgumentException when it is
 // no JPEG, is corrupt, is not of the expected size (checked from the header, before any pixel is decoded) or is not
 // a gray or YCbCr/RGB image.
-JNIEXPORT jbyteArray JNICALL Java_io_emotionstream_face_JpegDecoder_decodeRgb(
-        JNIEnv* env, jclass, jbyteArray data, jint width, jint height) {
+JNIEXPORT void JNICALL Java_io_emotionstream_face_JpegDecoder_decodeRgb(
+        JNIEnv* env, jclass, jbyteArray data, jint width, jint height, jbyteArray into) {
     jsize length = env->GetArrayLength(data);
     std::vector<unsigned char> bytes(length);
     env->GetByteArrayRegion(data, 0, length, reinterpret_cast<jbyte*>(bytes.data()));
@@ -79,7 +79,7 @@ JNIEXPORT jbyteArray JNICALL Java_io_emotionstream_face_JpegDecoder_decodeRgb(
     if (setjmp(error.jump)) {
         jpeg_destroy_decompress(&info);
         throw_java(env, "java/lang/IllegalArgumentException", std::string("cannot decode the JPEG: ") + error.message);
-        return nullptr;
+        return;
     }
     jpeg_create_decompress(&info);
     jpeg_mem_src(&info, bytes.data(), static_cast<unsigned long>(length));
@@ -90,12 +90,17 @@ JNIEXPORT jbyteArray JNICALL Java_io_emotionstream_face_JpegDecoder_decodeRgb(
                               std::to_string(height);
         jpeg_destroy_decompress(&info);
         throw_java(env, "java/lang/IllegalArgumentException", message);
-        return nullptr;
+        return;
+    }
+    if (env->GetArrayLength(into) < static_cast<jsize>(width) * height * 3) {
+        jpeg_destroy_decompress(&info);
+        throw_java(env, "java/lang/IllegalArgumentException", "the pixel buffer is smaller than the image");
+        return;
     }
     if (info.jpeg_color_space == JCS_CMYK || info.jpeg_color_space == JCS_YCCK) {
         jpeg_destroy_decompress(&info);
         throw_java(env, "java/lang/IllegalArgumentException", "a CMYK JPEG; send RGB");
-        return nullptr;
+        return;
     }
     info.out_color_space = JCS_RGB;
     jpeg_start_decompress(&info);
@@ -107,9 +112,7 @@ JNIEXPORT jbyteArray JNICALL Java_io_emotionstream_face_JpegDecoder_decodeRgb(
     }
     jpeg_finish_decompress(&info);
     jpeg_destroy_decompress(&info);
-    jbyteArray result = env->NewByteArray(static_cast<jsize>(rgb.size()));
-    env->SetByteArrayRegion(result, 0, static_cast<jsize>(rgb.size()), reinterpret_cast<jbyte*>(rgb.data()));
-    return result;
+    env->SetByteArrayRegion(into, 0, static_cast<jsize>(rgb.size()), reinterpret_cast<jbyte*>(rgb.data()));
 }
 
 }  // extern "C"

@@ -42,6 +42,7 @@ public final class FaceFinder implements AutoCloseable {
     private final DlibFaceDetector detector;
     private final FaceCropper cropper;
     private final FaceStageSettings settings;
+    private byte[] pixels = new byte[0];
 
     public FaceFinder(ModelDescriptor model, FaceStageSettings settings) {
         this.settings = settings;
@@ -78,7 +79,11 @@ public final class FaceFinder implements AutoCloseable {
                 return near.get(0);
             }
         }
-        List<DetectedFace> faces = detector.detect(image);
+        List<DetectedFace> faces = settings.keyframeShrink() > 1 && settings.upsample() == 0
+                ? detector.detectShrunk(image, settings.keyframeShrink()) : List.of();
+        if (faces.isEmpty()) {
+            faces = detector.detect(image); // a small face, or none: the full-size search settles it
+        }
         if (faces.isEmpty()) {
             track.active = false;
             return null;
@@ -140,8 +145,11 @@ public final class FaceFinder implements AutoCloseable {
                 record.encoding + " data of frame " + record.sequence + " cannot be decoded");
     }
 
-    /** A JPEG, by libjpeg-turbo: its header checked first, then decoded straight to RGB. */
-    private static RgbFrame decodeJpeg(KafkaFrameRecord record) throws RejectedFrame {
+    /**
+     * A JPEG, by libjpeg-turbo: its header checked first, then decoded straight to RGB into this finder's pixel buffer
+     * (valid until the next frame is decoded).
+     */
+    private RgbFrame decodeJpeg(KafkaFrameRecord record) throws RejectedFrame {
         JpegDecoder.Header header;
         try {
             header = JpegDecoder.header(record.data);
@@ -158,7 +166,11 @@ public final class FaceFinder implements AutoCloseable {
                     + " is a CMYK JPEG, whose colours the job does not convert; send RGB");
         }
         try {
-            return JpegDecoder.decode(record.data, record.width, record.height);
+            int size = record.width * record.height * 3;
+            if (pixels.length != size) {
+                pixels = new byte[size];
+            }
+            return JpegDecoder.decode(record.data, record.width, record.height, pixels);
         } catch (IllegalArgumentException e) {
             throw new RejectedFrame(DeadLetterReason.UNDECODABLE_IMAGE, "JPEG data of frame " + record.sequence
                     + " cannot be decoded: " + e.getMessage());

@@ -38,6 +38,11 @@ public class PipelineOptions {
                     + "(default: ${DEFAULT-VALUE})")
     double trackMargin;
 
+    @Option(names = "--keyframe-shrink", paramLabel = "F", defaultValue = "" + FaceStageSettings.DEFAULT_KEYFRAME_SHRINK,
+            description = "search keyframes in the frame scaled down F times first (faces from about 80 F px), at full "
+                    + "size only when that finds none; 1 searches at full size (default: ${DEFAULT-VALUE})")
+    double keyframeShrink;
+
     @Option(names = "--stride", paramLabel = "N", description = "frames between clip starts; less than the clip length overlaps clips (default: the clip length)")
     Integer stride;
 
@@ -113,7 +118,7 @@ public class PipelineOptions {
                 maxTimeGapMillis, maxFramesWithoutFace == null ? length / 5 : maxFramesWithoutFace, maxOutOfOrderMillis,
                 releaseAfterMillis, cameraIdleMillis);
         return new PipelineSettings(descriptor, new FaceStageSettings(landmarks.toString(), upsample, minFaceScore,
-                keyframeInterval, trackMargin),
+                keyframeInterval, trackMargin, keyframeShrink),
                 clips, new ScorerSettings(batch, batchDelayMillis, scoringThreads, device),
                 new SmoothingSettings(smoothClips, smoothSwitchAfter, smoothMaxGapMillis,
                         SmoothingSettings.defaults().stateTtlMillis()),

@@ -72,7 +72,8 @@ class EmotionJobEndToEndTest {
                     "earliest", true, "e2e", FrameLimits.defaults(), Map.of());
             PipelineSettings settings = new PipelineSettings(ModelDescriptor.load(ProjectPaths.defaultModel()),
                     new FaceStageSettings(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(), 0, 0.2,
-                FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL, FaceStageSettings.DEFAULT_TRACK_MARGIN),
+                FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL, FaceStageSettings.DEFAULT_TRACK_MARGIN,
+                FaceStageSettings.DEFAULT_KEYFRAME_SHRINK),
                     ClipSettings.defaults(CLIP),
                     new ScorerSettings(4, 200, 1, ScoringOptions.Device.CPU), SmoothingSettings.defaults(), "frames");
             EmotionJob.defineWorkflow(env, EmotionJob.kafkaSource(kafka), EmotionJob.eventSink(kafka),

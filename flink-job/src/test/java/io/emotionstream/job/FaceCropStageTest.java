@@ -45,7 +45,8 @@ class FaceCropStageTest {
     @BeforeEach
     void open() throws Exception {
         FaceStageSettings settings = new FaceStageSettings(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(), 0, 0.2,
-                FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL, FaceStageSettings.DEFAULT_TRACK_MARGIN);
+                FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL, FaceStageSettings.DEFAULT_TRACK_MARGIN,
+                FaceStageSettings.DEFAULT_KEYFRAME_SHRINK);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
                 new FaceCropStage(ModelDescriptor.load(ProjectPaths.defaultModel()), settings)),
                 KafkaFrameRecord::cameraKey, Types.STRING);

@@ -31,9 +31,10 @@ class FaceTrackingTest {
     void theTrackedEyesAreTheSearchedEyes() throws Exception {
         ModelDescriptor model = ModelDescriptor.load(ProjectPaths.defaultModel());
         String landmarks = DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString();
-        FaceStageSettings every = new FaceStageSettings(landmarks, 0, 0.2, 1, FaceStageSettings.DEFAULT_TRACK_MARGIN);
+        FaceStageSettings every = new FaceStageSettings(landmarks, 0, 0.2, 1, FaceStageSettings.DEFAULT_TRACK_MARGIN, 1);
         FaceStageSettings tracking = new FaceStageSettings(landmarks, 0, 0.2,
-                FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL, FaceStageSettings.DEFAULT_TRACK_MARGIN);
+                FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL, FaceStageSettings.DEFAULT_TRACK_MARGIN,
+                FaceStageSettings.DEFAULT_KEYFRAME_SHRINK);
         int compared = 0;
         int close = 0;
         int lost = 0;

@@ -54,10 +54,20 @@ public final class JpegDecoder {
      * @throws IllegalArgumentException with the reason when it is another size, a CMYK image, or corrupt
      */
     public static RgbFrame decode(byte[] jpeg, int width, int height) {
-        return new RgbFrame(width, height, decodeRgb(jpeg, width, height));
+        return decode(jpeg, width, height, new byte[width * height * 3]);
+    }
+
+    /**
+     * Decodes a JPEG of this size to RGB into {@code pixels} (at least width x height x 3 bytes), which the frame then
+     * wraps: a decoder of a stream of frames reuses one buffer rather than allocating a large array per frame.
+     */
+    public static RgbFrame decode(byte[] jpeg, int width, int height, byte[] pixels) {
+        decodeRgb(jpeg, width, height, pixels);
+        return new RgbFrame(width, height, pixels.length == width * height * 3 ? pixels
+                : java.util.Arrays.copyOf(pixels, width * height * 3));
     }
 
     private static native int[] readHeader(byte[] jpeg);
 
-    private static native byte[] decodeRgb(byte[] jpeg, int width, int height);
+    private static native void decodeRgb(byte[] jpeg, int width, int height, byte[] into);
 }
