@@ -60,7 +60,8 @@ public final class FaceFinder implements AutoCloseable {
 
     /**
      * The frame with its face crop, following the camera's face: near its last box on most frames, the whole frame
-     * searched on keyframes (every {@code keyframeInterval} frames) and whenever the face is not found near its box.
+     * searched on keyframes (every {@code keyframeInterval} frames) and at once when the face is not found near its
+     * box.
      * Updates the track.
      */
     public FaceFrame find(KafkaFrameRecord record, FaceTrack track) throws RejectedFrame {
@@ -69,9 +70,17 @@ public final class FaceFinder implements AutoCloseable {
         return face == null ? withoutFace(record) : crop(record, image, face);
     }
 
-    /** The camera's face in this frame, or null; see {@link #find(KafkaFrameRecord, FaceTrack)}. */
+    /**
+     * The camera's face in this frame, or null; see {@link #find(KafkaFrameRecord, FaceTrack)}. A camera without a
+     * face is searched again on keyframes only, so an empty room costs no more than a watched one.
+     */
     public DetectedFace locate(RgbFrame image, FaceTrack track) {
-        if (track.active && track.framesSinceKeyframe + 1 < settings.keyframeInterval()) {
+        boolean due = !track.searched || track.framesSinceKeyframe + 1 >= settings.keyframeInterval();
+        if (!track.active && !due) {
+            track.framesSinceKeyframe++;
+            return null;
+        }
+        if (track.active && !due) {
             List<DetectedFace> near = detector.detectNear(image, track.x, track.y, track.width, track.height,
                     settings.trackMargin());
             if (!near.isEmpty()) {
@@ -84,8 +93,10 @@ public final class FaceFinder implements AutoCloseable {
         if (faces.isEmpty()) {
             faces = detector.detect(image); // a small face, or none: the full-size search settles it
         }
+        track.searched = true;
         if (faces.isEmpty()) {
             track.active = false;
+            track.framesSinceKeyframe = 0;
             return null;
         }
         follow(track, faces.get(0), 0);
@@ -106,8 +117,8 @@ public final class FaceFinder implements AutoCloseable {
      * the deserializer bounded), so an image whose header claims a huge size costs nothing. A record the deserializer
      * marked unusable is rejected with its own reason. The image is recognised by its content, whatever encoding
      * the record names (PNG data labelled JPEG is read as PNG); JPEGs are decoded by libjpeg-turbo ({@link
-     * JpegDecoder}) where it is installed, other formats (and JPEGs without it) by ImageIO. CMYK images (print JPEGs) are refused, as their colours would come
-     * out wrong.
+     * JpegDecoder}) where it is installed, other formats (and JPEGs without it) by ImageIO. CMYK images (print
+     * JPEGs) are refused, as their colours would come out wrong.
      */
     public RgbFrame decode(KafkaFrameRecord record) throws RejectedFrame {
         if (!record.usable()) {

@@ -5,6 +5,9 @@ package io.emotionstream.job;
  * POJO, kept per camera in the face stage's state (checkpointed; dropped for a camera silent a while).
  */
 public class FaceTrack {
+    /** Whether the whole frame has been searched at all for this camera. */
+    public boolean searched;
+    /** Whether the camera's face was found in its last frame. */
     public boolean active;
     public int x;
     public int y;

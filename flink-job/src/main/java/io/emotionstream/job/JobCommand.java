@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -161,13 +162,20 @@ public class JobCommand implements Callable<Integer> {
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         try (Admin admin = Admin.create(config)) {
             admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            Set<String> topics = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            for (String topic : List.of(kafka.framesTopic(), kafka.eventsTopic(), kafka.deadLettersTopic())) {
-                if (!topics.contains(topic)) {
-                    throw new IllegalArgumentException("Kafka at " + kafka.bootstrapServers() + " has no topic "
-                            + topic + " (`emotion-stream broker` creates the project's topics; or name another "
-                            + "with --frames-topic, --events-topic, --dead-letters-topic)");
+            List<String> needed = List.of(kafka.framesTopic(), kafka.eventsTopic(), kafka.deadLettersTopic());
+            long deadline = System.currentTimeMillis() + 5_000; // a topic created a moment ago may not be listed yet
+            while (true) {
+                Set<String> topics = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                Optional<String> missing = needed.stream().filter(t -> !topics.contains(t)).findFirst();
+                if (missing.isEmpty()) {
+                    return;
                 }
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalArgumentException("Kafka at " + kafka.bootstrapServers() + " has no topic "
+                            + missing.get() + " (`emotion-stream broker` creates the project's topics; or name "
+                            + "another with --frames-topic, --events-topic, --dead-letters-topic)");
+                }
+                Thread.sleep(250);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

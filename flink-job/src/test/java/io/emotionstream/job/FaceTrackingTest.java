@@ -76,6 +76,27 @@ class FaceTrackingTest {
                 + worst + ")");
     }
 
+    @Test
+    void aCameraWithoutAFaceIsSearchedOnKeyframesOnly() throws Exception {
+        ModelDescriptor model = ModelDescriptor.load(ProjectPaths.defaultModel());
+        FaceStageSettings tracking = new FaceStageSettings(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(), 0, 0.2,
+                10, FaceStageSettings.DEFAULT_TRACK_MARGIN, FaceStageSettings.DEFAULT_KEYFRAME_SHRINK);
+        List<KafkaFrameRecord> video = frames("cap13_edit2.mp4");
+        try (FaceFinder finder = new FaceFinder(model, tracking)) {
+            RgbFrame face = finder.decode(video.get(0));
+            RgbFrame empty = new RgbFrame(face.width(), face.height(), new byte[face.pixels().length]);
+            FaceTrack track = new FaceTrack();
+            List<Integer> found = new ArrayList<>();
+            for (int i = 0; i < 25; i++) { // an empty room; someone comes in at frame 13
+                if (finder.locate(i < 13 ? empty : face, track) != null) {
+                    found.add(i);
+                }
+            }
+            assertEquals(20, found.get(0), "found at the next keyframe (0, 10, 20), not before");
+            assertEquals(List.of(20, 21, 22, 23, 24), found, "then followed on every frame");
+        }
+    }
+
     /** The centre of the eye whose six landmarks start at {@code first} (36: the left of the picture, 42: the right). */
     private static double[] eye(DetectedFace face, int first) {
         double x = 0;
