@@ -49,29 +49,12 @@ void throw_java(JNIEnv* env, const char* java_class, const std::string& message)
 
 constexpr int kValuesPerFace = 5 + 68 * 2;
 
-}  // namespace
-
-extern "C" {
-
-JNIEXPORT jlong JNICALL Java_io_emotionstream_face_DlibFaceDetector_create(JNIEnv* env, jclass, jstring landmark_path) {
-    const char* chars = env->GetStringUTFChars(landmark_path, nullptr);
-    std::string path(chars);
-    env->ReleaseStringUTFChars(landmark_path, chars);
-    try {
-        auto detector = std::make_unique<Detector>();
-        detector->landmarks = landmark_model(path);
-        return reinterpret_cast<jlong>(detector.release());
-    } catch (const std::exception& e) {
-        throw_java(env, "java/lang/IllegalStateException",
-                   "cannot load the dlib landmark model " + path + ": " + e.what());
-        return 0;
-    }
-}
-
-// Returns, per face with a detection score >= min_score, best first: score, left, top, width, height, then the
-// 68 landmarks as x, y pairs; all in pixels of the given frame.
-JNIEXPORT jfloatArray JNICALL Java_io_emotionstream_face_DlibFaceDetector_detect(
-        JNIEnv* env, jclass, jlong handle, jbyteArray rgb, jint width, jint height, jint upsample, jdouble min_score) {
+// Faces in the region [x0, x1) x [y0, y1) of the frame: only the region is turned to gray (read from the pinned
+// Java array, not copied), scanned by HOG after scaling it down by `shrink` (>= 1) or up `upsample` times, and the
+// landmarks are fitted on the region at full resolution. Returns, per face with a detection score >= min_score:
+// score, left, top, width, height, then the 68 landmarks as x, y pairs; all in pixels of the whole frame.
+jfloatArray detect_region(JNIEnv* env, jlong handle, jbyteArray rgb, jint width, jint height, long x0, long y0,
+                          long x1, long y1, double shrink, int upsample, double min_score) {
     auto* detector = reinterpret_cast<Detector*>(handle);
     if (detector == nullptr) {
         throw_java(env, "java/lang/IllegalStateException", "the face detector is closed");
@@ -81,104 +64,47 @@ JNIEXPORT jfloatArray JNICALL Java_io_emotionstream_face_DlibFaceDetector_detect
         throw_java(env, "java/lang/IllegalArgumentException", "RGB buffer does not match the frame size");
         return nullptr;
     }
-    try {
-        auto& gray = detector->gray;
-        gray.set_size(height, width);
-        jbyte* pixels = env->GetByteArrayElements(rgb, nullptr);
-        const auto* p = reinterpret_cast<const unsigned char*>(pixels);
-        for (long y = 0; y < height; ++y) {
-            for (long x = 0; x < width; ++x, p += 3) {
-                gray[y][x] = static_cast<unsigned char>((299 * p[0] + 587 * p[1] + 114 * p[2] + 500) / 1000);
-            }
-        }
-        env->ReleaseByteArrayElements(rgb, pixels, JNI_ABORT);
-
-        std::vector<dlib::rect_detection> found;
-        double scale = 1.0;
-        if (upsample > 0) {
-            dlib::array2d<unsigned char> larger;
-            dlib::assign_image(larger, gray);
-            for (int i = 0; i < upsample; ++i) {
-                dlib::pyramid_up(larger);  // doubles the size
-                scale *= 2.0;
-            }
-            detector->hog(larger, found, 0.0);
-        } else {
-            detector->hog(gray, found, 0.0);
-        }
-
-        std::vector<float> out;
-        for (const auto& d : found) {
-            if (d.detection_confidence < min_score) continue;
-            dlib::rectangle box(static_cast<long>(d.rect.left() / scale), static_cast<long>(d.rect.top() / scale),
-                                static_cast<long>(d.rect.right() / scale), static_cast<long>(d.rect.bottom() / scale));
-            dlib::full_object_detection shape = (*detector->landmarks)(gray, box);
-            out.push_back(static_cast<float>(d.detection_confidence));
-            out.push_back(box.left());
-            out.push_back(box.top());
-            out.push_back(box.width());
-            out.push_back(box.height());
-            for (unsigned long i = 0; i < shape.num_parts(); ++i) {
-                out.push_back(shape.part(i).x());
-                out.push_back(shape.part(i).y());
-            }
-        }
-        jfloatArray result = env->NewFloatArray(static_cast<jsize>(out.size()));
-        if (result != nullptr && !out.empty()) {
-            env->SetFloatArrayRegion(result, 0, static_cast<jsize>(out.size()), out.data());
-        }
-        return result;
-    } catch (const std::exception& e) {
-        throw_java(env, "java/lang/IllegalStateException", std::string("dlib face detection failed: ") + e.what());
-        return nullptr;
-    }
-}
-
-// Detection in a region of the frame only (a face's previous box with a margin), scaled down by `shrink` (>= 1) so
-// that the face is about the size HOG finds best; landmarks are fitted on the region at full resolution. Same output
-// as detect, in pixels of the whole frame. Converts only the region to gray, so it costs a fraction of a full frame.
-JNIEXPORT jfloatArray JNICALL Java_io_emotionstream_face_DlibFaceDetector_detectIn(
-        JNIEnv* env, jclass, jlong handle, jbyteArray rgb, jint width, jint height, jint left, jint top,
-        jint region_width, jint region_height, jdouble shrink, jdouble min_score) {
-    auto* detector = reinterpret_cast<Detector*>(handle);
-    if (detector == nullptr) {
-        throw_java(env, "java/lang/IllegalStateException", "the face detector is closed");
-        return nullptr;
-    }
-    if (width <= 0 || height <= 0 || env->GetArrayLength(rgb) != static_cast<jsize>(width) * height * 3) {
-        throw_java(env, "java/lang/IllegalArgumentException", "RGB buffer does not match the frame size");
-        return nullptr;
-    }
-    long x0 = std::max<long>(0, left), y0 = std::max<long>(0, top);
-    long x1 = std::min<long>(width, static_cast<long>(left) + region_width);
-    long y1 = std::min<long>(height, static_cast<long>(top) + region_height);
+    x0 = std::max<long>(0, x0);
+    y0 = std::max<long>(0, y0);
+    x1 = std::min<long>(width, x1);
+    y1 = std::min<long>(height, y1);
     if (x1 - x0 < 16 || y1 - y0 < 16 || !(shrink >= 1.0)) {
         return env->NewFloatArray(0);
     }
     try {
         auto& gray = detector->gray;
         gray.set_size(y1 - y0, x1 - x0);
-        jbyte* pixels = env->GetByteArrayElements(rgb, nullptr);
-        const auto* frame = reinterpret_cast<const unsigned char*>(pixels);
+        auto* frame = static_cast<const unsigned char*>(env->GetPrimitiveArrayCritical(rgb, nullptr));
+        if (frame == nullptr) return nullptr;  // out of memory, already thrown
         for (long y = y0; y < y1; ++y) {
             const unsigned char* p = frame + (static_cast<size_t>(y) * width + x0) * 3;
             for (long x = x0; x < x1; ++x, p += 3) {
                 gray[y - y0][x - x0] = static_cast<unsigned char>((299 * p[0] + 587 * p[1] + 114 * p[2] + 500) / 1000);
             }
         }
-        env->ReleaseByteArrayElements(rgb, pixels, JNI_ABORT);
+        env->ReleasePrimitiveArrayCritical(rgb, const_cast<unsigned char*>(frame), JNI_ABORT);
 
         std::vector<dlib::rect_detection> found;
-        if (shrink > 1.0) {
+        double sx = 1.0, sy = 1.0;  // scanned image -> region
+        if (upsample > 0) {
+            dlib::array2d<unsigned char> larger;
+            dlib::assign_image(larger, gray);
+            for (int i = 0; i < upsample; ++i) {
+                dlib::pyramid_up(larger);  // doubles the size
+            }
+            sx = sy = 1.0 / (1 << upsample);
+            detector->hog(larger, found, 0.0);
+        } else if (shrink > 1.0) {
             dlib::array2d<unsigned char> small(static_cast<long>((y1 - y0) / shrink),
                                                static_cast<long>((x1 - x0) / shrink));
             dlib::resize_image(gray, small);
+            sx = static_cast<double>(x1 - x0) / small.nc();
+            sy = static_cast<double>(y1 - y0) / small.nr();
             detector->hog(small, found, 0.0);
         } else {
             detector->hog(gray, found, 0.0);
         }
-        double sx = shrink > 1.0 ? static_cast<double>(x1 - x0) / static_cast<long>((x1 - x0) / shrink) : 1.0;
-        double sy = shrink > 1.0 ? static_cast<double>(y1 - y0) / static_cast<long>((y1 - y0) / shrink) : 1.0;
+
         std::vector<float> out;
         for (const auto& d : found) {
             if (d.detection_confidence < min_score) continue;
@@ -204,6 +130,40 @@ JNIEXPORT jfloatArray JNICALL Java_io_emotionstream_face_DlibFaceDetector_detect
         throw_java(env, "java/lang/IllegalStateException", std::string("dlib face detection failed: ") + e.what());
         return nullptr;
     }
+}
+
+}  // namespace
+
+extern "C" {
+
+JNIEXPORT jlong JNICALL Java_io_emotionstream_face_DlibFaceDetector_create(JNIEnv* env, jclass, jstring landmark_path) {
+    const char* chars = env->GetStringUTFChars(landmark_path, nullptr);
+    std::string path(chars);
+    env->ReleaseStringUTFChars(landmark_path, chars);
+    try {
+        auto detector = std::make_unique<Detector>();
+        detector->landmarks = landmark_model(path);
+        return reinterpret_cast<jlong>(detector.release());
+    } catch (const std::exception& e) {
+        throw_java(env, "java/lang/IllegalStateException",
+                   "cannot load the dlib landmark model " + path + ": " + e.what());
+        return 0;
+    }
+}
+
+// Faces in the whole frame, the frame first doubled `upsample` times (see detect_region).
+JNIEXPORT jfloatArray JNICALL Java_io_emotionstream_face_DlibFaceDetector_detect(
+        JNIEnv* env, jclass, jlong handle, jbyteArray rgb, jint width, jint height, jint upsample, jdouble min_score) {
+    return detect_region(env, handle, rgb, width, height, 0, 0, width, height, 1.0, upsample, min_score);
+}
+
+// Faces in a region of the frame only (a face's previous box with a margin, or the whole frame), scaled down by
+// `shrink` so that a face is about the size HOG finds best and fastest (see detect_region).
+JNIEXPORT jfloatArray JNICALL Java_io_emotionstream_face_DlibFaceDetector_detectIn(
+        JNIEnv* env, jclass, jlong handle, jbyteArray rgb, jint width, jint height, jint left, jint top,
+        jint region_width, jint region_height, jdouble shrink, jdouble min_score) {
+    return detect_region(env, handle, rgb, width, height, left, top, static_cast<long>(left) + region_width,
+                         static_cast<long>(top) + region_height, shrink, 0, min_score);
 }
 
 JNIEXPORT jint JNICALL Java_io_emotionstream_face_DlibFaceDetector_valuesPerFace(JNIEnv*, jclass) {

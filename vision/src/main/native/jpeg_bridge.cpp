@@ -32,27 +32,36 @@ void jpeg_fail(j_common_ptr info) {
 
 void jpeg_quiet(j_common_ptr) {}
 
+jpeg_error_mgr* quiet_errors(JpegError* error) {
+    jpeg_error_mgr* mgr = jpeg_std_error(&error->mgr);
+    mgr->error_exit = jpeg_fail;
+    mgr->output_message = jpeg_quiet;
+    return mgr;
+}
+
+std::vector<unsigned char> copy_of(JNIEnv* env, jbyteArray data) {
+    std::vector<unsigned char> bytes(env->GetArrayLength(data));
+    env->GetByteArrayRegion(data, 0, static_cast<jsize>(bytes.size()), reinterpret_cast<jbyte*>(bytes.data()));
+    return bytes;
+}
+
 }  // namespace
 
 extern "C" {
 
 // {width, height, components} from the JPEG header alone; throws IllegalArgumentException when it is no JPEG.
 JNIEXPORT jintArray JNICALL Java_io_emotionstream_face_JpegDecoder_readHeader(JNIEnv* env, jclass, jbyteArray data) {
-    jsize length = env->GetArrayLength(data);
-    std::vector<unsigned char> bytes(length);
-    env->GetByteArrayRegion(data, 0, length, reinterpret_cast<jbyte*>(bytes.data()));
+    std::vector<unsigned char> bytes = copy_of(env, data);
     jpeg_decompress_struct info;
     JpegError error;
-    info.err = jpeg_std_error(&error.mgr);
-    error.mgr.error_exit = jpeg_fail;
-    error.mgr.output_message = jpeg_quiet;
+    info.err = quiet_errors(&error);
     if (setjmp(error.jump)) {
         jpeg_destroy_decompress(&info);
         throw_java(env, "java/lang/IllegalArgumentException", std::string("not a readable JPEG: ") + error.message);
         return nullptr;
     }
     jpeg_create_decompress(&info);
-    jpeg_mem_src(&info, bytes.data(), static_cast<unsigned long>(length));
+    jpeg_mem_src(&info, bytes.data(), static_cast<unsigned long>(bytes.size()));
     jpeg_read_header(&info, TRUE);
     jint header[3] = {static_cast<jint>(info.image_width), static_cast<jint>(info.image_height),
                       info.num_components};
@@ -62,19 +71,15 @@ JNIEXPORT jintArray JNICALL Java_io_emotionstream_face_JpegDecoder_readHeader(JN
     return result;
 }
 
-// The JPEG as RGB bytes (row by row, 3 a pixel) written into `into`, decoded by libjpeg-turbo; throws IllegalArgumentException when it is
-// no JPEG, is corrupt, is not of the expected size (checked from the header, before any pixel is decoded) or is not
-// a gray or YCbCr/RGB image.
+// The JPEG as RGB bytes (row by row, 3 a pixel) written into `into`, decoded by libjpeg-turbo; throws
+// IllegalArgumentException when it is no JPEG, is corrupt, is not of the expected size (checked from the header,
+// before any pixel is decoded) or is not a gray or YCbCr/RGB image.
 JNIEXPORT void JNICALL Java_io_emotionstream_face_JpegDecoder_decodeRgb(
         JNIEnv* env, jclass, jbyteArray data, jint width, jint height, jbyteArray into) {
-    jsize length = env->GetArrayLength(data);
-    std::vector<unsigned char> bytes(length);
-    env->GetByteArrayRegion(data, 0, length, reinterpret_cast<jbyte*>(bytes.data()));
+    std::vector<unsigned char> bytes = copy_of(env, data);
     jpeg_decompress_struct info;
     JpegError error;
-    info.err = jpeg_std_error(&error.mgr);
-    error.mgr.error_exit = jpeg_fail;
-    error.mgr.output_message = jpeg_quiet;
+    info.err = quiet_errors(&error);
     std::vector<unsigned char> rgb;
     if (setjmp(error.jump)) {
         jpeg_destroy_decompress(&info);
@@ -82,7 +87,7 @@ JNIEXPORT void JNICALL Java_io_emotionstream_face_JpegDecoder_decodeRgb(
         return;
     }
     jpeg_create_decompress(&info);
-    jpeg_mem_src(&info, bytes.data(), static_cast<unsigned long>(length));
+    jpeg_mem_src(&info, bytes.data(), static_cast<unsigned long>(bytes.size()));
     jpeg_read_header(&info, TRUE);
     if (static_cast<jint>(info.image_width) != width || static_cast<jint>(info.image_height) != height) {
         std::string message = "image is " + std::to_string(info.image_width) + "x" +

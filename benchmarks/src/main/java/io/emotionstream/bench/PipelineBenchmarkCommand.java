@@ -188,7 +188,7 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
         boolean[] keyframe = new boolean[frames.size()];
         int faces = 0;
         try (FaceFinder finder = new FaceFinder(settings.model(), settings.face())) {
-            finder.find(frames.get(0)); // warm up
+            finder.find(frames.get(0), new FaceTrack()); // warm up
             FaceTrack track = new FaceTrack();
             for (int i = 0; i < frames.size(); i++) {
                 KafkaFrameRecord record = frames.get(i);

@@ -31,7 +31,7 @@ class BrokerRestartTest {
 
     @Test
     void theAgentAndTheJobRecoverFromABrokerKilledAndRestarted() throws Exception {
-        Path jar = TaskManagerFailureTest.jobJar();
+        Path jar = ClusterJobs.jobJar();
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -43,7 +43,7 @@ class BrokerRestartTest {
                 StandaloneCluster.defaultFlinkLib(ProjectPaths.home()), 1, 2, 0, Map.of()))) {
             TopicCreator.createMissing(bootstrap, List.of(Topics.FRAMES.newTopic(CameraFeed.FRAMES, 2),
                     Topics.EMOTION_EVENTS.newTopic(CameraFeed.EVENTS), Topics.DEAD_LETTERS.newTopic(CameraFeed.DEAD)));
-            String job = TaskManagerFailureTest.submit(cluster, jar, bootstrap, temp.resolve("flink"));
+            String job = ClusterJobs.submit(cluster, jar, bootstrap, temp.resolve("flink"));
             AgentSettings settings = new AgentSettings(CameraFeed.FRAMES, "25", false, AgentSettings.DEFAULT_JPEG_QUALITY,
                     AgentSettings.DEFAULT_MAX_SIDE, FRAMES, 1_000, 30_000);
             try (CameraAgent agent = CameraAgent.start(List.of(CameraSpec.parse("cam="
@@ -66,7 +66,7 @@ class BrokerRestartTest {
                         () -> !"FAILED".equals(cluster.jobState(job)));
                 CameraFeed.sleep(5_000); // nothing more comes (no repeats) after that
                 Map<Long, Integer> clips = CameraFeed.clipsInEvents(bootstrap);
-                TaskManagerFailureTest.report("broker-kill", FRAMES, clips, recovery, cluster.jobState(job));
+                ClusterJobs.report("broker-kill", FRAMES, clips, recovery, cluster.jobState(job));
                 assertEquals(CameraFeed.expectedClips(FRAMES), clips, "every clip exactly once across the outage");
             }
         } finally {

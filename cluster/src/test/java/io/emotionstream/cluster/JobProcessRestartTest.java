@@ -63,7 +63,7 @@ class JobProcessRestartTest {
                 second.destroyForcibly().waitFor();
             }
             assertTrue(log("second.log").contains("resuming from file:"), log("second.log"));
-            TaskManagerFailureTest.report("job-process-kill", FRAMES, clips, recovery, "killed by the test");
+            ClusterJobs.report("job-process-kill", FRAMES, clips, recovery, "killed by the test");
             assertEquals(CameraFeed.expectedClips(FRAMES), clips, "every clip exactly once, the one cut by the kill too");
         }
     }

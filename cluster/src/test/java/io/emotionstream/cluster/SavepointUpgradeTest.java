@@ -32,7 +32,7 @@ class SavepointUpgradeTest {
 
     @Test
     void theNextVersionStartsFromTheSavepointAndNoClipIsLostOrRepeated() throws Exception {
-        Path jar = TaskManagerFailureTest.jobJar();
+        Path jar = ClusterJobs.jobJar();
         CameraFeed feed = new CameraFeed("cam", FRAMES);
         Path folder = temp.resolve("flink");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
@@ -41,7 +41,7 @@ class SavepointUpgradeTest {
              KafkaProducer<byte[], byte[]> producer = CameraFeed.producer(broker.bootstrapServers())) {
             String bootstrap = broker.bootstrapServers();
             CameraFeed.createTopics(broker, 2);
-            String first = TaskManagerFailureTest.submit(cluster, jar, bootstrap, folder);
+            String first = ClusterJobs.submit(cluster, jar, bootstrap, folder);
             feed.publish(producer, 0, BEFORE_STOP, 25);
             CameraFeed.awaitEvents(bootstrap, BEFORE_STOP / CameraFeed.CLIP, Duration.ofMinutes(3),
                     () -> !"FAILED".equals(cluster.jobState(first)));
@@ -56,14 +56,14 @@ class SavepointUpgradeTest {
             assertEquals("FINISHED", cluster.jobState(first));
             feed.publish(producer, BEFORE_STOP, FRAMES, 0); // frames arrive while no job runs
 
-            String next = TaskManagerFailureTest.submit(cluster, jar, bootstrap, folder,
+            String next = ClusterJobs.submit(cluster, jar, bootstrap, folder,
                     "--from-checkpoint", path.group(1), "--batch", "4", "--batch-delay-ms", "50");
             CameraFeed.awaitEvents(bootstrap, FRAMES / CameraFeed.CLIP, Duration.ofMinutes(3),
                     () -> !"FAILED".equals(cluster.jobState(next)));
             long upgrade = System.currentTimeMillis() - stopping;
             CameraFeed.sleep(5_000); // nothing more comes (no repeats) after that
             Map<Long, Integer> clips = CameraFeed.clipsInEvents(bootstrap);
-            TaskManagerFailureTest.report("savepoint-upgrade", FRAMES, clips, upgrade, cluster.jobState(next));
+            ClusterJobs.report("savepoint-upgrade", FRAMES, clips, upgrade, cluster.jobState(next));
             assertEquals(CameraFeed.expectedClips(FRAMES), clips, "every clip exactly once across the upgrade");
         }
     }

@@ -3,8 +3,6 @@ package io.emotionstream.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
 import io.emotionstream.model.ProjectPaths;
 import java.io.IOException;
@@ -15,13 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +35,7 @@ class TaskManagerFailureTest {
 
     @Test
     void aKilledTaskManagerIsReplacedAndNoClipIsLostOrRepeated() throws Exception {
-        Path jar = jobJar();
+        Path jar = ClusterJobs.jobJar();
         CameraFeed feed = new CameraFeed("cam", FRAMES);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
              StandaloneCluster cluster = StandaloneCluster.start(new StandaloneCluster.Settings(temp.resolve("flink"),
@@ -49,7 +43,7 @@ class TaskManagerFailureTest {
              KafkaProducer<byte[], byte[]> producer = CameraFeed.producer(broker.bootstrapServers())) {
             String bootstrap = broker.bootstrapServers();
             CameraFeed.createTopics(broker, 2);
-            String job = submit(cluster, jar, bootstrap, temp.resolve("flink"));
+            String job = ClusterJobs.submit(cluster, jar, bootstrap, temp.resolve("flink"));
             CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
                 try {
                     feed.publish(producer, 0, FRAMES, 25);
@@ -78,7 +72,7 @@ class TaskManagerFailureTest {
                     () -> !"FAILED".equals(cluster.jobState(job)));
             CameraFeed.sleep(5_000); // nothing more comes (no repeats) after that
             Map<Long, Integer> clips = CameraFeed.clipsInEvents(bootstrap);
-            report("taskmanager-kill", FRAMES, clips, recovery, cluster.jobState(job));
+            ClusterJobs.report("taskmanager-kill", FRAMES, clips, recovery, cluster.jobState(job));
             assertEquals(CameraFeed.expectedClips(FRAMES), clips, "every clip exactly once");
         }
     }
@@ -99,46 +93,5 @@ class TaskManagerFailureTest {
             }
         }
         return all.toString();
-    }
-
-    static Path jobJar() {
-        Path jar = ProjectPaths.home().resolve("flink-job/target/emotion-stream-job.jar");
-        assertTrue(Files.isRegularFile(jar), "no job jar at " + jar + ": run the tests with mvn verify");
-        return jar;
-    }
-
-    /** Submits the job jar as an operator does ({@code flink run -d}); its id. */
-    static String submit(StandaloneCluster cluster, Path jar, String bootstrap, Path folder, String... more) {
-        List<String> args = new ArrayList<>(List.of("run", "-d", jar.toString(), "-b", bootstrap,
-                "--frames-topic", CameraFeed.FRAMES, "--events-topic", CameraFeed.EVENTS,
-                "--dead-letters-topic", CameraFeed.DEAD, "--group-id", "cluster-test", "--start-from", "earliest",
-                "--parallelism", "2", "--checkpoint-interval-ms", "1000",
-                "--checkpoint-dir", folder.resolve("checkpoints").toUri().toString(),
-                "--model", ProjectPaths.defaultModel().toString()));
-        args.addAll(List.of(more));
-        List<String> output = new ArrayList<>();
-        int status = cluster.flink(output, args.toArray(new String[0]));
-        String text = String.join("\n", output);
-        assertEquals(0, status, "flink run failed:\n" + text);
-        Matcher id = Pattern.compile("submitted job ([0-9a-f]{32})").matcher(text);
-        assertTrue(id.find(), "no job id in:\n" + text);
-        return id.group(1);
-    }
-
-    /** Writes a failure test's figures: events, lost and repeated clips, recovery time. */
-    static void report(String name, int frames, Map<Long, Integer> clips, long recoveryMillis, String state)
-            throws Exception {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("test", name);
-        r.put("events", clips.values().stream().mapToInt(Integer::intValue).sum());
-        r.put("clips_expected", frames / CameraFeed.CLIP);
-        r.put("clips_lost", CameraFeed.expectedClips(frames).keySet().stream().filter(k -> !clips.containsKey(k))
-                .count());
-        r.put("clips_repeated", clips.values().stream().mapToInt(n -> Math.max(0, n - 1)).sum());
-        r.put("recovery_ms", recoveryMillis);
-        r.put("job_state_after", state);
-        Path out = Path.of("target", "failure-tests", name + ".json");
-        Files.createDirectories(out.getParent());
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), r);
     }
 }

@@ -51,13 +51,6 @@ public final class FaceFinder implements AutoCloseable {
                 settings.upsample(), settings.minFaceScore()));
     }
 
-    /** The frame with its face crop, or marked as without a face; all three steps, the whole frame searched. */
-    public FaceFrame find(KafkaFrameRecord record) throws RejectedFrame {
-        RgbFrame image = decode(record);
-        List<DetectedFace> faces = detect(image);
-        return faces.isEmpty() ? withoutFace(record) : crop(record, image, faces.get(0));
-    }
-
     /**
      * The frame with its face crop, following the camera's face: near its last box on most frames, the whole frame
      * searched on keyframes (every {@code keyframeInterval} frames) and at once when the face is not found near its
@@ -186,11 +179,6 @@ public final class FaceFinder implements AutoCloseable {
             throw new RejectedFrame(DeadLetterReason.UNDECODABLE_IMAGE, "JPEG data of frame " + record.sequence
                     + " cannot be decoded: " + e.getMessage());
         }
-    }
-
-    /** The faces dlib finds (detection and 68 landmarks), best first. */
-    public List<DetectedFace> detect(RgbFrame image) {
-        return detector.detect(image);
     }
 
     /** The frame carrying the model's aligned crop of the face. */
