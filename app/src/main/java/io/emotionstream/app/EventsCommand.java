@@ -119,6 +119,8 @@ final class EventsCommand implements Callable<Integer> {
     static ObjectNode toJson(EmotionEvent e) {
         ObjectNode json = JSON.createObjectNode();
         json.put("camera_id", e.getCameraId());
+        json.put("face_track", e.getFaceTrack());
+        json.put("faces_in_view", e.getFacesInView());
         json.put("clip_start_time", e.getClipStartTime().toString());
         json.put("clip_end_time", e.getClipEndTime().toString());
         json.put("first_sequence", e.getFirstSequence());

@@ -13,7 +13,7 @@ import io.emotionstream.job.EmotionJob;
 import io.emotionstream.job.FaceFinder;
 import io.emotionstream.job.FrameLimits;
 import io.emotionstream.job.FaceFrame;
-import io.emotionstream.job.FaceTrack;
+import io.emotionstream.job.FaceTracks;
 import io.emotionstream.job.FrameRecordDeserializer;
 import io.emotionstream.job.KafkaFrameRecord;
 import io.emotionstream.job.KafkaSettings;
@@ -188,19 +188,19 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
         boolean[] keyframe = new boolean[frames.size()];
         int faces = 0;
         try (FaceFinder finder = new FaceFinder(settings.model(), settings.face())) {
-            finder.find(frames.get(0), new FaceTrack()); // warm up
-            FaceTrack track = new FaceTrack();
+            finder.find(frames.get(0), new FaceTracks()); // warm up
+            FaceTracks tracks = new FaceTracks();
             for (int i = 0; i < frames.size(); i++) {
                 KafkaFrameRecord record = frames.get(i);
                 long t0 = System.nanoTime();
                 RgbFrame image = finder.decode(record);
                 long t1 = System.nanoTime();
-                DetectedFace found = finder.locate(image, track);
+                List<FaceFinder.TrackedFace> found = finder.locate(image, tracks);
                 long t2 = System.nanoTime();
-                keyframe[i] = found == null || track.framesSinceKeyframe == 0;
-                if (found != null) {
+                keyframe[i] = found.isEmpty() || tracks.framesSinceKeyframe == 0;
+                if (!found.isEmpty()) {
                     faces++;
-                    FaceFrame face = finder.crop(record, image, found);
+                    FaceFrame.Face face = finder.crop(record, image, found).faces[0];
                     crops.add(new RgbFrame(face.cropWidth, face.cropHeight, face.crop));
                 }
                 long t3 = System.nanoTime();

@@ -26,6 +26,7 @@ public final class Summaries {
                 .setFramesWithFace(0)
                 .setLastEvent(null)
                 .setUncertainEvents(0)
+                .setFacesInView(0)
                 .build();
     }
 
@@ -60,6 +61,7 @@ public final class Summaries {
                 .setFramesWithFace(summary.getFramesWithFace() + event.getFramesUsed())
                 .setLastEvent(newer ? event : last)
                 .setUncertainEvents(summary.getUncertainEvents() + (event.getConfident() ? 0 : 1))
+                .setFacesInView(Math.max(summary.getFacesInView(), event.getFacesInView()))
                 .build();
     }
 

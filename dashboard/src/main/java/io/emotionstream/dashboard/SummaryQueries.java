@@ -105,6 +105,7 @@ public final class SummaryQueries {
         out.put("events", s.getEvents());
         out.put("dominant", s.getDominantLabel());
         out.put("uncertain_events", s.getUncertainEvents());
+        out.put("faces_in_view", s.getFacesInView());
         Map<String, Object> labels = new LinkedHashMap<>();
         for (int i = 0; i < s.getLabels().size(); i++) {
             Map<String, Object> l = new LinkedHashMap<>();
@@ -125,6 +126,8 @@ public final class SummaryQueries {
     public static Map<String, Object> toJson(EmotionEvent e) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("camera", e.getCameraId());
+        out.put("face_track", e.getFaceTrack());
+        out.put("faces_in_view", e.getFacesInView());
         out.put("clip_start", e.getClipStartTime().toString());
         out.put("clip_end", e.getClipEndTime().toString());
         out.put("label", e.getLabel());

@@ -33,7 +33,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard page in a real headless Chromium (Debian's chromium and chromium-driver): it lists the cameras whose
- * events were produced and adds a camera when its first event arrives, without a reload. Saves a screenshot to
+ * events were produced and adds a camera when its first event arrives, without a reload; a camera that sees two
+ * faces shows both, each with its own emotion. Saves a screenshot to
  * dashboard/target/dashboard.png.
  */
 class DashboardPageTest {
@@ -66,6 +67,13 @@ class DashboardPageTest {
                     send(producer, settings, TestEvents.event("door", label, 0.7f, now.minusSeconds(i * 6L), 28));
                     send(producer, settings, TestEvents.event("lobby", "neutral", 0.7f, now.minusSeconds(i * 6L), 28));
                 }
+                // two people in the hall: one happy, one sad
+                for (int i = 3; i >= 0; i--) {
+                    send(producer, settings, TestEvents.face(TestEvents.event("hall", "happy", 0.8f,
+                            now.minusSeconds(i * 2L), 30), 1, 2));
+                    send(producer, settings, TestEvents.face(TestEvents.event("hall", "sad", 0.6f,
+                            now.minusSeconds(i * 2L).plusMillis(40), 30), 2, 2));
+                }
                 // the clip says surprised, the camera's steady emotion is still happy
                 send(producer, settings, TestEvents.smoothed(TestEvents.event("door", "surprised", 0.7f, now, 28),
                         "happy", 0.62f));
@@ -75,8 +83,8 @@ class DashboardPageTest {
                 try {
                     browser.get("http://127.0.0.1:" + app.port() + "/");
                     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-                    wait.until(d -> d.findElements(By.cssSelector(".camera")).size() == 2);
-                    assertEquals(List.of("door", "lobby"), browser.findElements(By.cssSelector(".camera h2")).stream()
+                    wait.until(d -> d.findElements(By.cssSelector(".camera")).size() == 3);
+                    assertEquals(List.of("door", "hall", "lobby"), browser.findElements(By.cssSelector(".camera h2")).stream()
                             .map(e -> e.getText()).toList());
                     assertEquals("happy", browser.findElement(By.cssSelector(".camera[data-camera=door] .emotion"))
                             .getText().toLowerCase());
@@ -84,6 +92,14 @@ class DashboardPageTest {
                             .getText());
                     assertEquals("last clip: surprised 70%", browser.findElement(
                             By.cssSelector(".camera[data-camera=door] .clip")).getText());
+                    assertEquals("2 faces: #1 happy 80% · #2 sad 60%", browser.findElement(
+                            By.cssSelector(".camera[data-camera=hall] .faces")).getText());
+                    assertTrue(browser.findElement(By.cssSelector(".camera[data-camera=hall] .meta")).getText()
+                            .contains("2 faces in view"));
+                    assertEquals("", browser.findElement(By.cssSelector(".camera[data-camera=door] .faces")).getText(),
+                            "one face: no list");
+                    assertTrue(browser.findElement(By.cssSelector(".camera[data-camera=door] .meta")).getText()
+                            .contains("1 face in view"));
                     wait.until(d -> d.findElement(By.id("status")).getText().equals("live"));
 
                     send(producer, settings, TestEvents.event("garage", "angry", 0.7f, Instant.now().minusSeconds(6), 28));

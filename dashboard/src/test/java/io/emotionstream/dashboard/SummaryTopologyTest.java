@@ -139,18 +139,7 @@ class SummaryTopologyTest {
     @Test
     void countsUncertainEventsAndReadsEventsWrittenWithTheFirstSchemaVersion() throws Exception {
         // an event as version 1 of the job wrote it: no confident, no smoothed field
-        Schema v1;
-        try (InputStream in = SingleObject.class.getResourceAsStream("history/EmotionEvent-1.avsc")) {
-            v1 = new Schema.Parser().parse(in);
-        }
-        EmotionEvent today = TestEvents.event("door", "happy", 0.8f, T0.plusSeconds(10), 30);
-        GenericRecord old = new GenericData.Record(v1);
-        for (Schema.Field field : v1.getFields()) {
-            old.put(field.name(), GenericData.get().deepCopy(field.schema(), toGeneric(today, field.name())));
-        }
-        ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
-        byte[] value = new byte[bytes.remaining()];
-        bytes.get(value);
+        byte[] value = encodeAs(1, TestEvents.event("door", "happy", 0.8f, T0.plusSeconds(10), 30));
         input.pipeInput("door", value, T0.plusSeconds(10));
         EmotionEvent unsure = TestEvents.uncertain(TestEvents.event("door", "sad", 0.3f, T0.plusSeconds(20), 30));
         input.pipeInput("door", events.encode(unsure), unsure.getClipEndTime());
@@ -165,7 +154,45 @@ class SummaryTopologyTest {
         assertNull(first.getSmoothed());
     }
 
-    /** A field of a generated record in the generic form the v1 schema takes (timestamps as epoch millis). */
+    @Test
+    void eachFacesEventsCountAndTheSummaryTellsHowManyFacesTheCameraSaw() throws Exception {
+        EmotionEvent one = TestEvents.face(TestEvents.event("hall", "happy", 0.8f, T0.plusSeconds(10), 30), 1, 2);
+        EmotionEvent two = TestEvents.face(TestEvents.event("hall", "sad", 0.7f, T0.plusSeconds(11), 30), 2, 2);
+        // written before faces were tracked (schema version 2): face 0, one face in view
+        byte[] old = encodeAs(2, TestEvents.event("hall", "neutral", 0.9f, T0.plusSeconds(20), 30));
+        input.pipeInput("hall", events.encode(one), one.getClipEndTime());
+        input.pipeInput("hall", events.encode(two), two.getClipEndTime());
+        input.pipeInput("hall", old, T0.plusSeconds(20));
+
+        assertTrue(dead.isEmpty(), "every version is read");
+        CameraSummary hall = latest("hall", "1m");
+        assertEquals(3, hall.getEvents());
+        assertEquals(List.of(1L, 1L, 1L, 0L, 0L), hall.getEventsPerLabel());
+        assertEquals(2, hall.getFacesInView(), "the most faces seen at once");
+        EmotionEvent read = events.decode(old);
+        assertEquals(0, read.getFaceTrack());
+        assertEquals(1, read.getFacesInView());
+        assertEquals(2, SummaryQueries.toJson(hall, false).get("faces_in_view"));
+        assertEquals(2, SummaryQueries.toJson(two).get("face_track"));
+    }
+
+    /** The event as the given earlier version of its schema writes it (single-object encoding). */
+    private static byte[] encodeAs(int version, EmotionEvent event) throws Exception {
+        Schema schema;
+        try (InputStream in = SingleObject.class.getResourceAsStream("history/EmotionEvent-" + version + ".avsc")) {
+            schema = new Schema.Parser().parse(in);
+        }
+        GenericRecord old = new GenericData.Record(schema);
+        for (Schema.Field field : schema.getFields()) {
+            old.put(field.name(), GenericData.get().deepCopy(field.schema(), toGeneric(event, field.name())));
+        }
+        ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), schema).encode(old);
+        byte[] value = new byte[bytes.remaining()];
+        bytes.get(value);
+        return value;
+    }
+
+    /** A field of a generated record in the generic form an earlier schema takes (timestamps as epoch millis). */
     private static Object toGeneric(EmotionEvent event, String field) {
         Object value = event.get(field);
         return value instanceof Instant instant ? instant.toEpochMilli() : value;

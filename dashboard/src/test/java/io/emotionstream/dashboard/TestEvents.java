@@ -26,6 +26,11 @@ final class TestEvents {
                 .setModelVersion("1.0.0").setProcessingLatencyMs(830).build();
     }
 
+    /** The event of one of several faces the camera sees. */
+    static EmotionEvent face(EmotionEvent event, int track, int facesInView) {
+        return EmotionEvent.newBuilder(event).setFaceTrack(track).setFacesInView(facesInView).build();
+    }
+
     /** The event marked uncertain (below the model's threshold). */
     static EmotionEvent uncertain(EmotionEvent event) {
         return EmotionEvent.newBuilder(event).setConfident(false).build();

@@ -8,6 +8,8 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
@@ -18,16 +20,18 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Assembles each camera's face frames into clips of {@code clipLength} frames, in capture order.
+ * Assembles each camera's face frames into clips of {@code clipLength} frames, in capture order, one clip stream per
+ * face track (each face the camera follows).
  *
  * <p>Event time is kept per camera, so that one camera's clock or delays never hold back or outdate another's:
  * frames wait in keyed state until the camera has sent a frame {@code maxOutOfOrderMillis} newer, then are taken
  * in (capture time, sequence) order, so frames that arrive out of order within that bound are put right; frames
  * older than what was taken in go to {@link #LATE_FRAMES}, and a frame sent again (its sequence and capture time lie
  * within the unbroken run of sequence numbers taken in last) is dropped and counted. A camera silent for {@code releaseAfterMillis} has its waiting frames taken in at once, so
- * its last clip comes out; silent for {@code idleTimeoutMillis}, its state is cleared. A new clip starts at a frame
- * with a face. A partial clip is dropped, and counted by reason, when frames were lost, time jumped, the sequence
- * restarted, the crop size changed, too many frames had no face, or the camera went idle. After a clip is emitted
+ * its last clip comes out; silent for {@code idleTimeoutMillis}, its state is cleared. A track's clip starts at a frame
+ * with its face; frames without it (the face missed, or gone) hold its last face. A partial clip is dropped, and
+ * counted by reason, when frames were lost, time jumped, the sequence restarted, the crop size changed, too many
+ * frames lacked the track's face (so a face that leaves ends its clip), or the camera went idle. After a clip is emitted
  * the next starts {@code stride} frames later (overlapping when stride &lt; length).
  */
 public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceClip> {
@@ -47,8 +51,32 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
         public long lastArrival;
         /** The camera's pending processing-time timer; 0 for none. */
         public long timerAt;
+        /** The unbroken run of sequence numbers taken in last: its first frame, and the last frame taken in. */
+        public long runFirstSequence = -1;
+        public long runFirstTime;
+        public long lastSequence = -1;
+        public long lastTime;
 
         public CameraClock() {}
+
+        /**
+         * Whether the camera has sent this frame already: it lies within the unbroken run of sequence numbers taken
+         * in last (no number missing since {@link #runFirstSequence}), in both sequence and capture time.
+         */
+        boolean seen(long sequence, long captureTimeMillis) {
+            return runFirstSequence >= 0 && sequence >= runFirstSequence && sequence <= lastSequence
+                    && captureTimeMillis >= runFirstTime && captureTimeMillis <= lastTime;
+        }
+
+        /** Notes a frame taken in: the newest, and the start of a new unbroken run when a number was skipped. */
+        void taken(FaceFrame frame) {
+            if (runFirstSequence < 0 || frame.sequence != lastSequence + 1) {
+                runFirstSequence = frame.sequence;
+                runFirstTime = frame.captureTimeMillis;
+            }
+            lastSequence = frame.sequence;
+            lastTime = frame.captureTimeMillis;
+        }
     }
 
     /** The watermark that ends a bounded input; the job emits no other. */
@@ -56,7 +84,8 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
 
     private final ClipSettings settings;
     private transient ListState<FaceFrame> pending;
-    private transient ValueState<ClipProgress> progress;
+    /** The camera's clip in progress per face track. */
+    private transient MapState<Integer, ClipProgress> progress;
     private transient ValueState<CameraClock> clock;
     private transient Counter clipsAssembled;
     private transient Counter lateFrames;
@@ -72,7 +101,8 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
     @Override
     public void open(OpenContext openContext) {
         pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending-frames", FaceFrame.class));
-        progress = getRuntimeContext().getState(new ValueStateDescriptor<>("clip-progress", ClipProgress.class));
+        progress = getRuntimeContext().getMapState(new MapStateDescriptor<>("track-clips", Integer.class,
+                ClipProgress.class));
         clock = getRuntimeContext().getState(new ValueStateDescriptor<>("camera-clock", CameraClock.class));
         clipsAssembled = getRuntimeContext().getMetricGroup().counter("clipsAssembled");
         lateFrames = getRuntimeContext().getMetricGroup().counter("lateFrames");
@@ -110,8 +140,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
             schedule(ctx.timerService(), camera, now + settings.releaseAfterMillis()); // the next release check
         }
         if (frame.captureTimeMillis <= camera.takenUpTo) {
-            ClipProgress clip = progress.value();
-            if (clip != null && clip.seen(frame.sequence, frame.captureTimeMillis)) {
+            if (camera.seen(frame.sequence, frame.captureTimeMillis)) {
                 duplicateFrames.inc();
             } else {
                 lateFrames.inc();
@@ -141,11 +170,39 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
         }
         pending.update(later);
         due.sort(Comparator.comparingLong((FaceFrame f) -> f.captureTimeMillis).thenComparingLong(f -> f.sequence));
-        ClipProgress clip = progress.value();
         for (FaceFrame frame : due) {
-            clip = accept(clip, frame, cameraId, out);
+            take(camera, frame, cameraId, out);
         }
-        progress.update(clip);
+    }
+
+    /**
+     * Takes one frame into the clip of each track: of each face in it, and of each track with a clip in progress
+     * (which the frame then lacks). A track left without a partial clip is forgotten.
+     */
+    private void take(CameraClock camera, FaceFrame frame, String cameraId, Collector<FaceClip> out) throws Exception {
+        if (camera.seen(frame.sequence, frame.captureTimeMillis)) {
+            duplicateFrames.inc(); // the same frame again (sent twice): it must not end the clip
+            return;
+        }
+        camera.taken(frame);
+        List<Integer> tracks = new ArrayList<>();
+        for (Integer track : progress.keys()) {
+            tracks.add(track);
+        }
+        for (FaceFrame.Face face : frame.faces) {
+            if (!tracks.contains(face.track)) {
+                tracks.add(face.track);
+            }
+        }
+        for (int track : tracks) {
+            FaceFrame.Face face = frame.face(track);
+            ClipProgress clip = accept(progress.get(track), frame, face, cameraId, track, out);
+            if (clip == null || (clip.count == 0 && face == null)) {
+                progress.remove(track);
+            } else {
+                progress.put(track, clip);
+            }
+        }
     }
 
     /**
@@ -181,9 +238,10 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
             clock.update(camera);
             return;
         }
-        ClipProgress clip = progress.value();
-        if (clip != null && clip.count > 0) {
-            clipsDropped.get(DropReason.CAMERA_IDLE).inc();
+        for (ClipProgress clip : progress.values()) {
+            if (clip.count > 0) {
+                clipsDropped.get(DropReason.CAMERA_IDLE).inc();
+            }
         }
         progress.clear();
         pending.clear();
@@ -199,11 +257,9 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
         camera.timerAt = at;
     }
 
-    private ClipProgress accept(ClipProgress clip, FaceFrame frame, String camera, Collector<FaceClip> out) {
-        if (clip != null && clip.seen(frame.sequence, frame.captureTimeMillis)) {
-            duplicateFrames.inc(); // the same frame again (sent twice): it must not end the clip
-            return clip;
-        }
+    /** One frame into a track's clip: {@code face} is the track's face in it, null when the frame lacks it. */
+    private ClipProgress accept(ClipProgress clip, FaceFrame frame, FaceFrame.Face face, String camera, int track,
+                                Collector<FaceClip> out) {
         if (clip != null && clip.count > 0) {
             DropReason reason = null;
             if (frame.sequence <= clip.lastSequence) {
@@ -212,9 +268,9 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
                 reason = DropReason.DROPPED_FRAMES;
             } else if (frame.captureTimeMillis - clip.lastTime > settings.maxTimeGapMillis()) {
                 reason = DropReason.TIME_GAP;
-            } else if (frame.faceFound && (frame.cropWidth != clip.cropWidth || frame.cropHeight != clip.cropHeight)) {
+            } else if (face != null && (face.cropWidth != clip.cropWidth || face.cropHeight != clip.cropHeight)) {
                 reason = DropReason.CROP_SIZE_CHANGE;
-            } else if (!frame.faceFound && clip.framesWithoutFace() + 1 > settings.maxFramesWithoutFace()) {
+            } else if (face == null && clip.framesWithoutFace() + 1 > settings.maxFramesWithoutFace()) {
                 reason = DropReason.NO_FACE;
             }
             if (reason != null) {
@@ -223,27 +279,25 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
             }
         }
         if (clip == null || clip.count == 0) {
-            if (!frame.faceFound) {
+            if (face == null) {
                 if (clip != null) {
                     clip.taken(frame);
                 }
                 return clip; // a clip opens with a face
             }
-            if (clip == null || clip.cropWidth != frame.cropWidth || clip.cropHeight != frame.cropHeight) {
-                ClipProgress fresh = new ClipProgress(settings.clipLength(), frame.cropWidth, frame.cropHeight);
+            if (clip == null || clip.cropWidth != face.cropWidth || clip.cropHeight != face.cropHeight) {
+                ClipProgress fresh = new ClipProgress(settings.clipLength(), face.cropWidth, face.cropHeight);
                 if (clip != null) {
-                    fresh.runFirstSequence = clip.runFirstSequence;
-                    fresh.runFirstTime = clip.runFirstTime;
                     fresh.lastSequence = clip.lastSequence;
                     fresh.lastTime = clip.lastTime;
                 }
                 clip = fresh;
             }
         }
-        clip.append(frame);
+        clip.append(frame, face);
         clip.taken(frame);
         if (clip.count == settings.clipLength()) {
-            out.collect(clip.toClip(camera));
+            out.collect(clip.toClip(camera, track));
             clipsAssembled.inc();
             clip.shift(settings.stride());
         }

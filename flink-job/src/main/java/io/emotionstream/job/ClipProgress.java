@@ -1,6 +1,8 @@
 package io.emotionstream.job;
 
-/** The clip a camera is assembling: a ring of frame slots filled in order. A Flink POJO kept in keyed state. */
+/**
+ * The clip a camera is assembling for one face track: frame slots filled in order. A Flink POJO kept in keyed state.
+ */
 public class ClipProgress {
     public int count;
     public int cropWidth;
@@ -9,10 +11,11 @@ public class ClipProgress {
     public long[] sequences;
     public long[] times;
     public boolean[] hasFace;
+    /** The camera's last frame taken in (with this track's face or not). */
     public long lastSequence = -1;
     public long lastTime = Long.MIN_VALUE;
-    public long runFirstSequence = -1;
-    public long runFirstTime;
+    /** Faces in the camera's last frame with this track's face. */
+    public int facesInView;
     public int faceX;
     public int faceY;
     public int faceWidth;
@@ -43,45 +46,36 @@ public class ClipProgress {
         return n;
     }
 
-    /**
-     * Whether the camera has sent this frame already: it lies within the unbroken run of sequence numbers taken in
-     * last (no number missing since {@link #runFirstSequence}), in both sequence and capture time.
-     */
-    boolean seen(long sequence, long captureTimeMillis) {
-        return runFirstSequence >= 0 && sequence >= runFirstSequence && sequence <= lastSequence
-                && captureTimeMillis >= runFirstTime && captureTimeMillis <= lastTime;
-    }
-
-    /** Notes a frame taken in: the newest, and the start of a new unbroken run when a number was skipped. */
+    /** Notes the camera's frame taken in, whether or not it had this track's face. */
     void taken(FaceFrame frame) {
-        if (runFirstSequence < 0 || frame.sequence != lastSequence + 1) {
-            runFirstSequence = frame.sequence;
-            runFirstTime = frame.captureTimeMillis;
-        }
         lastSequence = frame.sequence;
         lastTime = frame.captureTimeMillis;
     }
 
-    void append(FaceFrame frame) {
+    /** Appends the frame with this track's face, or without it (null: the last face is held). */
+    void append(FaceFrame frame, FaceFrame.Face face) {
         int size = cropSize();
-        if (frame.faceFound) {
-            System.arraycopy(frame.crop, 0, crops, count * size, size);
-            faceX = frame.faceX;
-            faceY = frame.faceY;
-            faceWidth = frame.faceWidth;
-            faceHeight = frame.faceHeight;
+        if (face != null) {
+            System.arraycopy(face.crop, 0, crops, count * size, size);
+            faceX = face.x;
+            faceY = face.y;
+            faceWidth = face.width;
+            faceHeight = face.height;
+            facesInView = frame.faces.length;
         } else {
             System.arraycopy(crops, (count - 1) * size, crops, count * size, size); // hold the last face
         }
         sequences[count] = frame.sequence;
         times[count] = frame.captureTimeMillis;
-        hasFace[count] = frame.faceFound;
+        hasFace[count] = face != null;
         count++;
     }
 
-    FaceClip toClip(String cameraId) {
+    FaceClip toClip(String cameraId, int track) {
         FaceClip clip = new FaceClip();
         clip.cameraId = cameraId;
+        clip.faceTrack = track;
+        clip.facesInView = facesInView;
         clip.firstSequence = sequences[0];
         clip.lastSequence = sequences[count - 1];
         clip.startTimeMillis = times[0];

@@ -93,6 +93,8 @@ public class ClipScorer extends AbstractStreamOperator<ScoredClip>
             ClipOutcome outcome = outcomes.get(i);
             ScoredClip scored = new ScoredClip();
             scored.cameraId = clip.cameraId;
+            scored.faceTrack = clip.faceTrack;
+            scored.facesInView = clip.facesInView;
             scored.clipStartMillis = clip.startTimeMillis;
             scored.clipEndMillis = clip.endTimeMillis;
             scored.firstSequence = clip.firstSequence;

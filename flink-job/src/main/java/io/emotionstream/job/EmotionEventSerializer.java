@@ -27,6 +27,8 @@ public class EmotionEventSerializer implements KafkaRecordSerializationSchema<Sc
         }
         return EmotionEvent.newBuilder()
                 .setCameraId(s.cameraId)
+                .setFaceTrack(s.faceTrack)
+                .setFacesInView(s.facesInView)
                 .setClipStartTime(Instant.ofEpochMilli(s.clipStartMillis))
                 .setClipEndTime(Instant.ofEpochMilli(s.clipEndMillis))
                 .setFirstSequence(s.firstSequence)

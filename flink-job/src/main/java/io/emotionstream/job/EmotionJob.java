@@ -72,7 +72,7 @@ public final class EmotionJob {
                 .transform("clip-scorer", TypeInformation.of(ScoredClip.class),
                         new ClipScorer(settings.model(), settings.scorer()))
                 .uid("clip-scorer")
-                .keyBy(clip -> clip.cameraId)
+                .keyBy(ScoredClip::faceKey)
                 .process(new EmotionSmoother(settings.smoothing()))
                 .name("emotion-smoother").uid("emotion-smoother");
 

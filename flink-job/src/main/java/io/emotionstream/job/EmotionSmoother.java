@@ -9,12 +9,13 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Gives each camera a steady emotion next to each clip's own: the steady label is set by the first confident clip
+ * Gives each face (each face track of a camera) a steady emotion next to each clip's own: the steady label is set by the first confident clip
  * and changes only when another label wins {@code switchAfter} confident clips in a row, so one odd clip (a blink, a
  * word mid-sentence) never flips it and a real change shows after {@code switchAfter} clips. Uncertain clips
  * neither confirm nor challenge it. The smoothed confidence is the mean probability of the steady label over the
- * last {@code window} clips. A pause longer than {@code maxGapMillis} starts afresh; state of a camera without clips
- * for {@code stateTtlMillis} is dropped. Clips of a camera arrive in order (one scorer subtask per camera).
+ * last {@code window} clips. A pause longer than {@code maxGapMillis} starts afresh; state of a face without clips
+ * for {@code stateTtlMillis} is dropped. Clips of a camera arrive in order (one scorer subtask per camera). Keyed by
+ * {@link ScoredClip#faceKey()}.
  */
 public class EmotionSmoother extends KeyedProcessFunction<String, ScoredClip, ScoredClip> {
     private final SmoothingSettings settings;

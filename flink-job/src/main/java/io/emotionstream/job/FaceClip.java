@@ -1,11 +1,15 @@
 package io.emotionstream.job;
 
 /**
- * A camera's clip of face crops in frame order, ready for scoring. Frames without a face hold the crop of the
+ * A clip of one face of a camera (one face track) in frame order, ready for scoring. Frames without a face hold the crop of the
  * nearest earlier frame with one. A Flink POJO.
  */
 public class FaceClip {
     public String cameraId;
+    /** The face's track within the camera. */
+    public int faceTrack;
+    /** Faces the camera saw in the last frame in which this one was found. */
+    public int facesInView;
     public long firstSequence;
     public long lastSequence;
     public long startTimeMillis;
@@ -35,7 +39,7 @@ public class FaceClip {
 
     @Override
     public String toString() {
-        return "FaceClip{" + cameraId + " #" + firstSequence + "-" + lastSequence + ", " + framesWithFace + "/" + frameCount
+        return "FaceClip{" + cameraId + " face " + faceTrack + " #" + firstSequence + "-" + lastSequence + ", " + framesWithFace + "/" + frameCount
                 + " faces}";
     }
 }

@@ -13,23 +13,23 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Decodes each frame's image, finds the face with dlib and cuts the model's crop ({@link FaceFinder}). A frame
- * without a face passes on as such. A record the deserializer marked unusable (too large, not a VideoFrame,
+ * Decodes each frame's image, finds its faces with dlib and cuts the model's crop of each ({@link FaceFinder}). A
+ * frame without a face passes on as such. A record the deserializer marked unusable (too large, not a VideoFrame,
  * invalid), or whose image cannot be decoded, goes to {@link #REJECTED} with the reason; the job goes on. One dlib
  * detector per parallel instance. Keyed by camera ({@link KafkaFrameRecord#cameraKey()}), so that the cameras spread
  * over all instances whatever the number of Kafka partitions, each camera's frames stay in order, and each camera's
- * face is followed from frame to frame ({@link FaceTrack} in keyed state: the whole frame is searched only on
- * keyframes).
+ * faces are followed from frame to frame ({@link FaceTracks} in keyed state: the whole frame is searched only on
+ * keyframes; each face keeps its track id while it stays in view).
  */
 public class FaceCropStage extends KeyedProcessFunction<String, KafkaFrameRecord, FaceFrame> {
     public static final OutputTag<Rejection> REJECTED = new OutputTag<>("rejected-frames") {};
-    /** A camera's face track is dropped after this long without frames. */
+    /** A camera's face tracks are dropped after this long without frames. */
     static final Duration TRACK_TTL = Duration.ofMinutes(1);
 
     private final ModelDescriptor model;
     private final FaceStageSettings settings;
     private transient FaceFinder finder;
-    private transient ValueState<FaceTrack> track;
+    private transient ValueState<FaceTracks> tracks;
     private transient Counter framesIn;
     private transient Counter facesFound;
     private transient Counter framesWithoutFace;
@@ -43,9 +43,9 @@ public class FaceCropStage extends KeyedProcessFunction<String, KafkaFrameRecord
     @Override
     public void open(OpenContext openContext) {
         finder = new FaceFinder(model, settings);
-        ValueStateDescriptor<FaceTrack> tracks = new ValueStateDescriptor<>("face-track", FaceTrack.class);
-        tracks.enableTimeToLive(StateTtlConfig.newBuilder(TRACK_TTL).build()); // silent cameras' tracks go
-        track = getRuntimeContext().getState(tracks);
+        ValueStateDescriptor<FaceTracks> descriptor = new ValueStateDescriptor<>("face-tracks", FaceTracks.class);
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(TRACK_TTL).build()); // silent cameras' tracks go
+        tracks = getRuntimeContext().getState(descriptor);
         framesIn = getRuntimeContext().getMetricGroup().counter("framesIn");
         facesFound = getRuntimeContext().getMetricGroup().counter("facesFound");
         framesWithoutFace = getRuntimeContext().getMetricGroup().counter("framesWithoutFace");
@@ -57,9 +57,9 @@ public class FaceCropStage extends KeyedProcessFunction<String, KafkaFrameRecord
         framesIn.inc();
         FaceFrame result;
         try {
-            FaceTrack camera = track.value() == null ? new FaceTrack() : track.value();
+            FaceTracks camera = tracks.value() == null ? new FaceTracks() : tracks.value();
             result = finder.find(record, camera);
-            track.update(camera);
+            tracks.update(camera);
         } catch (FaceFinder.RejectedFrame e) {
             reject(ctx, record, e.reason(), e.getMessage());
             return;
@@ -67,7 +67,10 @@ public class FaceCropStage extends KeyedProcessFunction<String, KafkaFrameRecord
             reject(ctx, record, DeadLetterReason.FACE_STAGE_ERROR, "face stage failed: " + e);
             return;
         }
-        (result.faceFound ? facesFound : framesWithoutFace).inc();
+        if (result.faces.length == 0) {
+            framesWithoutFace.inc();
+        }
+        facesFound.inc(result.faces.length);
         out.collect(result);
     }
 

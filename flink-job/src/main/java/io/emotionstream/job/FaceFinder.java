@@ -12,6 +12,8 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -20,8 +22,8 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * The face stage's work on one frame, free of Flink: decode the image, find the face with dlib, cut the model's crop
- * (geometry from the model descriptor). {@link FaceCropStage} runs it in the job; the pipeline benchmark times its
+ * The face stage's work on one frame, free of Flink: decode the image, find and follow its faces with dlib, cut the
+ * model's crop of each (geometry from the model descriptor). {@link FaceCropStage} runs it in the job; the pipeline benchmark times its
  * steps. Holds a native dlib detector: one per thread, closed after use.
  */
 public final class FaceFinder implements AutoCloseable {
@@ -51,58 +53,163 @@ public final class FaceFinder implements AutoCloseable {
                 settings.upsample(), settings.minFaceScore()));
     }
 
+    /** A face found in a frame, and the track it belongs to. */
+    public record TrackedFace(int track, DetectedFace face) {}
+
+    /** Least overlap (intersection over union) of a face with a track's last box for the face to continue it. */
+    static final double MIN_OVERLAP = 0.1;
+
     /**
-     * The frame with its face crop, following the camera's face: near its last box on most frames, the whole frame
-     * searched on keyframes (every {@code keyframeInterval} frames) and at once when the face is not found near its
-     * box.
-     * Updates the track.
+     * The frame with the crops of its faces, following the camera's faces: each near its last box on most frames, the
+     * whole frame searched on keyframes (every {@code keyframeInterval} frames) and at once when a face is not found
+     * near its box. Updates the tracks.
      */
-    public FaceFrame find(KafkaFrameRecord record, FaceTrack track) throws RejectedFrame {
+    public FaceFrame find(KafkaFrameRecord record, FaceTracks camera) throws RejectedFrame {
         RgbFrame image = decode(record);
-        DetectedFace face = locate(image, track);
-        return face == null ? withoutFace(record) : crop(record, image, face);
+        return crop(record, image, locate(image, camera));
     }
 
     /**
-     * The camera's face in this frame, or null; see {@link #find(KafkaFrameRecord, FaceTrack)}. A camera without a
-     * face is searched again on keyframes only, so an empty room costs no more than a watched one.
+     * The camera's faces in this frame (at most {@code maxFaces}, in track order), each with its track: a face
+     * keeps its track while it stays in view, and one missed for less than a keyframe interval keeps it too when
+     * it is found again where it was. A camera without a face is searched again on keyframes only, so an empty room
+     * costs no more than a watched one.
      */
-    public DetectedFace locate(RgbFrame image, FaceTrack track) {
-        boolean due = !track.searched || track.framesSinceKeyframe + 1 >= settings.keyframeInterval();
-        if (!track.active && !due) {
-            track.framesSinceKeyframe++;
-            return null;
-        }
-        if (track.active && !due) {
-            List<DetectedFace> near = detector.detectNear(image, track.x, track.y, track.width, track.height,
-                    settings.trackMargin());
-            if (!near.isEmpty()) {
-                follow(track, near.get(0), track.framesSinceKeyframe + 1);
-                return near.get(0);
+    public List<TrackedFace> locate(RgbFrame image, FaceTracks camera) {
+        boolean due = !camera.searched || camera.framesSinceKeyframe + 1 >= settings.keyframeInterval();
+        if (!due) {
+            List<TrackedFace> followed = camera.anyInView() ? follow(image, camera) : List.of();
+            if (followed != null) {
+                camera.framesSinceKeyframe++;
+                return followed;
             }
         }
-        List<DetectedFace> faces = settings.keyframeShrink() > 1 && settings.upsample() == 0
-                ? detector.detectShrunk(image, settings.keyframeShrink()) : List.of();
+        return search(image, camera);
+    }
+
+    /**
+     * Each face in view found again near its last box, or null when one is not (or two tracks came onto one face):
+     * then the whole frame is searched.
+     */
+    private List<TrackedFace> follow(RgbFrame image, FaceTracks camera) {
+        List<TrackedFace> found = new ArrayList<>();
+        for (FaceTrack track : camera.tracks) {
+            if (track.missed > 0) {
+                continue;
+            }
+            DetectedFace face = near(image, track);
+            if (face == null || taken(found, face)) {
+                return null;
+            }
+            found.add(new TrackedFace(track.id, face));
+        }
+        return update(camera, found);
+    }
+
+    /** The face found near the track's last box that overlaps it most, or null. */
+    private DetectedFace near(RgbFrame image, FaceTrack track) {
+        DetectedFace best = null;
+        double bestOverlap = MIN_OVERLAP;
+        for (DetectedFace face : detector.detectNear(image, track.x, track.y, track.width, track.height,
+                settings.trackMargin())) {
+            double overlap = track.overlap(face.x(), face.y(), face.width(), face.height());
+            if (overlap >= bestOverlap) {
+                best = face;
+                bestOverlap = overlap;
+            }
+        }
+        return best;
+    }
+
+    private static boolean taken(List<TrackedFace> found, DetectedFace face) {
+        for (TrackedFace other : found) {
+            FaceTrack box = box(other.face());
+            if (box.overlap(face.x(), face.y(), face.width(), face.height()) > 0.5) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The whole frame searched (shrunk first where set, but at full size every {@code fullKeyframeEvery} keyframes
+     * from the first, as a shrunk search misses small faces): each face found continues the track whose last box it
+     * overlaps most (faces in view first, then those lost lately), the others start new tracks, the largest first,
+     * up to {@code maxFaces}. A face in view that the search missed (too small for the shrunk frame) is looked for
+     * near its last box before it counts as lost.
+     */
+    private List<TrackedFace> search(RgbFrame image, FaceTracks camera) {
+        boolean shrunk = settings.keyframeShrink() > 1 && settings.upsample() == 0
+                && camera.keyframes++ % settings.fullKeyframeEvery() != 0;
+        List<DetectedFace> faces = shrunk ? detector.detectShrunk(image, settings.keyframeShrink()) : List.of();
         if (faces.isEmpty()) {
             faces = detector.detect(image); // a small face, or none: the full-size search settles it
         }
-        track.searched = true;
-        if (faces.isEmpty()) {
-            track.active = false;
-            track.framesSinceKeyframe = 0;
-            return null;
+        camera.searched = true;
+        camera.framesSinceKeyframe = 0;
+        List<DetectedFace> open = new ArrayList<>(faces);
+        open.sort(Comparator.comparingLong((DetectedFace f) -> (long) f.width() * f.height()).reversed());
+        List<TrackedFace> found = new ArrayList<>();
+        List<FaceTrack> candidates = new ArrayList<>(List.of(camera.tracks));
+        candidates.sort(Comparator.comparingInt(t -> t.missed)); // faces in view first
+        for (FaceTrack track : candidates) {
+            DetectedFace best = null;
+            double bestOverlap = MIN_OVERLAP;
+            for (DetectedFace face : open) {
+                double overlap = track.overlap(face.x(), face.y(), face.width(), face.height());
+                if (overlap >= bestOverlap) {
+                    best = face;
+                    bestOverlap = overlap;
+                }
+            }
+            if (best != null && found.size() < settings.maxFaces()) {
+                open.remove(best);
+                found.add(new TrackedFace(track.id, best));
+            } else if (best == null && track.missed == 0 && found.size() < settings.maxFaces()) {
+                DetectedFace face = near(image, track);
+                if (face != null && !taken(found, face)) {
+                    found.add(new TrackedFace(track.id, face));
+                }
+            }
         }
-        follow(track, faces.get(0), 0);
-        return faces.get(0);
+        for (DetectedFace face : open) {
+            if (found.size() < settings.maxFaces()) {
+                found.add(new TrackedFace(camera.nextId++, face));
+            }
+        }
+        return update(camera, found);
     }
 
-    private static void follow(FaceTrack track, DetectedFace face, int framesSinceKeyframe) {
-        track.active = true;
-        track.x = face.x();
-        track.y = face.y();
-        track.width = face.width();
-        track.height = face.height();
-        track.framesSinceKeyframe = framesSinceKeyframe;
+    /**
+     * Moves the tracks to the faces found, starts the new ones, ages those not found (forgotten after a keyframe
+     * interval); the faces in track order.
+     */
+    private List<TrackedFace> update(FaceTracks camera, List<TrackedFace> found) {
+        List<FaceTrack> tracks = new ArrayList<>();
+        for (FaceTrack track : camera.tracks) {
+            if (found.stream().noneMatch(f -> f.track() == track.id) && ++track.missed <= settings.keyframeInterval()) {
+                tracks.add(track);
+            }
+        }
+        for (TrackedFace f : found) {
+            FaceTrack track = box(f.face());
+            track.id = f.track();
+            tracks.add(track);
+        }
+        tracks.sort(Comparator.comparingInt(t -> t.id));
+        camera.tracks = tracks.toArray(new FaceTrack[0]);
+        List<TrackedFace> ordered = new ArrayList<>(found);
+        ordered.sort(Comparator.comparingInt(TrackedFace::track));
+        return ordered;
+    }
+
+    private static FaceTrack box(DetectedFace face) {
+        FaceTrack box = new FaceTrack();
+        box.x = face.x();
+        box.y = face.y();
+        box.width = face.width();
+        box.height = face.height();
+        return box;
     }
 
     /**
@@ -181,21 +288,21 @@ public final class FaceFinder implements AutoCloseable {
         }
     }
 
-    /** The frame carrying the model's aligned crop of the face. */
-    public FaceFrame crop(KafkaFrameRecord record, RgbFrame image, DetectedFace face) {
-        RgbFrame crop = cropper.crop(image, face);
-        FaceFrame result = FaceFrame.withFace(record.cameraId, record.sequence, record.captureTimeMillis, crop.width(),
-                crop.height(), crop.pixels());
-        result.faceScore = face.score();
-        result.faceX = face.x();
-        result.faceY = face.y();
-        result.faceWidth = face.width();
-        result.faceHeight = face.height();
-        return withSource(result, record);
-    }
-
-    public FaceFrame withoutFace(KafkaFrameRecord record) {
-        return withSource(FaceFrame.withoutFace(record.cameraId, record.sequence, record.captureTimeMillis), record);
+    /** The frame carrying the model's aligned crop of each face found in it. */
+    public FaceFrame crop(KafkaFrameRecord record, RgbFrame image, List<TrackedFace> faces) {
+        FaceFrame.Face[] crops = new FaceFrame.Face[faces.size()];
+        for (int i = 0; i < crops.length; i++) {
+            DetectedFace face = faces.get(i).face();
+            RgbFrame crop = cropper.crop(image, face);
+            FaceFrame.Face out = new FaceFrame.Face(faces.get(i).track(), crop.width(), crop.height(), crop.pixels());
+            out.score = face.score();
+            out.x = face.x();
+            out.y = face.y();
+            out.width = face.width();
+            out.height = face.height();
+            crops[i] = out;
+        }
+        return withSource(FaceFrame.withFaces(record.cameraId, record.sequence, record.captureTimeMillis, crops), record);
     }
 
     private static FaceFrame withSource(FaceFrame frame, KafkaFrameRecord record) {

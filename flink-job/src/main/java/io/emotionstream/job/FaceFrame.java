@@ -1,26 +1,43 @@
 package io.emotionstream.job;
 
 /**
- * A frame after the face stage: where it came from, when it was captured, and the model-sized RGB crop of its face
- * (or no face). A Flink POJO: public fields and a no-argument constructor.
+ * A frame after the face stage: where it came from, when it was captured, and each face found in it with its track
+ * and model-sized RGB crop (none when no face was found). A Flink POJO: public fields and a no-argument constructor.
  */
 public class FaceFrame {
+    /** One face in the frame. A Flink POJO. */
+    public static class Face {
+        /** The face's track within its camera ({@link FaceTrack#id}). */
+        public int track;
+        public float score;
+        public int x;
+        public int y;
+        public int width;
+        public int height;
+        public int cropWidth;
+        public int cropHeight;
+        /** RGB interleaved, cropWidth x cropHeight. */
+        public byte[] crop;
+
+        public Face() {}
+
+        Face(int track, int cropWidth, int cropHeight, byte[] crop) {
+            this.track = track;
+            this.cropWidth = cropWidth;
+            this.cropHeight = cropHeight;
+            this.crop = crop;
+        }
+    }
+
+    private static final Face[] NONE = new Face[0];
+
     public String cameraId;
     public long sequence;
     public long captureTimeMillis;
     public int sourcePartition;
     public long sourceOffset;
-    /** False when no face was found; the crop and box are then empty. */
-    public boolean faceFound;
-    public float faceScore;
-    public int faceX;
-    public int faceY;
-    public int faceWidth;
-    public int faceHeight;
-    public int cropWidth;
-    public int cropHeight;
-    /** RGB interleaved, cropWidth x cropHeight. */
-    public byte[] crop;
+    /** The faces found, in track order; empty when none was. */
+    public Face[] faces = NONE;
 
     public FaceFrame() {}
 
@@ -29,22 +46,27 @@ public class FaceFrame {
         f.cameraId = cameraId;
         f.sequence = sequence;
         f.captureTimeMillis = captureTimeMillis;
-        f.crop = new byte[0];
         return f;
     }
 
-    static FaceFrame withFace(String cameraId, long sequence, long captureTimeMillis, int cropWidth, int cropHeight,
-                              byte[] crop) {
+    static FaceFrame withFaces(String cameraId, long sequence, long captureTimeMillis, Face... faces) {
         FaceFrame f = withoutFace(cameraId, sequence, captureTimeMillis);
-        f.faceFound = true;
-        f.cropWidth = cropWidth;
-        f.cropHeight = cropHeight;
-        f.crop = crop;
+        f.faces = faces;
         return f;
+    }
+
+    /** The face of this track, or null when the frame has none of it. */
+    Face face(int track) {
+        for (Face face : faces) {
+            if (face.track == track) {
+                return face;
+            }
+        }
+        return null;
     }
 
     @Override
     public String toString() {
-        return "FaceFrame{" + cameraId + " #" + sequence + " @" + captureTimeMillis + (faceFound ? " face" : " no face") + "}";
+        return "FaceFrame{" + cameraId + " #" + sequence + " @" + captureTimeMillis + ", " + faces.length + " faces}";
     }
 }

@@ -8,23 +8,38 @@ import java.io.Serializable;
  * @param landmarkModel dlib's 68-point landmark model file
  * @param upsample times frames are doubled before detection (0: faces from about 80 px; 1: from about 40 px, 4x cost)
  * @param minFaceScore dlib detections scoring below this are ignored
- * @param keyframeInterval the whole frame is searched for a face every this many frames of a camera (and at once when
- *     its face is lost); on the frames between, the face is found again near its last box (1: every frame searched)
+ * @param keyframeInterval the whole frame is searched for faces every this many frames of a camera (and at once when
+ *     a face is lost); on the frames between, each face is found again near its last box (1: every frame searched)
  * @param trackMargin how far around its last box a face is looked for, in box sizes
  * @param keyframeShrink keyframes are searched in the frame scaled down by this first (faces from about 80 times it
  *     pixels), and at full size only when that finds none; 1 searches at full size
+ * @param fullKeyframeEvery every this many keyframes, the first included, search at full size whatever the shrink,
+ *     so that a small face next to a large one is found too
+ * @param maxFaces at most this many faces of a frame are followed and cropped (the largest, after those already
+ *     followed)
  */
 public record FaceStageSettings(String landmarkModel, int upsample, double minFaceScore, int keyframeInterval,
-                                double trackMargin, double keyframeShrink) implements Serializable {
+                                double trackMargin, double keyframeShrink, int fullKeyframeEvery,
+                                int maxFaces) implements Serializable {
     public static final int DEFAULT_KEYFRAME_INTERVAL = 10;
     public static final double DEFAULT_TRACK_MARGIN = 0.3;
     public static final double DEFAULT_KEYFRAME_SHRINK = 2;
+    public static final int DEFAULT_FULL_KEYFRAME_EVERY = 3;
+    public static final int DEFAULT_MAX_FACES = 4;
 
     public FaceStageSettings {
         if (keyframeInterval < 1 || !(trackMargin >= 0.1 && trackMargin <= 2)
-                || !(keyframeShrink >= 1 && keyframeShrink <= 4)) {
-            throw new IllegalArgumentException("keyframe interval must be >= 1, track margin 0.1..2 and keyframe "
-                    + "shrink 1..4, got " + keyframeInterval + ", " + trackMargin + " and " + keyframeShrink);
+                || !(keyframeShrink >= 1 && keyframeShrink <= 4) || fullKeyframeEvery < 1 || maxFaces < 1
+                || maxFaces > 64) {
+            throw new IllegalArgumentException("keyframe interval must be >= 1, track margin 0.1..2, keyframe "
+                    + "shrink 1..4, full keyframe every >= 1 and max faces 1..64, got " + keyframeInterval + ", "
+                    + trackMargin + ", " + keyframeShrink + ", " + fullKeyframeEvery + " and " + maxFaces);
         }
+    }
+
+    /** The defaults for tracking, searching every frame when {@code keyframeInterval} is 1. */
+    public static FaceStageSettings defaults(String landmarkModel, int keyframeInterval) {
+        return new FaceStageSettings(landmarkModel, 0, 0.2, keyframeInterval, DEFAULT_TRACK_MARGIN,
+                keyframeInterval == 1 ? 1 : DEFAULT_KEYFRAME_SHRINK, DEFAULT_FULL_KEYFRAME_EVERY, DEFAULT_MAX_FACES);
     }
 }

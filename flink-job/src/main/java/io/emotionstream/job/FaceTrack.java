@@ -1,19 +1,33 @@
 package io.emotionstream.job;
 
 /**
- * A camera's face between frames: its last box, and how many frames ago the whole frame was last searched. A Flink
- * POJO, kept per camera in the face stage's state (checkpointed; dropped for a camera silent a while).
+ * One face a camera follows: its id, which it keeps while it stays in view, and its last box. A Flink POJO, kept in
+ * {@link FaceTracks}.
  */
 public class FaceTrack {
-    /** Whether the whole frame has been searched at all for this camera. */
-    public boolean searched;
-    /** Whether the camera's face was found in its last frame. */
-    public boolean active;
+    /** The track's id within its camera, from 1. */
+    public int id;
     public int x;
     public int y;
     public int width;
     public int height;
-    public int framesSinceKeyframe;
+    /** Frames since the face was last found: 0 when found in the camera's last frame. */
+    public int missed;
 
     public FaceTrack() {}
+
+    FaceTrack(int id) {
+        this.id = id;
+    }
+
+    /** The overlap of this track's box with another box: the intersection over the union, 0 to 1. */
+    double overlap(int ox, int oy, int owidth, int oheight) {
+        long w = Math.min(x + width, ox + owidth) - (long) Math.max(x, ox);
+        long h = Math.min(y + height, oy + oheight) - (long) Math.max(y, oy);
+        if (w <= 0 || h <= 0) {
+            return 0;
+        }
+        double shared = (double) w * h;
+        return shared / ((double) width * height + (double) owidth * oheight - shared);
+    }
 }

@@ -29,12 +29,12 @@ public class PipelineOptions {
     double minFaceScore;
 
     @Option(names = "--keyframe-interval", paramLabel = "N", defaultValue = "" + FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL,
-            description = "search a camera's whole frame for its face every N frames (and when the face is lost); "
-                    + "in between, find it near its last box; 1 searches every frame (default: ${DEFAULT-VALUE})")
+            description = "search a camera's whole frame for faces every N frames (and when a face is lost); "
+                    + "in between, find each near its last box; 1 searches every frame (default: ${DEFAULT-VALUE})")
     int keyframeInterval;
 
     @Option(names = "--track-margin", paramLabel = "BOXES", defaultValue = "" + FaceStageSettings.DEFAULT_TRACK_MARGIN,
-            description = "between keyframes, look for the face this many box sizes around its last box "
+            description = "between keyframes, look for a face this many box sizes around its last box "
                     + "(default: ${DEFAULT-VALUE})")
     double trackMargin;
 
@@ -42,6 +42,17 @@ public class PipelineOptions {
             description = "search keyframes in the frame scaled down F times first (faces from about 80 F px), at full "
                     + "size only when that finds none; 1 searches at full size (default: ${DEFAULT-VALUE})")
     double keyframeShrink;
+
+    @Option(names = "--full-keyframe-every", paramLabel = "N",
+            defaultValue = "" + FaceStageSettings.DEFAULT_FULL_KEYFRAME_EVERY,
+            description = "every N keyframes search at full size whatever the shrink, so that a small face next to a "
+                    + "large one is found too (default: ${DEFAULT-VALUE})")
+    int fullKeyframeEvery;
+
+    @Option(names = "--max-faces", paramLabel = "N", defaultValue = "" + FaceStageSettings.DEFAULT_MAX_FACES,
+            description = "follow and score at most N faces per frame: those followed already, then the largest "
+                    + "(default: ${DEFAULT-VALUE})")
+    int maxFaces;
 
     @Option(names = "--stride", paramLabel = "N", description = "frames between clip starts; less than the clip length overlaps clips (default: the clip length)")
     Integer stride;
@@ -118,7 +129,7 @@ public class PipelineOptions {
                 maxTimeGapMillis, maxFramesWithoutFace == null ? length / 5 : maxFramesWithoutFace, maxOutOfOrderMillis,
                 releaseAfterMillis, cameraIdleMillis);
         return new PipelineSettings(descriptor, new FaceStageSettings(landmarks.toString(), upsample, minFaceScore,
-                keyframeInterval, trackMargin, keyframeShrink),
+                keyframeInterval, trackMargin, keyframeShrink, fullKeyframeEvery, maxFaces),
                 clips, new ScorerSettings(batch, batchDelayMillis, scoringThreads, device),
                 new SmoothingSettings(smoothClips, smoothSwitchAfter, smoothMaxGapMillis,
                         SmoothingSettings.defaults().stateTtlMillis()),

@@ -1,8 +1,12 @@
 package io.emotionstream.job;
 
-/** A scored clip: the emotion of a camera's face over one clip, ready to become an EmotionEvent. A Flink POJO. */
+/** A scored clip: the emotion of one face of a camera over one clip, ready to become an EmotionEvent. A Flink POJO. */
 public class ScoredClip {
     public String cameraId;
+    /** The face's track within the camera. */
+    public int faceTrack;
+    /** Faces the camera saw in the last frame in which this one was found. */
+    public int facesInView;
     public long clipStartMillis;
     public long clipEndMillis;
     public long firstSequence;
@@ -23,7 +27,7 @@ public class ScoredClip {
     public String modelVersion;
     /** From the capture of the clip's last frame to the end of scoring (wall clock). */
     public long processingLatencyMs;
-    /** The camera's steady emotion over its recent clips ({@link EmotionSmoother}); null until one is set. */
+    /** The face's steady emotion over its recent clips ({@link EmotionSmoother}); null until one is set. */
     public String smoothedLabel;
     /** The mean probability of smoothedLabel over the clips smoothed over. */
     public float smoothedConfidence;
@@ -32,9 +36,14 @@ public class ScoredClip {
 
     public ScoredClip() {}
 
+    /** The key of the face's own steady emotion: its camera and track. */
+    String faceKey() {
+        return cameraId + "/" + faceTrack;
+    }
+
     @Override
     public String toString() {
-        return cameraId + " " + label + " " + confidence + (confident ? "" : " (uncertain)") + " #" + firstSequence + "-"
+        return cameraId + " face " + faceTrack + " " + label + " " + confidence + (confident ? "" : " (uncertain)") + " #" + firstSequence + "-"
                 + lastSequence + (smoothedLabel == null ? "" : " steady " + smoothedLabel);
     }
 }

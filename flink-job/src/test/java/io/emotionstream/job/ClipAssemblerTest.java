@@ -119,6 +119,38 @@ class ClipAssemblerTest {
     }
 
     @Test
+    void eachFaceTrackGetsItsOwnClipsAndAFaceThatLeavesEndsItsClip() throws Exception {
+        open(ClipSettings.defaults(LENGTH));
+        for (int seq = 0; seq < 50; seq++) {
+            // face 1 stays; face 2 leaves after frame 19; face 3 comes in at frame 12
+            List<Integer> tracks = new ArrayList<>(List.of(1));
+            if (seq < 20) {
+                tracks.add(2);
+            }
+            if (seq >= 12) {
+                tracks.add(3);
+            }
+            send(faces("a", seq, tracks.stream().mapToInt(Integer::intValue).toArray()));
+        }
+        endOfInput();
+        List<FaceClip> clips = clips();
+        assertEquals(2, clips.size(), clips.toString());
+        FaceClip first = clips.get(0);
+        assertEquals(1, first.faceTrack);
+        assertEquals(0, first.firstSequence);
+        assertEquals(29, first.lastSequence);
+        assertEquals(2, first.facesInView, "faces 1 and 3 in the clip's last frame");
+        assertEquals(5, first.crop(5)[0], "face 1's own crop");
+        FaceClip third = clips.get(1);
+        assertEquals(3, third.faceTrack);
+        assertEquals(12, third.firstSequence);
+        assertEquals(41, third.lastSequence);
+        assertEquals(30, third.framesWithFace);
+        assertEquals(12 + 100, third.crop(0)[0], "face 3's own crop");
+        assertDropped(Map.of(DropReason.NO_FACE, 1L)); // face 2's clip, 20 frames in, ended when it left
+    }
+
+    @Test
     void aRestartedSequenceStartsAFreshClip() throws Exception {
         open(ClipSettings.defaults(LENGTH));
         for (int seq = 0; seq < 20; seq++) {
@@ -143,7 +175,7 @@ class ClipAssemblerTest {
             send(face("a", seq));
         }
         for (int seq = 10; seq < 40; seq++) { // the face stage's crop size changed (another model)
-            send(FaceFrame.withFace("a", seq, time(seq), 3, 3, new byte[3 * 3 * 3]));
+            send(FaceFrame.withFaces("a", seq, time(seq), new FaceFrame.Face(1, 3, 3, new byte[3 * 3 * 3])));
         }
         endOfInput();
         List<FaceClip> clips = clips();
@@ -322,10 +354,19 @@ class ClipAssemblerTest {
         return 1_000_000 + seq * FRAME_MS;
     }
 
-    /** A frame with a face whose 2x2 crop is filled with its sequence number. */
+    /** A frame with a face (track 1) whose 2x2 crop is filled with its sequence number. */
     private static FaceFrame face(String camera, int seq) {
-        byte[] crop = new byte[2 * 2 * 3];
-        Arrays.fill(crop, (byte) seq);
-        return FaceFrame.withFace(camera, seq, time(seq), 2, 2, crop);
+        return faces(camera, seq, 1);
+    }
+
+    /** A frame with a face of each track: its 2x2 crop is filled with the sequence number plus 50 times the track. */
+    private static FaceFrame faces(String camera, int seq, int... tracks) {
+        FaceFrame.Face[] faces = new FaceFrame.Face[tracks.length];
+        for (int i = 0; i < tracks.length; i++) {
+            byte[] crop = new byte[2 * 2 * 3];
+            Arrays.fill(crop, (byte) (seq + 50 * (tracks[i] - 1)));
+            faces[i] = new FaceFrame.Face(tracks[i], 2, 2, crop);
+        }
+        return FaceFrame.withFaces(camera, seq, time(seq), faces);
     }
 }

@@ -71,9 +71,8 @@ class EmotionJobEndToEndTest {
             KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers(), "frames", "events", "dead", "schemas", "job",
                     "earliest", true, "e2e", FrameLimits.defaults(), Map.of());
             PipelineSettings settings = new PipelineSettings(ModelDescriptor.load(ProjectPaths.defaultModel()),
-                    new FaceStageSettings(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(), 0, 0.2,
-                FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL, FaceStageSettings.DEFAULT_TRACK_MARGIN,
-                FaceStageSettings.DEFAULT_KEYFRAME_SHRINK),
+                    FaceStageSettings.defaults(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(),
+                            FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL),
                     ClipSettings.defaults(CLIP),
                     new ScorerSettings(4, 200, 1, ScoringOptions.Device.CPU), SmoothingSettings.defaults(), "frames");
             EmotionJob.defineWorkflow(env, EmotionJob.kafkaSource(kafka), EmotionJob.eventSink(kafka),
@@ -89,6 +88,8 @@ class EmotionJobEndToEndTest {
             for (int i = 0; i < events.size(); i++) {
                 EmotionEvent e = events.get(i);
                 assertEquals("cam13", e.getCameraId());
+                assertEquals(1, e.getFaceTrack(), "one face, followed throughout");
+                assertEquals(1, e.getFacesInView());
                 assertEquals((long) i * CLIP, e.getFirstSequence());
                 assertEquals((long) i * CLIP + CLIP - 1, e.getLastSequence());
                 assertTrue(e.getFramesUsed() > CLIP - 7, "frames with a face: " + e.getFramesUsed());

@@ -44,9 +44,8 @@ class FaceCropStageTest {
 
     @BeforeEach
     void open() throws Exception {
-        FaceStageSettings settings = new FaceStageSettings(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(), 0, 0.2,
-                FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL, FaceStageSettings.DEFAULT_TRACK_MARGIN,
-                FaceStageSettings.DEFAULT_KEYFRAME_SHRINK);
+        FaceStageSettings settings = FaceStageSettings.defaults(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(),
+                FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
                 new FaceCropStage(ModelDescriptor.load(ProjectPaths.defaultModel()), settings)),
                 KafkaFrameRecord::cameraKey, Types.STRING);
@@ -65,13 +64,14 @@ class FaceCropStageTest {
         send("cam", frame("cam", 7, photo, "jpg"));
         List<FaceFrame> out = harness.extractOutputValues();
         assertEquals(1, out.size());
-        FaceFrame face = out.get(0);
-        assertTrue(face.faceFound);
+        assertEquals(1, out.get(0).faces.length);
+        assertEquals(7, out.get(0).sequence);
+        FaceFrame.Face face = out.get(0).faces[0];
+        assertEquals(1, face.track, "the camera's first face");
         assertEquals(48, face.cropWidth);
         assertEquals(48, face.cropHeight);
         assertEquals(48 * 48 * 3, face.crop.length);
-        assertEquals(7, face.sequence);
-        assertTrue(face.faceWidth > 80 && face.faceX > 100 && face.faceX < 300, "box " + face.faceX + " " + face.faceWidth);
+        assertTrue(face.width > 80 && face.x > 100 && face.x < 300, "box " + face.x + " " + face.width);
         assertTrue(rejected().isEmpty());
     }
 
@@ -79,8 +79,7 @@ class FaceCropStageTest {
     void aFrameWithoutAFacePassesAsSuch() throws Exception {
         send("cam", frame("cam", 1, new BufferedImage(320, 240, BufferedImage.TYPE_3BYTE_BGR), "png"));
         FaceFrame frame = harness.extractOutputValues().get(0);
-        assertFalse(frame.faceFound);
-        assertEquals(0, frame.crop.length);
+        assertEquals(0, frame.faces.length);
     }
 
     @Test
