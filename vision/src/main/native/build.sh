@@ -33,9 +33,13 @@ if ! { [ -f "$jpeg_library" ] && [ "$jpeg_library" -nt "$here/jpeg_bridge.cpp" ]
   echo "dlib bridge: built $jpeg_library" >&2
 fi
 
+# Two builds of the dlib bridge: for any x86-64 with SSE 4.2, and for one with AVX2 and FMA (DlibFaceDetector loads
+# that one where the processor has them: the landmark fit and HOG run about twice as fast).
 library="$out/libemotionstream_dlib.so"
-if [ -f "$library" ] && [ "$library" -nt "$here/dlib_bridge.cpp" ] && [ "$library" -nt "$here/build.sh" ]; then
-  exit 0  # up to date
+library_avx2="$out/libemotionstream_dlib_avx2.so"
+up_to_date() { [ -f "$1" ] && [ "$1" -nt "$here/dlib_bridge.cpp" ] && [ "$1" -nt "$here/build.sh" ]; }
+if up_to_date "$library" && up_to_date "$library_avx2"; then
+  exit 0
 fi
 
 # Debian's dlib/config.h turns on BLAS, LAPACK, JPEG and PNG, which would tie the library to those shared
@@ -45,19 +49,31 @@ mkdir -p "$work/include"
 cp -r "$dlib_headers" "$work/include/dlib"
 sed -i -E 's@^#define (DLIB_USE_BLAS|DLIB_USE_LAPACK|DLIB_JPEG_SUPPORT|DLIB_PNG_SUPPORT)@/* & */@' "$work/include/dlib/config.h"
 
-echo "dlib bridge: compiling (about a minute)" >&2
-g++ -std=c++14 -O2 -msse4.2 -fPIC -fno-gnu-unique -fvisibility=hidden -DNDEBUG \
-    -I"$work/include" -I"$java_home/include" -I"$java_home/include/linux" \
-    -c "$here/dlib_bridge.cpp" -o "$work/dlib_bridge.o"
-g++ -shared -static-libstdc++ -static-libgcc -Wl,-Bsymbolic -Wl,--exclude-libs,ALL \
-    -Wl,--version-script="$here/exports.map" -Wl,--no-undefined \
-    -o "$library.tmp" "$work/dlib_bridge.o" "$dlib_static" -lpthread -lm
-needed="$(readelf -d "$library.tmp" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | sort | tr '\n' ' ')"
-for lib in $needed; do
-  case "$lib" in
-    libc.so.*|libm.so.*|ld-linux-x86-64.so.*|libpthread.so.*|libdl.so.*) ;;
-    *) echo "dlib bridge: the library would need $lib; only libc and libm are allowed" >&2; exit 1 ;;
-  esac
-done
-mv "$library.tmp" "$library"
-echo "dlib bridge: built $library (needs: $needed)" >&2
+# build_variant LIBRARY FLAGS...: compiles and links the bridge, and checks it needs only libc and libm
+build_variant() {
+  local target="$1"; shift
+  local object="$work/$(basename "$target" .so).o"
+  # -O3: dlib's shape predictor (thousands of small vector additions per face) runs 2.5 times faster than at -O2
+  g++ -std=c++14 -O3 "$@" -fPIC -fno-gnu-unique -fvisibility=hidden -DNDEBUG \
+      -I"$work/include" -I"$java_home/include" -I"$java_home/include/linux" \
+      -c "$here/dlib_bridge.cpp" -o "$object"
+  g++ -shared -static-libstdc++ -static-libgcc -Wl,-Bsymbolic -Wl,--exclude-libs,ALL \
+      -Wl,--version-script="$here/exports.map" -Wl,--no-undefined \
+      -o "$target.tmp" "$object" "$dlib_static" -lpthread -lm
+  local needed
+  needed="$(readelf -d "$target.tmp" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | sort | tr '\n' ' ')"
+  for lib in $needed; do
+    case "$lib" in
+      libc.so.*|libm.so.*|ld-linux-x86-64.so.*|libpthread.so.*|libdl.so.*) ;;
+      *) echo "dlib bridge: the library would need $lib; only libc and libm are allowed" >&2; return 1 ;;
+    esac
+  done
+  mv "$target.tmp" "$target"
+  echo "dlib bridge: built $target (needs: $needed)" >&2
+}
+
+echo "dlib bridge: compiling two variants (about a minute each)" >&2
+build_variant "$library" -msse4.2 &
+baseline=$!
+build_variant "$library_avx2" -mavx2 -mfma
+wait "$baseline"

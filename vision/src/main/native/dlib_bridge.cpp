@@ -49,6 +49,23 @@ void throw_java(JNIEnv* env, const char* java_class, const std::string& message)
 
 constexpr int kValuesPerFace = 5 + 68 * 2;
 
+// The region [x0, x1) x [y0, y1) of an RGB frame turned to gray, read from the pinned Java array (not copied).
+// False when the array cannot be pinned (out of memory, already thrown).
+bool region_to_gray(JNIEnv* env, jbyteArray rgb, jint width, long x0, long y0, long x1, long y1,
+                    dlib::array2d<unsigned char>& gray) {
+    gray.set_size(y1 - y0, x1 - x0);
+    auto* frame = static_cast<const unsigned char*>(env->GetPrimitiveArrayCritical(rgb, nullptr));
+    if (frame == nullptr) return false;
+    for (long y = y0; y < y1; ++y) {
+        const unsigned char* p = frame + (static_cast<size_t>(y) * width + x0) * 3;
+        for (long x = x0; x < x1; ++x, p += 3) {
+            gray[y - y0][x - x0] = static_cast<unsigned char>((299 * p[0] + 587 * p[1] + 114 * p[2] + 500) / 1000);
+        }
+    }
+    env->ReleasePrimitiveArrayCritical(rgb, const_cast<unsigned char*>(frame), JNI_ABORT);
+    return true;
+}
+
 // Faces in the region [x0, x1) x [y0, y1) of the frame: only the region is turned to gray (read from the pinned
 // Java array, not copied), scanned by HOG after scaling it down by `shrink` (>= 1) or up `upsample` times, and the
 // landmarks are fitted on the region at full resolution. Returns, per face with a detection score >= min_score:
@@ -72,17 +89,8 @@ jfloatArray detect_region(JNIEnv* env, jlong handle, jbyteArray rgb, jint width,
         return env->NewFloatArray(0);
     }
     try {
+        if (!region_to_gray(env, rgb, width, x0, y0, x1, y1, detector->gray)) return nullptr;
         auto& gray = detector->gray;
-        gray.set_size(y1 - y0, x1 - x0);
-        auto* frame = static_cast<const unsigned char*>(env->GetPrimitiveArrayCritical(rgb, nullptr));
-        if (frame == nullptr) return nullptr;  // out of memory, already thrown
-        for (long y = y0; y < y1; ++y) {
-            const unsigned char* p = frame + (static_cast<size_t>(y) * width + x0) * 3;
-            for (long x = x0; x < x1; ++x, p += 3) {
-                gray[y - y0][x - x0] = static_cast<unsigned char>((299 * p[0] + 587 * p[1] + 114 * p[2] + 500) / 1000);
-            }
-        }
-        env->ReleasePrimitiveArrayCritical(rgb, const_cast<unsigned char*>(frame), JNI_ABORT);
 
         std::vector<dlib::rect_detection> found;
         double sx = 1.0, sy = 1.0;  // scanned image -> region
@@ -132,6 +140,52 @@ jfloatArray detect_region(JNIEnv* env, jlong handle, jbyteArray rgb, jint width,
     }
 }
 
+// The 68 landmarks fitted on a box of the frame (no detection): only the box and a quarter of its size around it
+// are turned to gray. Returns the 68 points as x, y pairs in pixels of the whole frame.
+jfloatArray fit_box(JNIEnv* env, jlong handle, jbyteArray rgb, jint width, jint height, long left, long top,
+                    long box_width, long box_height) {
+    auto* detector = reinterpret_cast<Detector*>(handle);
+    if (detector == nullptr) {
+        throw_java(env, "java/lang/IllegalStateException", "the face detector is closed");
+        return nullptr;
+    }
+    if (width <= 0 || height <= 0 || env->GetArrayLength(rgb) != static_cast<jsize>(width) * height * 3) {
+        throw_java(env, "java/lang/IllegalArgumentException", "RGB buffer does not match the frame size");
+        return nullptr;
+    }
+    if (box_width < 8 || box_height < 8) {
+        throw_java(env, "java/lang/IllegalArgumentException", "a box to fit landmarks on must be at least 8x8 pixels");
+        return nullptr;
+    }
+    long x0 = std::max<long>(0, left - box_width / 4);
+    long y0 = std::max<long>(0, top - box_height / 4);
+    long x1 = std::min<long>(width, left + box_width + box_width / 4);
+    long y1 = std::min<long>(height, top + box_height + box_height / 4);
+    if (x1 - x0 < 8 || y1 - y0 < 8) {
+        throw_java(env, "java/lang/IllegalArgumentException", "the box lies outside the frame");
+        return nullptr;
+    }
+    try {
+        if (!region_to_gray(env, rgb, width, x0, y0, x1, y1, detector->gray)) return nullptr;
+        auto& gray = detector->gray;
+        dlib::rectangle box(left - x0, top - y0, left - x0 + box_width - 1, top - y0 + box_height - 1);
+        dlib::full_object_detection shape = (*detector->landmarks)(gray, box);
+        std::vector<float> out;
+        for (unsigned long i = 0; i < shape.num_parts(); ++i) {
+            out.push_back(shape.part(i).x() + x0);
+            out.push_back(shape.part(i).y() + y0);
+        }
+        jfloatArray result = env->NewFloatArray(static_cast<jsize>(out.size()));
+        if (result != nullptr) {
+            env->SetFloatArrayRegion(result, 0, static_cast<jsize>(out.size()), out.data());
+        }
+        return result;
+    } catch (const std::exception& e) {
+        throw_java(env, "java/lang/IllegalStateException", std::string("dlib landmark fitting failed: ") + e.what());
+        return nullptr;
+    }
+}
+
 }  // namespace
 
 extern "C" {
@@ -164,6 +218,13 @@ JNIEXPORT jfloatArray JNICALL Java_io_emotionstream_face_DlibFaceDetector_detect
         jint region_width, jint region_height, jdouble shrink, jdouble min_score) {
     return detect_region(env, handle, rgb, width, height, left, top, static_cast<long>(left) + region_width,
                          static_cast<long>(top) + region_height, shrink, 0, min_score);
+}
+
+// The landmarks fitted on a box (a face's box predicted from the previous frame), without detection (see fit_box).
+JNIEXPORT jfloatArray JNICALL Java_io_emotionstream_face_DlibFaceDetector_fitIn(
+        JNIEnv* env, jclass, jlong handle, jbyteArray rgb, jint width, jint height, jint left, jint top,
+        jint box_width, jint box_height) {
+    return fit_box(env, handle, rgb, width, height, left, top, box_width, box_height);
 }
 
 JNIEXPORT jint JNICALL Java_io_emotionstream_face_DlibFaceDetector_valuesPerFace(JNIEnv*, jclass) {

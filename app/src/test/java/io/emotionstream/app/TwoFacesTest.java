@@ -95,7 +95,7 @@ class TwoFacesTest {
             assertTrue(onTheLeft.containsValue(true) && onTheLeft.containsValue(false), "one face on each side");
         }
         FaceStageSettings one = new FaceStageSettings(defaults.landmarkModel(), 0, 0.2, defaults.keyframeInterval(),
-                defaults.trackMargin(), defaults.keyframeShrink(), defaults.fullKeyframeEvery(), 1);
+                defaults.trackMargin(), defaults.keyframeShrink(), defaults.minSimilarity(), defaults.fullKeyframeEvery(), 1);
         try (FaceFinder finder = new FaceFinder(model, one)) {
             FaceTracks camera = new FaceTracks();
             for (KafkaFrameRecord record : frames.subList(0, 12)) {

@@ -2,9 +2,6 @@ package io.emotionstream.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.emotionstream.face.DetectedFace;
-import io.emotionstream.ingest.AgentSettings;
-import io.emotionstream.ingest.CameraAgent;
 import io.emotionstream.ingest.CameraSpec;
 import io.emotionstream.ingest.CapturedFrame;
 import io.emotionstream.ingest.FrameEncoder;
@@ -46,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -60,22 +58,25 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "benchmark-pipeline", mixinStandardHelpOptions = true,
         description = {"Measures the pipeline on this machine and writes the figures as JSON: (1) the job's face stage "
-                + "(JPEG decode, dlib detection and landmarks, crop) in frames/s on one thread, on frames of the sample "
-                + "video as the agent publishes them; (2) the job's scoring (preprocessing and ONNX Runtime) in clips/s "
-                + "on one thread; (3) end to end on the embedded setup "
-                + "(embedded broker, Flink local cluster, agents publishing the sample video at 25 fps each): for each "
-                + "camera count, events/s against the expected rate and the latency from a clip's last frame to its "
-                + "event, when scored and when readable (read_committed). A camera count is sustained when the agents "
-                + "publish 95% of 25 fps, events come at 90% of the camera count times the rate of the first run, "
-                + "and the 99th percentile latency to scoring stays under 3 s.",
+                + "(JPEG decode, dlib detection, landmarks and tracking, crop) in frames/s on one thread, on frames of "
+                + "the sample video at the camera size as the agent publishes them, median of several passes; (2) the "
+                + "job's scoring (preprocessing and ONNX Runtime) in clips/s on one thread; (3) the agent's own cost "
+                + "per camera (video decoding, JPEG and Avro encoding), apart; (4) the job's capacity on the embedded "
+                + "setup (embedded broker, Flink local cluster, parallelism 2): for each camera count, frames encoded "
+                + "beforehand are replayed into Kafka at 25 fps a camera, so that the agents' work does not share the "
+                + "job's cores, and it reports events/s against the expected rate and the latency from a clip's last "
+                + "frame to its event, when scored and when readable (read_committed). A camera count is sustained "
+                + "when 95% of its frames are published, events come at 90% of the camera count times the rate per "
+                + "camera of the first run, and the 99th percentile latency to scoring is at most 1 s; the runs stop "
+                + "after the first count not sustained.",
                 "Every step runs the production classes: the agent's encoder, the job's deserializer, face finder and "
                 + "scorer, and the job itself; the job's flags (see `job --help`) set them up."})
 public final class PipelineBenchmarkCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--cameras", split = ",", paramLabel = "N", defaultValue = "1,2,3,4",
-            description = "camera counts to run end to end (default: ${DEFAULT-VALUE})")
+    @Option(names = "--cameras", split = ",", paramLabel = "N", defaultValue = "4,8,12,16,20",
+            description = "camera counts to replay into the job, in rising order (default: ${DEFAULT-VALUE})")
     List<Integer> cameraCounts;
 
     @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "20", description = "per run (default: ${DEFAULT-VALUE})")
@@ -87,6 +88,11 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
     @Option(names = "--frames", paramLabel = "N", defaultValue = "150",
             description = "frames for the face-stage measurement (default: ${DEFAULT-VALUE})")
     int frameCount;
+
+    @Option(names = "--face-rounds", paramLabel = "N", defaultValue = "5",
+            description = "passes over the frames for the face-stage measurement, each with a fresh camera; the "
+                    + "median pass counts (default: ${DEFAULT-VALUE})")
+    int faceRounds;
 
     @Option(names = "--camera-size", paramLabel = "WxH", defaultValue = "640x480",
             description = "face stage: the video's frames are scaled to this size first, as a camera of that "
@@ -121,13 +127,22 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
         List<KafkaFrameRecord> frames = agentFrames(video, frameCount, Integer.parseInt(size[0]),
                 Integer.parseInt(size[1]));
         List<RgbFrame> crops = new ArrayList<>();
-        report.put("face_stage_one_thread", faceStage(frames, settings, crops));
+        Map<String, Object> face = faceStage(frames, settings, crops);
+        report.put("face_stage_frames_per_second_per_core", face.get("face_stage_frames_per_second_per_core"));
+        report.put("face_stage_one_thread", face);
         report.put("scoring_one_thread", scoring(settings, crops));
+        report.put("agent_per_camera", agentCost(video, frameCount, Integer.parseInt(size[0]),
+                Integer.parseInt(size[1])));
+        List<byte[]> jpegs = frames.stream().map(f -> f.data).toList();
         List<Map<String, Object>> runs = new ArrayList<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             for (int cameras : cameraCounts) {
-                runs.add(endToEnd(broker, video, cameras));
+                Map<String, Object> run = endToEnd(broker, jpegs, frames.get(0).width, frames.get(0).height, cameras);
+                runs.add(run);
                 write(report, runs);
+                if (!(Boolean) run.get("sustained")) {
+                    break;
+                }
             }
         }
         write(report, runs);
@@ -136,7 +151,10 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
     }
 
     private void write(Map<String, Object> report, List<Map<String, Object>> runs) throws Exception {
-        report.put("end_to_end_25fps_cameras", runs);
+        String size = cameraSize.replace('x', '_');
+        report.put("cameras_sustained_" + size, runs.stream().filter(r -> (Boolean) r.get("sustained"))
+                .mapToInt(r -> (Integer) r.get("cameras")).max().orElse(0));
+        report.put("capacity_25fps_replayed", runs);
         Files.createDirectories(out.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), report);
     }
@@ -177,70 +195,93 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
     }
 
     /**
-     * The job's face finder, step by step, as the job runs it for one camera: decode, the face searched in the whole
-     * frame on keyframes and near its last box in between (dlib detection and landmarks), crop.
+     * The job's face finder, step by step, as the job runs it for one camera: decode, then the faces located and cropped
+     * (on keyframes the whole frame searched, dlib detection and landmarks; in between each face's landmarks fitted on
+     * its box from the last frame and checked, detection near its box when the check fails), and the frame made.
      */
     private Map<String, Object> faceStage(List<KafkaFrameRecord> frames, PipelineSettings settings,
                                           List<RgbFrame> crops) throws Exception {
-        long[] decode = new long[frames.size()];
-        long[] search = new long[frames.size()];
-        long[] crop = new long[frames.size()];
-        boolean[] keyframe = new boolean[frames.size()];
+        int n = frames.size();
+        long[] decode = new long[n * faceRounds];
+        long[] locate = new long[n * faceRounds];
+        long[] make = new long[n * faceRounds];
+        boolean[] keyframe = new boolean[n * faceRounds];
         int faces = 0;
+        long fitted;
+        long near;
         try (FaceFinder finder = new FaceFinder(settings.model(), settings.face())) {
-            finder.find(frames.get(0), new FaceTracks()); // warm up
-            FaceTracks tracks = new FaceTracks();
-            for (int i = 0; i < frames.size(); i++) {
-                KafkaFrameRecord record = frames.get(i);
-                long t0 = System.nanoTime();
-                RgbFrame image = finder.decode(record);
-                long t1 = System.nanoTime();
-                List<FaceFinder.TrackedFace> found = finder.locate(image, tracks);
-                long t2 = System.nanoTime();
-                keyframe[i] = found.isEmpty() || tracks.framesSinceKeyframe == 0;
-                if (!found.isEmpty()) {
-                    faces++;
-                    FaceFrame.Face face = finder.crop(record, image, found).faces[0];
-                    crops.add(new RgbFrame(face.cropWidth, face.cropHeight, face.crop));
-                }
-                long t3 = System.nanoTime();
-                decode[i] = t1 - t0;
-                search[i] = t2 - t1;
-                crop[i] = t3 - t2;
+            for (int i = 0; i < Math.min(n, 20); i++) {
+                finder.find(frames.get(i), new FaceTracks()); // warm up
             }
+            long fittedBefore = finder.fittedFaces();
+            long nearBefore = finder.nearSearches();
+            for (int round = 0; round < faceRounds; round++) {
+                FaceTracks tracks = new FaceTracks();
+                for (int i = 0; i < n; i++) {
+                    KafkaFrameRecord record = frames.get(i);
+                    long t0 = System.nanoTime();
+                    RgbFrame image = finder.decode(record);
+                    long t1 = System.nanoTime();
+                    List<FaceFinder.TrackedFace> found = finder.locate(image, tracks);
+                    long t2 = System.nanoTime();
+                    FaceFrame frame = finder.crop(record, found);
+                    long t3 = System.nanoTime();
+                    int at = round * n + i;
+                    keyframe[at] = found.isEmpty() || tracks.framesSinceKeyframe == 0;
+                    if (round == 0 && frame.faces.length > 0) {
+                        faces++;
+                        crops.add(new RgbFrame(frame.faces[0].cropWidth, frame.faces[0].cropHeight,
+                                frame.faces[0].crop));
+                    }
+                    decode[at] = t1 - t0;
+                    locate[at] = t2 - t1;
+                    make[at] = t3 - t2;
+                }
+            }
+            fitted = (finder.fittedFaces() - fittedBefore) / faceRounds;
+            near = (finder.nearSearches() - nearBefore) / faceRounds;
         }
         if (crops.isEmpty()) {
             throw new IllegalStateException("dlib found no face in the benchmark video");
         }
-        List<Long> keyframeSearch = new ArrayList<>();
-        List<Long> trackedSearch = new ArrayList<>();
-        long totalNanos = 0;
-        for (int i = 0; i < frames.size(); i++) {
-            (keyframe[i] ? keyframeSearch : trackedSearch).add(search[i]);
-            totalNanos += decode[i] + search[i] + crop[i];
+        List<Long> keyframeLocate = new ArrayList<>();
+        List<Long> trackedLocate = new ArrayList<>();
+        long[] roundNanos = new long[faceRounds];
+        for (int at = 0; at < n * faceRounds; at++) {
+            (keyframe[at] ? keyframeLocate : trackedLocate).add(locate[at]);
+            roundNanos[at / n] += decode[at] + locate[at] + make[at];
         }
-        double meanMillis = totalNanos / 1e6 / frames.size();
+        List<Double> perRound = new ArrayList<>();
+        for (long nanos : roundNanos) {
+            perRound.add(Math.round(10_000.0 / (nanos / 1e6 / n)) / 10.0);
+        }
+        long totalNanos = median(roundNanos); // the median pass
+        double meanMillis = totalNanos / 1e6 / n;
         double perSecond = Math.round(10_000.0 / meanMillis) / 10.0;
         KafkaFrameRecord first = frames.get(0);
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("frames", frames.size());
+        r.put("frames", n);
+        r.put("rounds", faceRounds);
         r.put("frame_size", first.width + "x" + first.height);
         r.put("median_jpeg_bytes", median(frames.stream().mapToLong(f -> f.data.length).toArray()));
         r.put("frames_with_face", faces);
         r.put("keyframe_interval", settings.face().keyframeInterval());
-        r.put("keyframes", keyframeSearch.size());
+        r.put("keyframes", keyframeLocate.size() / faceRounds);
+        r.put("faces_fitted_between_keyframes", fitted);
+        r.put("near_searches", near);
         r.put("median_ms_decode_jpeg", ms(median(decode)));
-        r.put("median_ms_keyframe_search", ms(percentile(keyframeSearch, 50)));
-        r.put("median_ms_tracked_search", trackedSearch.isEmpty() ? null : ms(percentile(trackedSearch, 50)));
-        r.put("median_ms_crop", ms(median(crop)));
+        r.put("median_ms_keyframe_locate_and_crop", ms(percentile(keyframeLocate, 50)));
+        r.put("median_ms_tracked_locate_and_crop", trackedLocate.isEmpty() ? null : ms(percentile(trackedLocate, 50)));
+        r.put("median_ms_make_frame", ms(median(make)));
         r.put("mean_ms_total", Math.round(meanMillis * 100) / 100.0);
         r.put("face_stage_frames_per_second_per_core", perSecond);
-        log.printf("face stage, %dx%d, one thread, keyframe every %d: %.1f ms a frame on average (decode %.1f, "
-                        + "keyframe search %.1f, tracked search %.1f, crop %.2f) = %.1f frames/s%n",
+        r.put("frames_per_second_each_round", perRound);
+        log.printf("face stage, %dx%d, one thread, keyframe every %d: %.2f ms a frame on average (decode %.2f, "
+                        + "keyframe %.2f, between keyframes %.2f, %d of %d faces fitted) = %.1f frames/s%n",
                 first.width, first.height, settings.face().keyframeInterval(), meanMillis, ms(median(decode)),
-                ms(percentile(keyframeSearch, 50)),
-                trackedSearch.isEmpty() ? Double.NaN : ms(percentile(trackedSearch, 50)),
-                ms(median(crop)), perSecond);
+                ms(percentile(keyframeLocate, 50)),
+                trackedLocate.isEmpty() ? Double.NaN : ms(percentile(trackedLocate, 50)), fitted, faces,
+                perSecond);
         return r;
     }
 
@@ -280,7 +321,47 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
         return r;
     }
 
-    private Map<String, Object> endToEnd(EmbeddedKafkaBroker broker, Path video, int cameras) throws Exception {
+    /**
+     * The agent's work for one camera, on one thread: grabbing the video's frames (decoding them) and scaling them to
+     * the camera size, then encoding each as the agent publishes it (JPEG, Avro). Medians of ms a frame, and the share
+     * of a core a camera at 25 fps takes.
+     */
+    private Map<String, Object> agentCost(Path video, int count, int width, int height) throws IOException {
+        FrameEncoder encoder = FrameEncoder.agentDefaults();
+        List<Long> capture = new ArrayList<>();
+        List<Long> encode = new ArrayList<>();
+        try (FrameSource source = CameraSpec.parse("bench=" + video).openSource()) {
+            source.open();
+            CapturedFrame frame;
+            for (int i = 0; i < count; i++) {
+                long t0 = System.nanoTime();
+                frame = source.grab();
+                if (frame == null) {
+                    break;
+                }
+                BufferedImage image = scaled(frame.image(), width, height);
+                long t1 = System.nanoTime();
+                SingleObject.encode(encoder.encode("bench", i, System.currentTimeMillis(), image));
+                long t2 = System.nanoTime();
+                if (i >= 10) { // after warming up
+                    capture.add(t1 - t0);
+                    encode.add(t2 - t1);
+                }
+            }
+        }
+        double captureMs = ms(percentile(capture, 50));
+        double encodeMs = ms(percentile(encode, 50));
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("median_ms_capture_video_decode_and_scale", captureMs);
+        r.put("median_ms_encode_jpeg_and_avro", encodeMs);
+        r.put("cores_per_camera_at_25fps", Math.round((captureMs + encodeMs) * 25 / 10.0) / 100.0);
+        log.printf("agent, one camera at %dx%d: capture %.2f ms, encode %.2f ms a frame = %.2f of a core at 25 fps%n",
+                width, height, captureMs, encodeMs, (captureMs + encodeMs) * 25 / 1000);
+        return r;
+    }
+
+    private Map<String, Object> endToEnd(EmbeddedKafkaBroker broker, List<byte[]> jpegs, int width, int height,
+                                         int cameras) throws Exception {
         String suffix = "-" + cameras;
         String frames = "bench-frames" + suffix;
         String events = "bench-events" + suffix;
@@ -291,19 +372,22 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
                 .withGroup("bench" + suffix, "earliest", "bench" + suffix);
         JobClient client = EmotionJob.onKafka(kafka, pipeline.settings(frames), RunSettings.of(2, 2_000))
                 .executeAsync("benchmark" + suffix);
-        List<CameraSpec> specs = new ArrayList<>();
-        for (int c = 0; c < cameras; c++) {
-            specs.add(CameraSpec.parse("cam" + c + "=" + video));
+        // the cameras start once the job runs, so the warm-up is not spent on a backlog from the job's start-up
+        long runningBy = System.currentTimeMillis() + 60_000;
+        while (client.getJobStatus().get() != JobStatus.RUNNING && System.currentTimeMillis() < runningBy) {
+            Thread.sleep(200);
         }
+        Thread.sleep(3_000); // its tasks deployed and its sources reading
         List<Long> scoredLatency = new ArrayList<>();
         List<Long> visibleLatency = new ArrayList<>();
+        List<String> slow = new ArrayList<>(); // clips scored more than a second after their last frame
         long measuredEvents = 0;
         long framesSent;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-             CameraAgent agent = CameraAgent.start(specs, AgentSettings.defaults(frames).withRate("25", true),
-                     Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+             ReplayedCameras replay = new ReplayedCameras(broker.bootstrapServers(), frames, jpegs, width, height,
+                     cameras, 25)) {
             TopicPartition partition = new TopicPartition(events, 0);
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
@@ -313,7 +397,7 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
             long sentAtMeasureStart = -1;
             while (System.currentTimeMillis() < end) {
                 if (sentAtMeasureStart < 0 && System.currentTimeMillis() >= measureFrom) {
-                    sentAtMeasureStart = agent.stats().stream().mapToLong(s -> s.framesSent()).sum();
+                    sentAtMeasureStart = replay.framesSent();
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     long now = System.currentTimeMillis();
@@ -321,11 +405,16 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
                     if (event.getClipEndTime().toEpochMilli() >= measureFrom) {
                         measuredEvents++;
                         scoredLatency.add(event.getProcessingLatencyMs());
+                        if (event.getProcessingLatencyMs() > 1_000) {
+                            slow.add(String.format("%s at +%.1f s: %d ms", event.getCameraId(),
+                                    (event.getClipEndTime().toEpochMilli() - measureFrom) / 1000.0,
+                                    event.getProcessingLatencyMs()));
+                        }
                         visibleLatency.add(now - event.getClipEndTime().toEpochMilli());
                     }
                 }
             }
-            framesSent = agent.stats().stream().mapToLong(s -> s.framesSent()).sum() - Math.max(0, sentAtMeasureStart);
+            framesSent = replay.framesSent() - Math.max(0, sentAtMeasureStart);
         } finally {
             client.cancel().get();
         }
@@ -341,15 +430,18 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
         r.put("events_per_s_expected", Math.round(100 * expected) / 100.0);
         r.put("events_per_s_if_every_frame_had_a_face", Math.round(100 * cameras * 25.0 / 30.0) / 100.0);
         r.put("latency_ms_to_scored_p50", percentile(scoredLatency, 50));
+        r.put("latency_ms_to_scored_p90", percentile(scoredLatency, 90));
         r.put("latency_ms_to_scored_p99", percentile(scoredLatency, 99));
+        r.put("latency_ms_to_scored_max", percentile(scoredLatency, 100));
+        r.put("clips_scored_after_more_than_1s", slow);
         r.put("latency_ms_to_readable_p50", percentile(visibleLatency, 50));
         r.put("latency_ms_to_readable_p99", percentile(visibleLatency, 99));
-        // kept up: the events of N cameras come at N times the one-camera rate, and scoring latency stays low
-        boolean sustained = eventsPerSecond >= 0.9 * expected && percentile(scoredLatency, 99) < 3_000
+        // kept up: the events of N cameras come at N times the first run's rate a camera, within a second of the clip
+        boolean sustained = eventsPerSecond >= 0.9 * expected && percentile(scoredLatency, 99) <= 1_000
                 && framesSent >= 0.95 * cameras * 25.0 * measureSeconds;
         r.put("sustained", sustained);
-        log.printf("%d camera(s) at 25 fps: %.2f events/s (expected %.2f), latency to scored p50 %d p99 %d ms, to readable "
-                        + "p50 %d p99 %d ms: %s%n", cameras, eventsPerSecond, expected, percentile(scoredLatency, 50),
+        log.printf("%d replayed camera(s) at 25 fps, %dx%d: %.2f events/s (expected %.2f), latency to scored p50 %d p99 %d ms, to readable "
+                        + "p50 %d p99 %d ms: %s%n", cameras, width, height, eventsPerSecond, expected, percentile(scoredLatency, 50),
                 percentile(scoredLatency, 99), percentile(visibleLatency, 50), percentile(visibleLatency, 99),
                 sustained ? "sustained" : "NOT sustained");
         return r;

@@ -23,12 +23,13 @@ import org.apache.flink.util.OutputTag;
  * Assembles each camera's face frames into clips of {@code clipLength} frames, in capture order, one clip stream per
  * face track (each face the camera follows).
  *
- * <p>Event time is kept per camera, so that one camera's clock or delays never hold back or outdate another's:
- * frames wait in keyed state until the camera has sent a frame {@code maxOutOfOrderMillis} newer, then are taken
- * in (capture time, sequence) order, so frames that arrive out of order within that bound are put right; frames
- * older than what was taken in go to {@link #LATE_FRAMES}, and a frame sent again (its sequence and capture time lie
- * within the unbroken run of sequence numbers taken in last) is dropped and counted. A camera silent for {@code releaseAfterMillis} has its waiting frames taken in at once, so
- * its last clip comes out; silent for {@code idleTimeoutMillis}, its state is cleared. A track's clip starts at a frame
+ * <p>Event time is kept per camera, so that one camera's clock or delays never hold back or outdate another's: a
+ * frame that continues the camera's sequence is taken in at once; others wait in keyed state until the frames
+ * before them came or the camera has sent a frame {@code maxOutOfOrderMillis} newer, then are taken in (capture
+ * time, sequence) order, so frames that arrive out of order within that bound are put right; frames older than
+ * what was taken in go to {@link #LATE_FRAMES}, and a frame sent again (its sequence and capture time lie within the
+ * unbroken run of sequence numbers taken in last) is dropped and counted. A camera silent for
+ * {@code releaseAfterMillis} has its waiting frames taken in at once, so its last clip comes out; silent for {@code idleTimeoutMillis}, its state is cleared. A track's clip starts at a frame
  * with its face; frames without it (the face missed, or gone) hold its last face. A partial clip is dropped, and
  * counted by reason, when frames were lost, time jumped, the sequence restarted, the crop size changed, too many
  * frames lacked the track's face (so a face that leaves ends its clip), or the camera went idle. After a clip is emitted
@@ -150,8 +151,38 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
             pending.add(frame);
             camera.newestCapture = Math.max(camera.newestCapture, frame.captureTimeMillis);
             takeIn(camera, camera.newestCapture - settings.maxOutOfOrderMillis(), ctx.getCurrentKey(), out);
+            takeInSequence(camera, ctx.getCurrentKey(), out);
         }
         clock.update(camera);
+    }
+
+    /**
+     * Takes in at once the waiting frames that continue the camera's sequence (the next number, captured no
+     * earlier): no frame can come between them, so they need not wait for a newer one. Frames that came in order
+     * thus go on without delay; only those after a gap wait.
+     */
+    private void takeInSequence(CameraClock camera, String cameraId, Collector<FaceClip> out) throws Exception {
+        if (camera.runFirstSequence < 0) {
+            return; // the camera's first frames wait: an earlier one may still come
+        }
+        List<FaceFrame> waiting = new ArrayList<>();
+        for (FaceFrame f : pending.get()) {
+            waiting.add(f);
+        }
+        waiting.sort(Comparator.comparingLong(f -> f.sequence));
+        List<FaceFrame> left = new ArrayList<>();
+        for (FaceFrame frame : waiting) {
+            if (frame.sequence == camera.lastSequence + 1 && frame.captureTimeMillis >= camera.lastTime
+                    && frame.captureTimeMillis > camera.takenUpTo) {
+                camera.takenUpTo = frame.captureTimeMillis;
+                take(camera, frame, cameraId, out);
+            } else {
+                left.add(frame);
+            }
+        }
+        if (left.size() < waiting.size()) {
+            pending.update(left);
+        }
     }
 
     /** Takes the waiting frames captured up to {@code upTo} into clips, in capture order. */

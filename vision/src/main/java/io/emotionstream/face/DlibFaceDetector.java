@@ -35,8 +35,15 @@ public final class DlibFaceDetector implements AutoCloseable {
 
     private static final int VALUES_PER_FACE;
 
+    /** Set to false to load the bridge built for any x86-64 even where AVX2 is there. */
+    public static final String AVX2_PROPERTY = "emotionstream.dlib.avx2";
+    /** Whether the bridge in use was built for AVX2 and FMA. */
+    public static final boolean AVX2;
+
     static {
-        NativeLibrary.load("emotionstream_dlib");
+        AVX2 = !"false".equals(System.getProperty(AVX2_PROPERTY)) && NativeLibrary.cpuHas("avx2", "fma")
+                && NativeLibrary.packaged("emotionstream_dlib_avx2");
+        NativeLibrary.load(AVX2 ? "emotionstream_dlib_avx2" : "emotionstream_dlib");
         VALUES_PER_FACE = valuesPerFace();
     }
 
@@ -90,6 +97,18 @@ public final class DlibFaceDetector implements AutoCloseable {
                 frame.height(), shrink, options.minScore()));
     }
 
+    /**
+     * The 68 landmarks fitted on a box of the frame, without detection (a face's box predicted from the previous
+     * frame): about a millisecond, but it finds landmarks whether or not a face is there, so check the result. The
+     * points as x, y pairs in pixels of the frame.
+     */
+    public float[] fit(RgbFrame frame, int left, int top, int width, int height) {
+        if (handle == 0) {
+            throw new IllegalStateException("the face detector is closed");
+        }
+        return fitIn(handle, frame.pixels(), frame.width(), frame.height(), left, top, width, height);
+    }
+
     /** The face width, in pixels, a region is scaled to for {@link #detectNear}. */
     public static final int TRACKING_FACE_SIZE = 100;
 
@@ -115,6 +134,9 @@ public final class DlibFaceDetector implements AutoCloseable {
 
     private static native float[] detectIn(long handle, byte[] rgb, int width, int height, int left, int top,
                                            int regionWidth, int regionHeight, double shrink, double minScore);
+
+    private static native float[] fitIn(long handle, byte[] rgb, int width, int height, int left, int top,
+                                        int boxWidth, int boxHeight);
 
     private static native float[] detect(long handle, byte[] rgb, int width, int height, int upsample, double minScore);
 

@@ -7,14 +7,24 @@ import io.emotionstream.model.RgbFrame;
  * Cuts a model's face crop out of a frame as the descriptor's crop geometry says: the face is turned so that the
  * eyes are level, scaled so that they are {@code eyeDistance * width} apart, and placed with their midpoint at
  * ({@code eyeCenterX * width}, {@code eyeCenterY * height}). Each crop pixel averages a grid of bilinear samples
- * as wide as the scale (area-like downscaling, so a large face does not alias); outside the frame edge pixels
- * repeat.
+ * over its footprint in the frame, at most a frame pixel apart (area-like downscaling, so a large face does not alias);
+ * outside the frame edge pixels repeat.
  */
 public final class FaceCropper {
+    /** Most frame pixels between two samples of one crop pixel. */
+    static final double TAP_SPACING = 1;
+
     private final CropGeometry geometry;
+    private final double tapSpacing;
 
     public FaceCropper(CropGeometry geometry) {
+        this(geometry, TAP_SPACING);
+    }
+
+    /** With samples at most {@code tapSpacing} frame pixels apart (denser: slower, closer to the exact area average). */
+    FaceCropper(CropGeometry geometry, double tapSpacing) {
         this.geometry = geometry;
+        this.tapSpacing = tapSpacing;
     }
 
     public RgbFrame crop(RgbFrame frame, DetectedFace face) {
@@ -41,12 +51,25 @@ public final class FaceCropper {
         double midY = (leftY + rightY) / 2;
         double centerU = geometry.eyeCenterX() * w;
         double centerV = geometry.eyeCenterY() * h;
-        int samples = Math.max(1, (int) Math.ceil(scale));
+        int samples = Math.max(1, (int) Math.ceil(scale / tapSpacing));
         byte[] out = new byte[w * h * 3];
-        float[] sum = new float[3];
         byte[] pixels = frame.pixels();
         int fw = frame.width();
         int fh = frame.height();
+        // frame position (pixel centres at integer + 0.5) of the first sample of crop pixel (0, 0), and the steps
+        // from one sample to the next along the crop's rows and columns
+        double step = scale / samples;
+        double firstU = (0.5 / samples - centerU) * scale;
+        double firstV = (0.5 / samples - centerV) * scale;
+        double originX = midX + firstU * cos - firstV * sin - 0.5;
+        double originY = midY + firstU * sin + firstV * cos - 0.5;
+        if (inside(originX, originY, cos * step, sin * step, -sin * step, cos * step, w * samples - 1,
+                h * samples - 1, fw, fh)) {
+            cropInside(pixels, fw, originX, originY, cos * step, sin * step, -sin * step, cos * step, samples, w, h,
+                    out);
+            return new RgbFrame(w, h, out);
+        }
+        float[] sum = new float[3];
         for (int v = 0; v < h; v++) {
             for (int u = 0; u < w; u++) {
                 sum[0] = sum[1] = sum[2] = 0;
@@ -68,6 +91,69 @@ public final class FaceCropper {
             }
         }
         return new RgbFrame(w, h, out);
+    }
+
+    /** Whether every sample lies inside the frame with its right and lower neighbours (no edge to repeat). */
+    private static boolean inside(double x, double y, double ux, double uy, double vx, double vy, int lastU, int lastV,
+                                  int width, int height) {
+        double minX = Double.MAX_VALUE;
+        double maxX = -Double.MAX_VALUE;
+        double minY = Double.MAX_VALUE;
+        double maxY = -Double.MAX_VALUE;
+        for (int corner = 0; corner < 4; corner++) {
+            double cx = x + (corner & 1) * lastU * ux + (corner >> 1) * lastV * vx;
+            double cy = y + (corner & 1) * lastU * uy + (corner >> 1) * lastV * vy;
+            minX = Math.min(minX, cx);
+            maxX = Math.max(maxX, cx);
+            minY = Math.min(minY, cy);
+            maxY = Math.max(maxY, cy);
+        }
+        return minX >= 0 && minY >= 0 && maxX < width - 1.001 && maxY < height - 1.001;
+    }
+
+    /**
+     * The crop when all its samples lie inside the frame: the same samples as the general path, their positions
+     * stepped instead of computed, without clamping.
+     */
+    private static void cropInside(byte[] pixels, int width, double originX, double originY, double ux, double uy,
+                                   double vx, double vy, int samples, int w, int h, byte[] out) {
+        float n = samples * samples;
+        int stride = width * 3;
+        for (int v = 0; v < h; v++) {
+            for (int u = 0; u < w; u++) {
+                float r = 0;
+                float g = 0;
+                float b = 0;
+                for (int sv = 0; sv < samples; sv++) {
+                    int rowU = u * samples;
+                    int rowV = v * samples + sv;
+                    double x = originX + rowU * ux + rowV * vx;
+                    double y = originY + rowU * uy + rowV * vy;
+                    for (int su = 0; su < samples; su++, x += ux, y += uy) {
+                        int x0 = (int) x;
+                        int y0 = (int) y;
+                        float wx = (float) (x - x0);
+                        float wy = (float) (y - y0);
+                        int p = y0 * stride + x0 * 3;
+                        int q = p + stride;
+                        float a = (1 - wx) * (1 - wy);
+                        float bw = wx * (1 - wy);
+                        float c = (1 - wx) * wy;
+                        float d = wx * wy;
+                        r += (pixels[p] & 0xff) * a + (pixels[p + 3] & 0xff) * bw + (pixels[q] & 0xff) * c
+                                + (pixels[q + 3] & 0xff) * d;
+                        g += (pixels[p + 1] & 0xff) * a + (pixels[p + 4] & 0xff) * bw + (pixels[q + 1] & 0xff) * c
+                                + (pixels[q + 4] & 0xff) * d;
+                        b += (pixels[p + 2] & 0xff) * a + (pixels[p + 5] & 0xff) * bw + (pixels[q + 2] & 0xff) * c
+                                + (pixels[q + 5] & 0xff) * d;
+                    }
+                }
+                int at = (v * w + u) * 3;
+                out[at] = (byte) Math.min(255, Math.round(r / n));
+                out[at + 1] = (byte) Math.min(255, Math.round(g / n));
+                out[at + 2] = (byte) Math.min(255, Math.round(b / n));
+            }
+        }
     }
 
     private static void addBilinear(byte[] pixels, int width, int height, double x, double y, float[] sum) {

@@ -5,13 +5,36 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /** Loads a JNI library packaged inside the jar under {@code native/linux-x86-64/}. */
 final class NativeLibrary {
     private NativeLibrary() {}
 
     private static final java.util.Set<String> LOADED = new java.util.HashSet<>();
+
+    /** Whether the jar holds {@code lib<name>.so}. */
+    static boolean packaged(String name) {
+        return NativeLibrary.class.getResource(resource(name)) != null;
+    }
+
+    private static String resource(String name) {
+        return "/native/linux-x86-64/lib" + name + ".so";
+    }
+
+    /** Whether this machine's processor has all these features (the flags of /proc/cpuinfo); false where unknown. */
+    static boolean cpuHas(String... features) {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            Set<String> flags = lines.filter(l -> l.startsWith("flags")).findFirst()
+                    .map(l -> Set.of(l.substring(l.indexOf(':') + 1).trim().split("\\s+"))).orElse(Set.of());
+            return flags.containsAll(List.of(features));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
 
     /**
      * Loads {@code lib<name>.so} once per class loader (later calls do nothing).
@@ -29,7 +52,7 @@ final class NativeLibrary {
             throw new UnsatisfiedLinkError("the " + name + " native library is built for Linux x86-64 only, not "
                     + os + " " + arch);
         }
-        String resource = "/native/linux-x86-64/lib" + name + ".so";
+        String resource = resource(name);
         try (InputStream in = NativeLibrary.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new UnsatisfiedLinkError("native library " + resource + " is not in the jar; build the project"

@@ -79,6 +79,33 @@ class FaceCropTest {
     }
 
     @Test
+    void theCropIsWithinAToleranceOfTheAreaAverage() throws Exception {
+        // samples two frame pixels apart against samples a quarter pixel apart (nearly the exact area average), at the
+        // model's size and at twice it, on the two photographs' faces (about 3 and 1.5 frame pixels a crop pixel)
+        CropGeometry model = MODEL.crop();
+        CropGeometry twice = new CropGeometry(model.width() * 2, model.height() * 2, model.eyeCenterX(),
+                model.eyeCenterY(), model.eyeDistance(), true);
+        for (CropGeometry geometry : List.of(model, twice)) {
+            for (String name : List.of("astronaut.png", "grace_hopper.jpg")) {
+                RgbFrame frame = read(name);
+                DetectedFace face = detector.detect(frame).get(0);
+                byte[] crop = new FaceCropper(geometry).crop(frame, face).pixels();
+                byte[] exact = new FaceCropper(geometry, 0.25).crop(frame, face).pixels();
+                double sum = 0;
+                int worst = 0;
+                for (int i = 0; i < crop.length; i++) {
+                    int d = Math.abs((crop[i] & 0xff) - (exact[i] & 0xff));
+                    sum += d;
+                    worst = Math.max(worst, d);
+                }
+                assertTrue(sum / crop.length <= 0.5, name + " at " + geometry.width() + ": mean difference "
+                        + sum / crop.length);
+                assertTrue(worst <= 8, name + " at " + geometry.width() + ": largest difference " + worst);
+            }
+        }
+    }
+
+    @Test
     void modelReadsTheSmileOnTheAstronautsCrop() throws Exception {
         RgbFrame frame = read("astronaut.png");
         RgbFrame crop = new FaceCropper(MODEL.crop()).crop(frame, detector.detect(frame).get(0));
