@@ -151,8 +151,7 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
     }
 
     private void write(Map<String, Object> report, List<Map<String, Object>> runs) throws Exception {
-        String size = cameraSize.replace('x', '_');
-        report.put("cameras_sustained_" + size, runs.stream().filter(r -> (Boolean) r.get("sustained"))
+        report.put("cameras_sustained_" + cameraSize, runs.stream().filter(r -> (Boolean) r.get("sustained"))
                 .mapToInt(r -> (Integer) r.get("cameras")).max().orElse(0));
         report.put("capacity_25fps_replayed", runs);
         Files.createDirectories(out.toAbsolutePath().getParent());
