@@ -66,12 +66,9 @@ bool region_to_gray(JNIEnv* env, jbyteArray rgb, jint width, long x0, long y0, l
     return true;
 }
 
-// Faces in the region [x0, x1) x [y0, y1) of the frame: only the region is turned to gray (read from the pinned
-// Java array, not copied), scanned by HOG after scaling it down by `shrink` (>= 1) or up `upsample` times, and the
-// landmarks are fitted on the region at full resolution. Returns, per face with a detection score >= min_score:
-// score, left, top, width, height, then the 68 landmarks as x, y pairs; all in pixels of the whole frame.
-jfloatArray detect_region(JNIEnv* env, jlong handle, jbyteArray rgb, jint width, jint height, long x0, long y0,
-                          long x1, long y1, double shrink, int upsample, double min_score) {
+// The detector of a handle, after checking that it is open and that the RGB frame has its size; null (a Java
+// exception thrown) otherwise.
+Detector* checked(JNIEnv* env, jlong handle, jbyteArray rgb, jint width, jint height) {
     auto* detector = reinterpret_cast<Detector*>(handle);
     if (detector == nullptr) {
         throw_java(env, "java/lang/IllegalStateException", "the face detector is closed");
@@ -81,6 +78,17 @@ jfloatArray detect_region(JNIEnv* env, jlong handle, jbyteArray rgb, jint width,
         throw_java(env, "java/lang/IllegalArgumentException", "RGB buffer does not match the frame size");
         return nullptr;
     }
+    return detector;
+}
+
+// Faces in the region [x0, x1) x [y0, y1) of the frame: only the region is turned to gray (read from the pinned
+// Java array, not copied), scanned by HOG after scaling it down by `shrink` (>= 1) or up `upsample` times, and the
+// landmarks are fitted on the region at full resolution. Returns, per face with a detection score >= min_score:
+// score, left, top, width, height, then the 68 landmarks as x, y pairs; all in pixels of the whole frame.
+jfloatArray detect_region(JNIEnv* env, jlong handle, jbyteArray rgb, jint width, jint height, long x0, long y0,
+                          long x1, long y1, double shrink, int upsample, double min_score) {
+    Detector* detector = checked(env, handle, rgb, width, height);
+    if (detector == nullptr) return nullptr;
     x0 = std::max<long>(0, x0);
     y0 = std::max<long>(0, y0);
     x1 = std::min<long>(width, x1);
@@ -144,15 +152,8 @@ jfloatArray detect_region(JNIEnv* env, jlong handle, jbyteArray rgb, jint width,
 // are turned to gray. Returns the 68 points as x, y pairs in pixels of the whole frame.
 jfloatArray fit_box(JNIEnv* env, jlong handle, jbyteArray rgb, jint width, jint height, long left, long top,
                     long box_width, long box_height) {
-    auto* detector = reinterpret_cast<Detector*>(handle);
-    if (detector == nullptr) {
-        throw_java(env, "java/lang/IllegalStateException", "the face detector is closed");
-        return nullptr;
-    }
-    if (width <= 0 || height <= 0 || env->GetArrayLength(rgb) != static_cast<jsize>(width) * height * 3) {
-        throw_java(env, "java/lang/IllegalArgumentException", "RGB buffer does not match the frame size");
-        return nullptr;
-    }
+    Detector* detector = checked(env, handle, rgb, width, height);
+    if (detector == nullptr) return nullptr;
     if (box_width < 8 || box_height < 8) {
         throw_java(env, "java/lang/IllegalArgumentException", "a box to fit landmarks on must be at least 8x8 pixels");
         return nullptr;

@@ -43,7 +43,7 @@ class BenchmarkCommandsTest {
     @Test
     void pipelineBenchmarkRunsTheFaceStageScoringAndTheJob() throws Exception {
         Path json = temp.resolve("pipeline.json");
-        assertEquals(0, run(new PipelineBenchmarkCommand(), "--frames", "40", "--cameras", "1", "--warmup-seconds",
+        assertEquals(0, run(new PipelineBenchmarkCommand(), "--frames", "40", "--face-rounds", "2", "--cameras", "1", "--warmup-seconds",
                 "10", "--measure-seconds", "10", "--out", json.toString()), err.toString());
         JsonNode report = new ObjectMapper().readTree(json.toFile());
         JsonNode face = report.at("/face_stage_one_thread");
@@ -53,8 +53,12 @@ class BenchmarkCommandsTest {
         assertTrue(face.at("/face_stage_frames_per_second_per_core").asDouble() > 0, report.toString());
         assertTrue(face.at("/keyframes").asInt() >= 4 && face.at("/keyframes").asInt() < 40, report.toString());
         assertEquals(8, report.at("/scoring_one_thread/batch").asInt()); // the job's default batch
-        JsonNode run = report.at("/end_to_end_25fps_cameras/0");
+        assertTrue(report.at("/face_stage_frames_per_second_per_core").asDouble() > 0, report.toString());
+        assertTrue(report.at("/agent_per_camera/cores_per_camera_at_25fps").asDouble() > 0, report.toString());
+        JsonNode run = report.at("/capacity_25fps_replayed/0");
         assertEquals(1, run.at("/cameras").asInt());
+        assertEquals(run.at("/sustained").asBoolean() ? 1 : 0, report.at("/cameras_sustained_640x480").asInt(),
+                report.toString());
         assertTrue(run.at("/frames_per_s_published").asDouble() > 10, report.toString());
         assertTrue(run.at("/events_per_s").asDouble() > 0, report.toString());
     }
