@@ -77,6 +77,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "partitions of the frames topic when the demo creates it (default: ${DEFAULT-VALUE})")
     int partitions;
 
+    @Option(names = "--frames-retention-minutes", paramLabel = "MIN", defaultValue = "" + Topics.FRAME_RETENTION_MINUTES,
+            description = "keep frames (faces) this long when the demo creates the frames topic (default: ${DEFAULT-VALUE})")
+    int framesRetentionMinutes;
+
     @Option(names = "--settle-seconds", paramLabel = "S", defaultValue = "8",
             description = "after the videos end, wait this long for the last events (default: ${DEFAULT-VALUE})")
     int settleSeconds;
@@ -188,7 +192,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void createTopics(String bootstrap) {
-        TopicCreator.createMissing(bootstrap, List.of(Topics.FRAMES.newTopic(Topics.FRAMES.defaultName(), partitions),
+        TopicCreator.createMissing(bootstrap, List.of(Topics.FRAMES.newTopic(Topics.FRAMES.defaultName(), partitions,
+                        Topics.frameRetention(framesRetentionMinutes)),
                 Topics.EMOTION_EVENTS.newTopic(), Topics.DEAD_LETTERS.newTopic(), Topics.SCHEMAS.newTopic()));
     }
 

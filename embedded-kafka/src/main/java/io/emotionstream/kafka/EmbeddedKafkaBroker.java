@@ -94,6 +94,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("num.partitions", "1");
         props.put("default.replication.factor", "1");
         props.put("min.insync.replicas", "1");
+        // expired segments (frames, which show faces) deleted within a minute, not Kafka's default five
+        props.put("log.retention.check.interval.ms", "60000");
         props.putAll(overrides);
         try {
             Files.createDirectories(data);

@@ -1,5 +1,6 @@
 package io.emotionstream.schema;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -28,7 +29,14 @@ public final class Topics {
 
         /** The topic to create under this name with this many partitions (replication: the cluster's default). */
         public NewTopic newTopic(String name, int partitions) {
-            return new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(configs);
+            return newTopic(name, partitions, Map.of());
+        }
+
+        /** The topic to create, its configs with {@code overrides} in place of the defaults. */
+        public NewTopic newTopic(String name, int partitions, Map<String, String> overrides) {
+            Map<String, String> merged = new HashMap<>(configs);
+            merged.putAll(overrides);
+            return new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(merged);
         }
 
         /** One line for people: name, key, value type and what it carries. */
@@ -40,8 +48,13 @@ public final class Topics {
     /** Partitions a frames topic gets by default: cameras spread over this many parallel face-stage readers. */
     public static final int FRAME_PARTITIONS = 4;
 
-    private static final String HOUR_MS = "3600000";
     private static final String WEEK_MS = "604800000";
+
+    /**
+     * Minutes the frames topic keeps frames by default: faces are personal data, so only long enough to ride out a
+     * restart of the job; live emotions of older frames are of no use.
+     */
+    public static final int FRAME_RETENTION_MINUTES = 10;
 
     /**
      * The largest frame record the frames topic takes: above the job's own limit (4 MiB by default), so that a frame
@@ -50,13 +63,13 @@ public final class Topics {
     public static final int FRAME_MAX_MESSAGE_BYTES = 8 << 20;
 
     /**
-     * Frames are kept an hour (enough to replay after an outage; faces are personal data). Their record time is the
+     * Frames are kept {@value #FRAME_RETENTION_MINUTES} minutes ({@link #frameRetention}). Their record time is the
      * broker's append time, so a producer cannot choose it: the job checks capture times against it.
      */
     public static final Topic<VideoFrame> FRAMES = new Topic<>("camera-frames", "camera id", VideoFrame.class,
             "encoded frames from camera agents, in capture order per camera", FRAME_PARTITIONS,
-            Map.of("retention.ms", HOUR_MS, "message.timestamp.type", "LogAppendTime",
-                    "max.message.bytes", Integer.toString(FRAME_MAX_MESSAGE_BYTES)));
+            withFrameRetention(Map.of("message.timestamp.type", "LogAppendTime",
+                    "max.message.bytes", Integer.toString(FRAME_MAX_MESSAGE_BYTES)), FRAME_RETENTION_MINUTES));
 
     public static final Topic<EmotionEvent> EMOTION_EVENTS = new Topic<>("emotion-events", "camera id",
             EmotionEvent.class, "one event per scored clip, written exactly once by the Flink job", 1,
@@ -80,4 +93,24 @@ public final class Topics {
             Map.of("cleanup.policy", "compact", "retention.ms", "-1"));
 
     private Topics() {}
+
+    /**
+     * The frames topic's configs that keep frames {@code minutes}: the retention, and segments rolled every fifth of
+     * it (the broker deletes whole closed segments only, so with its default week-long segments frames would stay far
+     * longer). A frame is gone about 1.2 times the retention after it came, plus the broker's retention check
+     * interval (a minute on the embedded broker, five by Kafka's default).
+     */
+    public static Map<String, String> frameRetention(int minutes) {
+        if (minutes < 1) {
+            throw new IllegalArgumentException("frames must be kept at least a minute, got " + minutes);
+        }
+        long ms = minutes * 60_000L;
+        return Map.of("retention.ms", Long.toString(ms), "segment.ms", Long.toString(Math.max(60_000, ms / 5)));
+    }
+
+    private static Map<String, String> withFrameRetention(Map<String, String> configs, int minutes) {
+        Map<String, String> all = new HashMap<>(configs);
+        all.putAll(frameRetention(minutes));
+        return Map.copyOf(all);
+    }
 }
