@@ -382,6 +382,7 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
         List<String> slow = new ArrayList<>(); // clips scored more than a second after their last frame
         long measuredEvents = 0;
         long framesSent;
+        long framesRefused;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -414,6 +415,7 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
                 }
             }
             framesSent = replay.framesSent() - Math.max(0, sentAtMeasureStart);
+            framesRefused = replay.framesFailed();
         } finally {
             client.cancel().get();
         }
@@ -425,6 +427,7 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("cameras", cameras);
         r.put("frames_per_s_published", Math.round(10.0 * framesSent / measureSeconds) / 10.0);
+        r.put("frames_refused_by_the_broker", framesRefused);
         r.put("events_per_s", Math.round(100 * eventsPerSecond) / 100.0);
         r.put("events_per_s_expected", Math.round(100 * expected) / 100.0);
         r.put("events_per_s_if_every_frame_had_a_face", Math.round(100 * cameras * 25.0 / 30.0) / 100.0);

@@ -339,7 +339,7 @@ public final class FaceFinder implements AutoCloseable {
         return b;
     }
 
-    /** The luma of an RGB crop (the weights of the model's gray step). */
+    /** The 8-bit luma of an RGB crop (Rec. 601 weights), for the tracker's similarity check only. */
     static byte[] gray(RgbFrame crop) {
         byte[] rgb = crop.pixels();
         byte[] gray = new byte[crop.width() * crop.height()];

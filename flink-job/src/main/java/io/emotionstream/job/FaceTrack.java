@@ -28,10 +28,6 @@ public class FaceTrack {
 
     public FaceTrack() {}
 
-    FaceTrack(int id) {
-        this.id = id;
-    }
-
     /** The overlap of this track's box with another box: the intersection over the union, 0 to 1. */
     double overlap(int ox, int oy, int owidth, int oheight) {
         long w = Math.min(x + width, ox + owidth) - (long) Math.max(x, ox);
