@@ -1,6 +1,7 @@
 package io.emotionstream.app;
 
 import io.emotionstream.ingest.StopOnSignal;
+import io.emotionstream.kafka.BrokerSecurity;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
 import io.emotionstream.schema.TopicCreator;
 import io.emotionstream.schema.Topics;
@@ -39,21 +40,29 @@ final class BrokerCommand implements Callable<Integer> {
                     + "this plus a minute after they came (default: ${DEFAULT-VALUE})")
     int framesRetentionMinutes;
 
+    @Option(names = "--secure", description = "TLS and SCRAM-SHA-512 logins for users camera, job, dashboard and "
+            + "admin (keys, certificates and passwords made on first start in the data folder's security/, with each "
+            + "user's client settings for --kafka-config), and ACLs: each user may do only its part")
+    boolean secure;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         try (StopOnSignal stop = new StopOnSignal();
              EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(
                      data == null ? Files.createTempDirectory("emotion-stream-kafka") : data, data == null, port,
-                     Map.of())) {
-            TopicCreator.createMissing(broker.bootstrapServers(), List.of(
-                    Topics.FRAMES.newTopic(Topics.FRAMES.defaultName(), partitions,
-                            Topics.frameRetention(framesRetentionMinutes)), Topics.EMOTION_EVENTS.newTopic(),
-                    Topics.DEAD_LETTERS.newTopic(), Topics.SCHEMAS.newTopic()));
+                     Map.of(), secure)) {
+            prepare(broker, partitions, framesRetentionMinutes);
             out.println("Kafka broker on " + broker.bootstrapServers() + " (Ctrl-C to stop), with topics");
             for (Topics.Topic<?> topic : List.of(Topics.FRAMES, Topics.EMOTION_EVENTS, Topics.DEAD_LETTERS,
-                    Topics.SCHEMAS)) {
+                    Topics.SCHEMAS, Topics.CAMERA_SUMMARIES, Topics.SUMMARY_DEAD_LETTERS)) {
                 out.println("  " + topic.describe(topic.defaultName()));
+            }
+            if (secure) {
+                out.println("secured: TLS + SCRAM-SHA-512, ACLs; each user's client settings (--kafka-config):");
+                for (String user : BrokerSecurity.USERS) {
+                    out.println("  " + user + ": " + broker.security().clientConfig(user));
+                }
             }
             out.flush();
             try {
@@ -63,5 +72,17 @@ final class BrokerCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The project's topics created where missing, and on a secure broker the users' ACLs added (as admin). */
+    static void prepare(EmbeddedKafkaBroker broker, int partitions, int framesRetentionMinutes) {
+        if (broker.secure()) {
+            AccessPolicy.defaults().apply(broker.adminConfig());
+        }
+        TopicCreator.createMissing(broker.bootstrapServers(), broker.adminConfig(), List.of(
+                Topics.FRAMES.newTopic(Topics.FRAMES.defaultName(), partitions,
+                        Topics.frameRetention(framesRetentionMinutes)), Topics.EMOTION_EVENTS.newTopic(),
+                Topics.DEAD_LETTERS.newTopic(), Topics.SCHEMAS.newTopic(), Topics.CAMERA_SUMMARIES.newTopic(),
+                Topics.SUMMARY_DEAD_LETTERS.newTopic()));
     }
 }

@@ -3,14 +3,18 @@ package io.emotionstream.app;
 import io.emotionstream.dashboard.SummaryApp;
 import io.emotionstream.dashboard.SummarySettings;
 import io.emotionstream.ingest.StopOnSignal;
+import io.emotionstream.schema.KafkaAccess;
+import io.emotionstream.schema.KafkaAccessException;
 import io.emotionstream.schema.TopicCreator;
 import io.emotionstream.schema.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.acl.AclOperation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -43,11 +47,17 @@ final class DashboardCommand implements Callable<Integer> {
             description = "a Kafka Streams or client property, e.g. -X security.protocol=SASL_SSL")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = "a properties file of Kafka client settings (TLS, SASL: e.g. the secure broker's "
+                    + "dashboard.properties); -X settings go on top")
+    Path kafkaConfig;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         SummarySettings settings = SummarySettings.defaults();
-        try (StopOnSignal stop = new StopOnSignal(); SummaryApp app = start(bootstrapServers, settings, kafkaProperties,
+        try (StopOnSignal stop = new StopOnSignal(); SummaryApp app = start(bootstrapServers, settings,
+                KafkaAccess.clientProperties(kafkaConfig, kafkaProperties),
                 stateDir, host, port)) {
             out.println("dashboard: http://" + host + ":" + app.port() + "/   (API: /api/cameras; Ctrl-C to stop)");
             out.flush();
@@ -60,12 +70,26 @@ final class DashboardCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Creates the app's topics where missing and starts it. */
+    /**
+     * Creates the app's topics where missing (where the client may), checks that it may read events and write
+     * summaries and dead letters, and starts it.
+     */
     static SummaryApp start(String bootstrap, SummarySettings settings, Map<String, String> properties, Path stateDir,
                             String host, int port) throws Exception {
-        TopicCreator.createMissing(bootstrap, properties, List.of(Topics.EMOTION_EVENTS.newTopic(settings.eventsTopic()),
-                Topics.CAMERA_SUMMARIES.newTopic(settings.summariesTopic()),
-                Topics.SUMMARY_DEAD_LETTERS.newTopic(settings.deadLettersTopic())));
+        Duration timeout = Duration.ofSeconds(15);
+        try {
+            TopicCreator.createMissing(bootstrap, properties, List.of(
+                    Topics.EMOTION_EVENTS.newTopic(settings.eventsTopic()),
+                    Topics.CAMERA_SUMMARIES.newTopic(settings.summariesTopic()),
+                    Topics.SUMMARY_DEAD_LETTERS.newTopic(settings.deadLettersTopic())));
+        } catch (IllegalStateException e) {
+            throw new KafkaAccessException(KafkaAccess.explain(e, bootstrap, properties, timeout));
+        }
+        Map<String, AclOperation> needs = new LinkedHashMap<>();
+        needs.put(settings.eventsTopic(), AclOperation.READ);
+        needs.put(settings.summariesTopic(), AclOperation.WRITE);
+        needs.put(settings.deadLettersTopic(), AclOperation.WRITE);
+        KafkaAccess.require(bootstrap, properties, needs, timeout, "");
         Map<String, String> kafka = new LinkedHashMap<>(properties);
         kafka.put("bootstrap.servers", bootstrap);
         return SummaryApp.start(settings, kafka, stateDir, host, port);

@@ -28,6 +28,7 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -89,6 +90,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "port of the live dashboard; 0 for any free one (default: ${DEFAULT-VALUE})")
     int dashboardPort;
 
+    @Option(names = "--secure", description = "start the embedded broker secured (as `broker --secure`: TLS, "
+            + "SCRAM logins, ACLs) and run each part as its own user")
+    boolean secure;
+
     @Mixin
     PipelineOptions pipeline;
 
@@ -98,21 +103,31 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<CameraSpec> specs = cameraSpecs();
         PipelineSettings settings = pipeline.settings(Topics.FRAMES.defaultName());
+        if (secure && bootstrapServers != null) {
+            throw new IllegalArgumentException("--secure secures the embedded broker; with --bootstrap-servers run "
+                    + "each part on its own with its --kafka-config (see README)");
+        }
         try (StopOnSignal stop = new StopOnSignal();
              EmbeddedKafkaBroker broker = bootstrapServers == null ? startBroker(err) : null) {
             String bootstrap = broker == null ? bootstrapServers : broker.bootstrapServers();
-            err.println("Kafka: " + bootstrap);
-            createTopics(bootstrap);
+            err.println("Kafka: " + bootstrap + (secure ? " (TLS, SCRAM-SHA-512, ACLs; users' settings in "
+                    + broker.security().folder() + ")" : ""));
+            if (broker != null) {
+                BrokerCommand.prepare(broker, partitions, framesRetentionMinutes);
+            } else {
+                createTopics(bootstrap);
+            }
             err.println("starting the Flink job on a local cluster...");
-            KafkaSettings kafka = KafkaSettings.defaults(bootstrap)
-                    .withGroup("emotion-stream-demo", "committed", KafkaSettings.DEFAULT_TRANSACTIONAL_ID_PREFIX);
+            KafkaSettings kafka = KafkaSettings.defaults(bootstrap).withClientProperties(login(broker, "job"));
             JobClient jobClient = EmotionJob.onKafka(kafka, settings, RunSettings.of(2, 2_000)).executeAsync("emotion-stream-demo");
-            try (SummaryApp dashboard = DashboardCommand.start(bootstrap, SummarySettings.defaults(), Map.of(),
-                         Files.createTempDirectory("emotion-stream-summaries"), "127.0.0.1", dashboardPort);
-                 KafkaConsumer<String, byte[]> events = consumer(bootstrap);
+            Map<String, String> camera = new LinkedHashMap<>(login(broker, "camera"));
+            camera.put("bootstrap.servers", bootstrap);
+            try (SummaryApp dashboard = DashboardCommand.start(bootstrap, SummarySettings.defaults(),
+                         login(broker, "dashboard"), Files.createTempDirectory("emotion-stream-summaries"),
+                         "127.0.0.1", dashboardPort);
+                 KafkaConsumer<String, byte[]> events = consumer(bootstrap, login(broker, "admin"));
                  CameraAgent agent = CameraAgent.start(specs,
-                         AgentSettings.defaults(Topics.FRAMES.defaultName()).withRate(rate, loop),
-                         Map.of("bootstrap.servers", bootstrap))) {
+                         AgentSettings.defaults(Topics.FRAMES.defaultName()).withRate(rate, loop), camera)) {
                 err.printf("publishing %d camera(s): %s%n", specs.size(),
                         specs.stream().map(c -> c.cameraId() + "=" + c.source()).toList());
                 out.printf("live dashboard: http://127.0.0.1:%d/   (API: /api/cameras)%n", dashboard.port());
@@ -125,9 +140,14 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static EmbeddedKafkaBroker startBroker(PrintWriter err) {
-        err.println("starting an embedded Kafka broker...");
-        return EmbeddedKafkaBroker.start();
+    private EmbeddedKafkaBroker startBroker(PrintWriter err) throws IOException {
+        err.println("starting an embedded Kafka broker" + (secure ? " (secured)" : "") + "...");
+        return EmbeddedKafkaBroker.start(Files.createTempDirectory("emotion-stream-kafka"), true, 0, Map.of(), secure);
+    }
+
+    /** A user's client settings on the secure embedded broker; none otherwise. */
+    private static Map<String, String> login(EmbeddedKafkaBroker broker, String user) {
+        return broker != null && broker.secure() ? broker.security().clientProperties(user) : Map.of();
     }
 
     /** Prints events and dead letters until interrupted, or until the videos ended and no event came for a while. */
@@ -197,11 +217,16 @@ final class DemoCommand implements Callable<Integer> {
                 Topics.EMOTION_EVENTS.newTopic(), Topics.DEAD_LETTERS.newTopic(), Topics.SCHEMAS.newTopic()));
     }
 
-    /** A read_committed consumer of events and dead letters, positioned now at their ends (no group needed). */
-    private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
+    /**
+     * A read_committed consumer of events and dead letters, positioned now at their ends (no group needed); on the
+     * secure broker it reads as admin, the operator.
+     */
+    private static KafkaConsumer<String, byte[]> consumer(String bootstrap, Map<String, String> login) {
+        Map<String, Object> config = new LinkedHashMap<>(login);
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of(Topics.EMOTION_EVENTS.defaultName(), Topics.DEAD_LETTERS.defaultName())) {
             consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.emotionstream.ingest.StopOnSignal;
 import io.emotionstream.schema.EmotionEvent;
+import io.emotionstream.schema.KafkaAccess;
 import io.emotionstream.schema.LabelProbability;
 import io.emotionstream.schema.SingleObject;
 import io.emotionstream.schema.Topics;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
@@ -62,11 +65,17 @@ final class EventsCommand implements Callable<Integer> {
             description = "a Kafka consumer property, e.g. -X security.protocol=SASL_SSL")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = "a properties file of Kafka consumer settings (TLS, SASL: e.g. the secure broker's "
+                    + "dashboard.properties); -X settings go on top")
+    Path kafkaConfig;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Map<String, Object> config = new HashMap<>(kafkaProperties);
+        Map<String, Object> config = new HashMap<>(KafkaAccess.clientProperties(kafkaConfig, kafkaProperties));
+        KafkaAccess.require(bootstrapServers, config, Map.of(topic, AclOperation.READ), Duration.ofSeconds(15), "");
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         long printed = 0;

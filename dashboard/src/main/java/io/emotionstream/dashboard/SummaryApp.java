@@ -38,6 +38,12 @@ public final class SummaryApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SummaryApp.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * The Kafka Streams application id: its consumer group, the prefix of its internal topics and of its
+     * transactional ids.
+     */
+    public static final String APPLICATION_ID = "emotion-stream-summaries";
+
     private final KafkaStreams streams;
     private final SummaryQueries queries;
     private final HttpServer http;
@@ -64,7 +70,7 @@ public final class SummaryApp implements AutoCloseable {
     public static SummaryApp start(SummarySettings settings, Map<String, String> kafka, Path stateDir, String host,
                                    int port) throws IOException {
         Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "emotion-stream-summaries");
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -40,11 +41,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final boolean deleteOnClose;
     private final String bootstrapServers;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, Path directory, boolean deleteOnClose, String bootstrapServers) {
+    private final BrokerSecurity security;
+
+    private EmbeddedKafkaBroker(KafkaRaftServer server, Path directory, boolean deleteOnClose, String bootstrapServers,
+                                BrokerSecurity security) {
         this.server = server;
         this.directory = directory;
         this.deleteOnClose = deleteOnClose;
         this.bootstrapServers = bootstrapServers;
+        this.security = security;
     }
 
     /** Starts a broker with its data in a new temporary folder, deleted on close. */
@@ -66,6 +71,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     public static EmbeddedKafkaBroker start(Path directory, boolean deleteOnClose, int port,
                                             Map<String, String> overrides) {
+        return start(directory, deleteOnClose, port, overrides, false);
+    }
+
+    /**
+     * Starts a broker, secured when asked: clients then connect with TLS and SCRAM-SHA-512 as one of {@link
+     * BrokerSecurity#USERS} (their settings in {@link #security()}), and only what ACLs allow is allowed (the caller
+     * adds them, as {@code admin}). A data folder keeps the mode it was made with.
+     *
+     * @param secure TLS, SCRAM users and the StandardAuthorizer (material in {@code directory/security})
+     */
+    public static EmbeddedKafkaBroker start(Path directory, boolean deleteOnClose, int port,
+                                            Map<String, String> overrides, boolean secure) {
         long started = System.nanoTime();
         int brokerPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
@@ -75,11 +92,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + "," + CONTROLLER + "://127.0.0.1:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        boolean formatted = Files.exists(metadata.resolve("meta.properties"));
+        if (formatted && secure != Files.exists(directory.resolve("security"))) {
+            throw new IllegalArgumentException("the broker data in " + directory + " was made "
+                    + (secure ? "without" : "with") + " --secure; keep the mode, or start on a new data folder");
+        }
+        String clients = secure ? "SASL_SSL" : "PLAINTEXT";
+        props.put("listeners", clients + "://127.0.0.1:" + brokerPort + "," + CONTROLLER + "://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", clients + "://127.0.0.1:" + brokerPort);
         props.put("controller.listener.names", CONTROLLER);
-        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("inter.broker.listener.name", clients);
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
+        BrokerSecurity security = null;
+        if (secure) {
+            security = BrokerSecurity.prepare(directory.resolve("security"));
+            props.putAll(security.brokerProperties(clients, CONTROLLER));
+        }
         props.put("log.dirs", data.toString());
         props.put("metadata.log.dir", metadata.toString());
         props.put("offsets.topic.replication.factor", "1");
@@ -100,8 +128,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             Files.createDirectories(data);
             Files.createDirectories(metadata);
-            if (!Files.exists(metadata.resolve("meta.properties"))) {
-                new Formatter()
+            if (!formatted) {
+                Formatter formatter = new Formatter();
+                if (secure) {
+                    formatter.setScramArguments(security.scramArguments());
+                }
+                formatter
                         .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                         .setNodeId(1)
                         .setClusterId(Uuid.randomUuid().toString())
@@ -114,10 +146,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
             server.startup();
             String bootstrap = "127.0.0.1:" + brokerPort;
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, directory, deleteOnClose, bootstrap);
-            LOG.info("Embedded Kafka broker on {} (data in {}), started in {} ms", bootstrap, directory,
-                    (System.nanoTime() - started) / 1_000_000);
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, directory, deleteOnClose, bootstrap, security);
+            LOG.info("Embedded Kafka broker on {}{} (data in {}), started in {} ms", bootstrap,
+                    secure ? " (TLS, SCRAM-SHA-512, ACLs)" : "", directory, (System.nanoTime() - started) / 1_000_000);
             return broker;
+        } catch (IllegalArgumentException e) {
+            throw e;
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the embedded Kafka broker in " + directory + ": " + e.getMessage(), e);
         }
@@ -128,9 +162,32 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /** Whether clients must use TLS and SCRAM (and ACLs apply). */
+    public boolean secure() {
+        return security != null;
+    }
+
+    /** The users' client settings of a secure broker. */
+    public BrokerSecurity security() {
+        if (security == null) {
+            throw new IllegalStateException("the broker is not secured");
+        }
+        return security;
+    }
+
+    /** Settings for an administrator's client: bootstrap servers, and on a secure broker the admin user's login. */
+    public Map<String, Object> adminConfig() {
+        Map<String, Object> config = new HashMap<>();
+        if (security != null) {
+            config.putAll(security.clientProperties(BrokerSecurity.ADMIN));
+        }
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return config;
+    }
+
     /** Creates these topics, which must not exist yet (for tests; commands use schemas' TopicCreator). */
     public void createTopics(Collection<NewTopic> topics) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(adminConfig())) {
             admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topics on " + bootstrapServers + ": " + e.getMessage(), e);

@@ -1,28 +1,21 @@
 package io.emotionstream.job;
 
 import io.emotionstream.model.ModelException;
+import io.emotionstream.schema.KafkaAccess;
 import io.emotionstream.schema.Topics;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.acl.AclOperation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,6 +65,11 @@ public class JobCommand implements Callable<Integer> {
     @Option(names = {"-X", "--kafka-property"}, paramLabel = "KEY=VALUE",
             description = "a property for every Kafka client of the job, e.g. -X security.protocol=SASL_SSL")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = "a properties file of settings for every Kafka client of the job (TLS, SASL: e.g. the "
+                    + "secure broker's job.properties); -X settings go on top")
+    Path kafkaConfig;
 
     @Mixin
     PipelineOptions pipeline = new PipelineOptions();
@@ -124,7 +122,7 @@ public class JobCommand implements Callable<Integer> {
         return new KafkaSettings(bootstrapServers, framesTopic, eventsTopic, deadLettersTopic, schemasTopic, groupId,
                 startFrom,
                 bounded, transactionalIdPrefix, new FrameLimits(maxRecordBytes, maxFrameSide, maxCaptureAheadMillis),
-                kafkaProperties);
+                KafkaAccess.clientProperties(kafkaConfig, kafkaProperties));
     }
 
     PipelineSettings pipelineSettings() {
@@ -152,39 +150,18 @@ public class JobCommand implements Callable<Integer> {
     }
 
     /**
-     * Checks before the job starts that Kafka answers and the job's topics exist, so that a wrong address or a
-     * missing topic is one line at submission, not a restart loop.
+     * Checks before the job starts that Kafka answers, takes the job's login, has the job's topics and lets it read
+     * frames and write events and dead letters, so that a wrong address, password, topic or ACL is one line at
+     * submission, not a restart loop.
      */
     static void requireKafka(KafkaSettings kafka, Duration timeout) {
-        Map<String, Object> config = new HashMap<>(kafka.clientProperties());
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        try (Admin admin = Admin.create(config)) {
-            admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            List<String> needed = List.of(kafka.framesTopic(), kafka.eventsTopic(), kafka.deadLettersTopic());
-            long deadline = System.currentTimeMillis() + 5_000; // a topic created a moment ago may not be listed yet
-            while (true) {
-                Set<String> topics = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                Optional<String> missing = needed.stream().filter(t -> !topics.contains(t)).findFirst();
-                if (missing.isEmpty()) {
-                    return;
-                }
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IllegalArgumentException("Kafka at " + kafka.bootstrapServers() + " has no topic "
-                            + missing.get() + " (`emotion-stream broker` creates the project's topics; or name "
-                            + "another with --frames-topic, --events-topic, --dead-letters-topic)");
-                }
-                Thread.sleep(250);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while checking Kafka", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalArgumentException("cannot reach Kafka at " + kafka.bootstrapServers() + " within "
-                    + timeout.toSeconds() + " s (check --bootstrap-servers and -X client properties): "
-                    + (e.getCause() == null ? e : e.getCause().getMessage()));
-        }
+        Map<String, AclOperation> needs = new LinkedHashMap<>();
+        needs.put(kafka.framesTopic(), AclOperation.READ);
+        needs.put(kafka.eventsTopic(), AclOperation.WRITE);
+        needs.put(kafka.deadLettersTopic(), AclOperation.WRITE);
+        KafkaAccess.require(kafka.bootstrapServers(), kafka.clientProperties(), needs, timeout,
+                "`emotion-stream broker` creates the project's topics; or name another with --frames-topic, "
+                        + "--events-topic, --dead-letters-topic");
     }
 
     @Override

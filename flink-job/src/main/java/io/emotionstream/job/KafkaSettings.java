@@ -25,7 +25,7 @@ public record KafkaSettings(String bootstrapServers, String framesTopic, String 
 
     public static final String DEFAULT_GROUP_ID = "emotion-stream-job";
     public static final String DEFAULT_START_FROM = "committed";
-    public static final String DEFAULT_TRANSACTIONAL_ID_PREFIX = "emotion-stream";
+    public static final String DEFAULT_TRANSACTIONAL_ID_PREFIX = "emotion-stream-job";
 
     /** The defaults of the {@code job} command's flags: the default topics, group and limits. */
     public static KafkaSettings defaults(String bootstrapServers) {
@@ -37,6 +37,12 @@ public record KafkaSettings(String bootstrapServers, String framesTopic, String 
     public KafkaSettings withTopics(String frames, String events, String deadLetters) {
         return new KafkaSettings(bootstrapServers, frames, events, deadLetters, schemasTopic, groupId, startFrom,
                 bounded, transactionalIdPrefix, limits, clientProperties);
+    }
+
+    /** Other client settings (TLS, SASL) for every Kafka client of the job. */
+    public KafkaSettings withClientProperties(Map<String, String> properties) {
+        return new KafkaSettings(bootstrapServers, framesTopic, eventsTopic, deadLettersTopic, schemasTopic, groupId,
+                startFrom, bounded, transactionalIdPrefix, limits, properties);
     }
 
     /** Another consumer group and transactional id prefix, so that two jobs on one broker stay apart. */

@@ -1,5 +1,6 @@
 package io.emotionstream.ingest;
 
+import io.emotionstream.schema.KafkaAccess;
 import io.emotionstream.schema.PublishedSchemas;
 import io.emotionstream.schema.Topics;
 import io.emotionstream.schema.VideoFrame;
@@ -11,6 +12,7 @@ import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -57,6 +59,9 @@ public final class CameraAgent implements AutoCloseable {
         if (!props.containsKey(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
             throw new IllegalArgumentException("bootstrap.servers is not set");
         }
+        KafkaAccess.require(props.getProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG), kafka,
+                Map.of(settings.topic(), AclOperation.WRITE), Duration.ofSeconds(15),
+                "`emotion-stream broker` creates the project's topics; or name another with --topic");
         publishSchema(new PublishedSchemas.Source(props.getProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG),
                 Topics.SCHEMAS.defaultName(), kafka));
         CameraAgent agent = new CameraAgent(

@@ -1,17 +1,14 @@
 package io.emotionstream.ingest;
 
+import io.emotionstream.schema.KafkaAccess;
 import io.emotionstream.schema.Topics;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -61,7 +58,8 @@ public final class CameraAgentCommand implements Callable<Integer> {
             description = "a Kafka producer property, e.g. -X security.protocol=SASL_SSL (repeatable)")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
-    @Option(names = "--kafka-config", paramLabel = "FILE", description = "a properties file of Kafka producer settings")
+    @Option(names = "--kafka-config", paramLabel = "FILE", description = "a properties file of Kafka producer settings (TLS, SASL: e.g. the secure broker's "
+            + "camera.properties); -X settings go on top")
     Path kafkaConfig;
 
     @Override
@@ -73,10 +71,7 @@ public final class CameraAgentCommand implements Callable<Integer> {
         AgentSettings settings = new AgentSettings(topic, rate, loop, jpegQuality, maxSide, maxFrames, 1_000, 30_000);
         Map<String, String> kafka = new LinkedHashMap<>();
         kafka.put("bootstrap.servers", bootstrapServers);
-        if (kafkaConfig != null) {
-            kafka.putAll(readProperties(kafkaConfig));
-        }
-        kafka.putAll(kafkaProperties);
+        kafka.putAll(KafkaAccess.clientProperties(kafkaConfig, kafkaProperties));
         PrintWriter err = spec.commandLine().getErr();
         try (StopOnSignal stop = new StopOnSignal();
              CameraAgent agent = CameraAgent.start(specs, settings, kafka)) {
@@ -92,16 +87,6 @@ public final class CameraAgentCommand implements Callable<Integer> {
             status.print(true);
         }
         return 0;
-    }
-
-    private static Map<String, String> readProperties(Path file) throws IOException {
-        Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            properties.load(in);
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        properties.stringPropertyNames().forEach(k -> out.put(k, properties.getProperty(k)));
-        return out;
     }
 
     public static void main(String[] args) {

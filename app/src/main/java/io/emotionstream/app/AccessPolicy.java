@@ -1,0 +1,84 @@
+package io.emotionstream.app;
+
+import io.emotionstream.dashboard.SummaryApp;
+import io.emotionstream.dashboard.SummarySettings;
+import io.emotionstream.job.KafkaSettings;
+import io.emotionstream.schema.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+
+/**
+ * Who may do what on a secured Kafka, as ACLs for the users of the embedded secure broker (and of the secured compose
+ * file), for the default topic names, the job's default consumer group and transactional id prefix and the summary
+ * app's application id. Everything not granted here is refused (the broker runs with {@code
+ * allow.everyone.if.no.acl.found=false}):
+ * <ul>
+ *   <li>{@code camera}: write frames, and publish its frame schema to the schemas topic (a schema is looked up by its
+ *   own fingerprint, so a camera cannot stand in for another writer's schema);</li>
+ *   <li>{@code job}: read frames and schemas with its consumer group, write events and dead letters, use its
+ *   transactional ids;</li>
+ *   <li>{@code dashboard}: read events, write summaries and summary dead letters, and everything on the topics,
+ *   group and transactional ids named after its application id (Kafka Streams' internal topics, exactly once); the
+ *   {@code events} command reads events as this user too;</li>
+ *   <li>{@code admin}: a super user (topics, ACLs).</li>
+ * </ul>
+ */
+record AccessPolicy(String frames, String events, String deadLetters, String schemas, String summaries,
+                    String summaryDeadLetters, String jobGroup, String jobTransactionalIdPrefix,
+                    String dashboardApplicationId) {
+
+    static AccessPolicy defaults() {
+        SummarySettings summaries = SummarySettings.defaults();
+        return new AccessPolicy(Topics.FRAMES.defaultName(), Topics.EMOTION_EVENTS.defaultName(),
+                Topics.DEAD_LETTERS.defaultName(), Topics.SCHEMAS.defaultName(), summaries.summariesTopic(),
+                summaries.deadLettersTopic(), KafkaSettings.DEFAULT_GROUP_ID,
+                KafkaSettings.DEFAULT_TRANSACTIONAL_ID_PREFIX, SummaryApp.APPLICATION_ID);
+    }
+
+    List<AclBinding> bindings() {
+        List<AclBinding> acls = new ArrayList<>();
+        allow(acls, "camera", ResourceType.TOPIC, frames, false, AclOperation.WRITE);
+        allow(acls, "camera", ResourceType.TOPIC, schemas, false, AclOperation.WRITE);
+
+        allow(acls, "job", ResourceType.TOPIC, frames, false, AclOperation.READ);
+        allow(acls, "job", ResourceType.TOPIC, schemas, false, AclOperation.READ);
+        allow(acls, "job", ResourceType.GROUP, jobGroup, false, AclOperation.READ);
+        allow(acls, "job", ResourceType.TOPIC, events, false, AclOperation.WRITE);
+        allow(acls, "job", ResourceType.TOPIC, deadLetters, false, AclOperation.WRITE);
+        allow(acls, "job", ResourceType.TRANSACTIONAL_ID, jobTransactionalIdPrefix, true, AclOperation.WRITE);
+
+        allow(acls, "dashboard", ResourceType.TOPIC, events, false, AclOperation.READ);
+        allow(acls, "dashboard", ResourceType.TOPIC, summaries, false, AclOperation.WRITE);
+        allow(acls, "dashboard", ResourceType.TOPIC, summaryDeadLetters, false, AclOperation.WRITE);
+        allow(acls, "dashboard", ResourceType.TOPIC, dashboardApplicationId + "-", true, AclOperation.ALL);
+        allow(acls, "dashboard", ResourceType.GROUP, dashboardApplicationId, false, AclOperation.READ);
+        allow(acls, "dashboard", ResourceType.TRANSACTIONAL_ID, dashboardApplicationId + "-", true,
+                AclOperation.WRITE);
+        return acls;
+    }
+
+    /** Adds the ACLs through an administrator's client (adding one that exists changes nothing). */
+    void apply(Map<String, Object> adminConfig) {
+        try (Admin admin = Admin.create(adminConfig)) {
+            admin.createAcls(bindings()).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot add the ACLs: " + e.getMessage(), e);
+        }
+    }
+
+    private static void allow(List<AclBinding> acls, String user, ResourceType type, String name, boolean prefixed,
+                              AclOperation operation) {
+        acls.add(new AclBinding(new ResourcePattern(type, name, prefixed ? PatternType.PREFIXED : PatternType.LITERAL),
+                new AccessControlEntry("User:" + user, "*", operation, AclPermissionType.ALLOW)));
+    }
+}

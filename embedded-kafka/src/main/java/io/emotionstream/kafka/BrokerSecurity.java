@@ -1,0 +1,231 @@
+package io.emotionstream.kafka;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the embedded broker's secure mode needs, made on its first start in {@code <data>/security} and reused after:
+ * a certificate authority (its key stays in {@code ca.p12}), the broker's TLS key and certificate signed by it (for
+ * 127.0.0.1 and localhost), a truststore holding the authority's certificate, and a SCRAM-SHA-512 user with a random
+ * password for each of {@link #USERS}, whose client settings (TLS, SCRAM, truststore) are written to
+ * {@code <user>.properties} for the commands' {@code --kafka-config}. The keys are made with the JDK's
+ * {@code keytool}. Every file is readable by its owner only.
+ *
+ * <p>The broker listens with SASL_SSL (SCRAM-SHA-512 over TLS) for clients, and with mutual TLS on its controller
+ * listener (the certificate's subject, {@link #BROKER_PRINCIPAL}, is a super user, as is {@code admin}).
+ */
+public final class BrokerSecurity {
+    /** The users made on first start: one for cameras, the job, the dashboard, and an administrator. */
+    public static final List<String> USERS = List.of("camera", "job", "dashboard", "admin");
+    /** The user with every right (topics, ACLs). */
+    public static final String ADMIN = "admin";
+    /** The broker's own principal on its controller listener (mutual TLS). */
+    public static final String BROKER_PRINCIPAL = "User:CN=emotion-stream-broker";
+    static final String MECHANISM = "SCRAM-SHA-512";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path folder;
+    private final Properties secrets;
+
+    private BrokerSecurity(Path folder, Properties secrets) {
+        this.folder = folder;
+        this.secrets = secrets;
+    }
+
+    /** The security material in {@code folder}, made there first when missing. */
+    public static BrokerSecurity prepare(Path folder) {
+        Path secretsFile = folder.resolve("secrets.properties");
+        try {
+            if (Files.exists(secretsFile)) {
+                Properties secrets = new Properties();
+                try (InputStream in = Files.newInputStream(secretsFile)) {
+                    secrets.load(in);
+                }
+                return new BrokerSecurity(folder, secrets);
+            }
+            Files.createDirectories(folder);
+            ownerOnly(folder, "rwx------");
+            Properties secrets = new Properties();
+            secrets.setProperty("ca", password());
+            secrets.setProperty("keystore", password());
+            secrets.setProperty("truststore", password());
+            for (String user : USERS) {
+                secrets.setProperty("user." + user, password());
+            }
+            BrokerSecurity security = new BrokerSecurity(folder, secrets);
+            security.makeKeys();
+            for (String user : USERS) {
+                security.writeClientConfig(user);
+            }
+            // written last: its presence says that everything else is there
+            write(secretsFile, secrets, "the embedded broker's passwords");
+            return security;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the broker's security material in " + folder, e);
+        }
+    }
+
+    /** Where the material is. */
+    public Path folder() {
+        return folder;
+    }
+
+    /** The client settings file of a user (TLS, SCRAM and its password): for {@code --kafka-config}. */
+    public Path clientConfig(String user) {
+        requireUser(user);
+        return folder.resolve(user + ".properties");
+    }
+
+    /** The client settings of a user, as a map (no bootstrap servers). */
+    public Map<String, String> clientProperties(String user) {
+        requireUser(user);
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("security.protocol", "SASL_SSL");
+        props.put("sasl.mechanism", MECHANISM);
+        props.put("sasl.jaas.config", jaas(user, secrets.getProperty("user." + user)));
+        props.put("ssl.truststore.type", "PKCS12");
+        props.put("ssl.truststore.location", folder.resolve("truststore.p12").toAbsolutePath().toString());
+        props.put("ssl.truststore.password", secrets.getProperty("truststore"));
+        return props;
+    }
+
+    /** The JAAS line of a SCRAM login. */
+    public static String jaas(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                + "\" password=\"" + password + "\";";
+    }
+
+    /** The formatter's SCRAM arguments: every user's credentials, stored in the metadata at format time. */
+    List<String> scramArguments() {
+        List<String> arguments = new ArrayList<>();
+        for (String user : USERS) {
+            arguments.add(MECHANISM + "=[name=" + user + ",password=" + secrets.getProperty("user." + user) + "]");
+        }
+        return arguments;
+    }
+
+    /** The broker's settings for a SASL_SSL client listener and a mutual-TLS controller listener, with ACLs on. */
+    Map<String, String> brokerProperties(String clientListener, String controllerListener) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("listener.security.protocol.map", clientListener + ":SASL_SSL," + controllerListener + ":SSL");
+        props.put("inter.broker.listener.name", clientListener);
+        props.put("sasl.enabled.mechanisms", MECHANISM);
+        props.put("sasl.mechanism.inter.broker.protocol", MECHANISM);
+        props.put("listener.name." + clientListener.toLowerCase() + "." + MECHANISM.toLowerCase() + ".sasl.jaas.config",
+                jaas(ADMIN, secrets.getProperty("user." + ADMIN)));
+        props.put("listener.name." + controllerListener.toLowerCase() + ".ssl.client.auth", "required");
+        props.put("ssl.keystore.type", "PKCS12");
+        props.put("ssl.keystore.location", folder.resolve("broker.p12").toAbsolutePath().toString());
+        props.put("ssl.keystore.password", secrets.getProperty("keystore"));
+        props.put("ssl.key.password", secrets.getProperty("keystore"));
+        props.put("ssl.truststore.type", "PKCS12");
+        props.put("ssl.truststore.location", folder.resolve("truststore.p12").toAbsolutePath().toString());
+        props.put("ssl.truststore.password", secrets.getProperty("truststore"));
+        props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        props.put("super.users", "User:" + ADMIN + ";" + BROKER_PRINCIPAL);
+        props.put("allow.everyone.if.no.acl.found", "false");
+        return props;
+    }
+
+    private void makeKeys() throws IOException {
+        String ca = secrets.getProperty("ca");
+        String keystore = secrets.getProperty("keystore");
+        String truststore = secrets.getProperty("truststore");
+        Path caStore = folder.resolve("ca.p12");
+        Path brokerStore = folder.resolve("broker.p12");
+        Path request = folder.resolve("broker.csr");
+        Path brokerCert = folder.resolve("broker.crt");
+        Path caCert = folder.resolve("ca.crt");
+        keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=emotion-stream CA", "-ext", "bc:c", "-validity", "3650",
+                "-keystore", caStore.toString(), "-storetype", "PKCS12", "-storepass", ca);
+        keytool("-exportcert", "-alias", "ca", "-rfc", "-file", caCert.toString(),
+                "-keystore", caStore.toString(), "-storepass", ca);
+        keytool("-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", BROKER_PRINCIPAL.substring("User:".length()), "-validity", "3650",
+                "-keystore", brokerStore.toString(), "-storetype", "PKCS12", "-storepass", keystore);
+        keytool("-certreq", "-alias", "broker", "-file", request.toString(),
+                "-keystore", brokerStore.toString(), "-storepass", keystore);
+        keytool("-gencert", "-alias", "ca", "-infile", request.toString(), "-outfile", brokerCert.toString(), "-rfc",
+                "-ext", "san=ip:127.0.0.1,dns:localhost", "-validity", "3650",
+                "-keystore", caStore.toString(), "-storepass", ca);
+        keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caCert.toString(),
+                "-keystore", brokerStore.toString(), "-storepass", keystore);
+        keytool("-importcert", "-alias", "broker", "-file", brokerCert.toString(),
+                "-keystore", brokerStore.toString(), "-storepass", keystore);
+        keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caCert.toString(),
+                "-keystore", folder.resolve("truststore.p12").toString(), "-storetype", "PKCS12",
+                "-storepass", truststore);
+        Files.delete(request);
+        for (String file : List.of("ca.p12", "broker.p12", "truststore.p12", "broker.crt", "ca.crt")) {
+            ownerOnly(folder.resolve(file), "rw-------");
+        }
+    }
+
+    private void writeClientConfig(String user) throws IOException {
+        Properties props = new Properties();
+        props.putAll(clientProperties(user));
+        write(clientConfig(user), props, "Kafka client settings of user " + user
+                + " for the embedded secure broker (--kafka-config)");
+    }
+
+    private static void write(Path file, Properties props, String comment) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file);
+        ownerOnly(file, "rw-------");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            props.store(out, comment);
+        }
+    }
+
+    private static void keytool(String... arguments) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        byte[] output = process.getInputStream().readAllBytes();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IOException("keytool " + arguments[0] + " failed: " + new String(output).trim());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while keytool ran", e);
+        }
+    }
+
+    private static void ownerOnly(Path path, String permissions) throws IOException {
+        try {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
+        } catch (UnsupportedOperationException notPosix) {
+            // a file system without POSIX permissions: left as the platform makes it
+        }
+    }
+
+    private static String password() {
+        byte[] bytes = new byte[18];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static void requireUser(String user) {
+        if (!USERS.contains(user)) {
+            throw new IllegalArgumentException("no user " + user + " on the embedded broker; users: " + USERS);
+        }
+    }
+}
