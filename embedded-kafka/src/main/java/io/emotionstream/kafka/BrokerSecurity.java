@@ -71,6 +71,11 @@ public final class BrokerSecurity {
             for (String user : USERS) {
                 security.writeClientConfig(user);
             }
+            Path keystorePassword = security.keystorePasswordFile();
+            Files.deleteIfExists(keystorePassword);
+            Files.createFile(keystorePassword);
+            ownerOnly(keystorePassword, "rw-------");
+            Files.writeString(keystorePassword, secrets.getProperty("keystore") + "\n");
             // written last: its presence says that everything else is there
             write(secretsFile, secrets, "the embedded broker's passwords");
             return security;
@@ -82,6 +87,24 @@ public final class BrokerSecurity {
     /** Where the material is. */
     public Path folder() {
         return folder;
+    }
+
+    /**
+     * The broker's PKCS12 keystore: its key and its certificate for 127.0.0.1 and localhost, signed by the
+     * authority in {@code ca.crt}; the dashboard can serve HTTPS with it.
+     */
+    public Path keystore() {
+        return folder.resolve("broker.p12");
+    }
+
+    /** A file holding the keystore's password (one line). */
+    public Path keystorePasswordFile() {
+        return folder.resolve("broker.p12.password");
+    }
+
+    /** The certificate authority's certificate (PEM), for clients (browsers, curl) to trust. */
+    public Path authorityCertificate() {
+        return folder.resolve("ca.crt");
     }
 
     /** The client settings file of a user (TLS, SCRAM and its password): for {@code --kafka-config}. */
@@ -171,7 +194,7 @@ public final class BrokerSecurity {
                 "-keystore", folder.resolve("truststore.p12").toString(), "-storetype", "PKCS12",
                 "-storepass", truststore);
         Files.delete(request);
-        for (String file : List.of("ca.p12", "broker.p12", "truststore.p12", "broker.crt", "ca.crt")) {
+        for (String file : List.of("ca.p12", "broker.p12", "truststore.p12", "broker.crt")) {
             ownerOnly(folder.resolve(file), "rw-------");
         }
     }

@@ -1,0 +1,60 @@
+package io.emotionstream.dashboard;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where and how the dashboard serves: the address and port, the logins it requires (none on this machine's loopback
+ * unless given; required anywhere else), and HTTPS with a PKCS12 keystore (for instance the secure broker's).
+ *
+ * @param logins a file of {@code name:password} lines, or null for no login
+ * @param keystore a PKCS12 keystore with the server's key and certificate, or null for plain HTTP
+ */
+public record WebOptions(String host, int port, Path logins, Path keystore, String keystorePassword) {
+    public WebOptions {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0-65535, got " + port);
+        }
+        if (logins == null && !loopback(host)) {
+            throw new IllegalArgumentException("the dashboard would listen on " + host + ", beyond this machine: give "
+                    + "--logins FILE (name:password lines) so that only those users see the faces' emotions");
+        }
+        if (logins != null && !Files.isReadable(logins)) {
+            throw new IllegalArgumentException("cannot read the logins file " + logins);
+        }
+        if (keystore != null && !Files.isReadable(keystore)) {
+            throw new IllegalArgumentException("cannot read the HTTPS keystore " + keystore);
+        }
+        if (keystore != null && keystorePassword == null) {
+            throw new IllegalArgumentException("the HTTPS keystore needs its password");
+        }
+    }
+
+    /** Plain HTTP on an address of this machine, no login. */
+    public static WebOptions local(String host, int port) {
+        return new WebOptions(host, port, null, null, null);
+    }
+
+    public WebOptions withLogins(Path file) {
+        return new WebOptions(host, port, file, keystore, keystorePassword);
+    }
+
+    public WebOptions withHttps(Path keystore, String password) {
+        return new WebOptions(host, port, logins, keystore, password);
+    }
+
+    public boolean https() {
+        return keystore != null;
+    }
+
+    /** Whether the address is this machine's loopback only (then nobody else can connect). */
+    static boolean loopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("unknown address to listen on: " + host);
+        }
+    }
+}
