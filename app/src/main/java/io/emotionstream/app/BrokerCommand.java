@@ -76,10 +76,18 @@ final class BrokerCommand implements Callable<Integer> {
 
     /** The project's topics created where missing, and on a secure broker the users' ACLs added (as admin). */
     static void prepare(EmbeddedKafkaBroker broker, int partitions, int framesRetentionMinutes) {
-        if (broker.secure()) {
-            AccessPolicy.defaults().apply(broker.adminConfig());
+        prepare(broker.bootstrapServers(), broker.adminConfig(), broker.secure(), partitions, framesRetentionMinutes);
+    }
+
+    /** As above, on any Kafka, through an administrator's client settings. */
+    static void prepare(String bootstrap, Map<String, ?> adminConfig, boolean acls, int partitions,
+                        int framesRetentionMinutes) {
+        if (acls) {
+            Map<String, Object> config = new java.util.HashMap<>(adminConfig);
+            config.put("bootstrap.servers", bootstrap);
+            AccessPolicy.defaults().apply(config);
         }
-        TopicCreator.createMissing(broker.bootstrapServers(), broker.adminConfig(), List.of(
+        TopicCreator.createMissing(bootstrap, adminConfig, List.of(
                 Topics.FRAMES.newTopic(Topics.FRAMES.defaultName(), partitions,
                         Topics.frameRetention(framesRetentionMinutes)), Topics.EMOTION_EVENTS.newTopic(),
                 Topics.DEAD_LETTERS.newTopic(), Topics.SCHEMAS.newTopic(), Topics.CAMERA_SUMMARIES.newTopic(),

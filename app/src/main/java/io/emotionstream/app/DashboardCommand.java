@@ -60,6 +60,11 @@ final class DashboardCommand implements Callable<Integer> {
                     + "not a loopback address)")
     Path logins;
 
+    @Option(names = "--without-logins", description = "serve without logins even when --host is not a loopback "
+            + "address: only where something else limits who connects (a container whose port is published on the "
+            + "host's loopback only, a proxy that authenticates)")
+    boolean withoutLogins;
+
     @Option(names = "--https-keystore", paramLabel = "FILE",
             description = "serve HTTPS with the key and certificate of this PKCS12 keystore (e.g. the secure "
                     + "broker's security/broker.p12)")
@@ -74,7 +79,7 @@ final class DashboardCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         SummarySettings settings = SummarySettings.defaults();
         WebOptions web = new WebOptions(host, port, logins, httpsKeystore,
-                httpsKeystorePasswordFile == null ? null : password(httpsKeystorePasswordFile));
+                httpsKeystorePasswordFile == null ? null : password(httpsKeystorePasswordFile), withoutLogins);
         try (StopOnSignal stop = new StopOnSignal(); SummaryApp app = start(bootstrapServers, settings,
                 KafkaAccess.clientProperties(kafkaConfig, kafkaProperties), stateDir, web)) {
             out.println("dashboard: " + (web.https() ? "https" : "http") + "://" + host + ":" + app.port()

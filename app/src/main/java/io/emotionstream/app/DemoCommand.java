@@ -127,7 +127,8 @@ final class DemoCommand implements Callable<Integer> {
             WebOptions web = WebOptions.local("127.0.0.1", dashboardPort);
             if (secure) {
                 BrokerSecurity security = broker.security();
-                web = web.withHttps(security.keystore(), Files.readString(security.keystorePasswordFile()).strip());
+                web = web.withHttps(security.dashboardKeystore(),
+                        Files.readString(security.dashboardKeystorePasswordFile()).strip());
             }
             try (SummaryApp dashboard = DashboardCommand.start(bootstrap, SummarySettings.defaults(),
                          login(broker, "dashboard"), Files.createTempDirectory("emotion-stream-summaries"), web);

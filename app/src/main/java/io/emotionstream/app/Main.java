@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "emotion-stream", mixinStandardHelpOptions = true, version = "emotion-stream 0.1.0",
         description = "Real-time facial-emotion recognition for live cameras.",
         subcommands = {DemoCommand.class, CameraAgentCommand.class, JobCommand.class, DashboardCommand.class,
-                EventsCommand.class, BrokerCommand.class, ClusterCommand.class, EvaluateCommand.class, ModelBenchmarkCommand.class,
+                EventsCommand.class, BrokerCommand.class, CredentialsCommand.class, SetupKafkaCommand.class, ClusterCommand.class, EvaluateCommand.class, ModelBenchmarkCommand.class,
                 PipelineBenchmarkCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit status for input the command cannot use (unreadable folder, bad model); 2 as for bad flags. */

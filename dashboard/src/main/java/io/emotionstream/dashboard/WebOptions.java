@@ -11,15 +11,19 @@ import java.nio.file.Path;
  *
  * @param logins a file of {@code name:password} lines, or null for no login
  * @param keystore a PKCS12 keystore with the server's key and certificate, or null for plain HTTP
+ * @param withoutLogins serve without logins even beyond loopback: only where something else limits who connects (a
+ *     container whose port is published on the host's loopback only, a proxy that authenticates)
  */
-public record WebOptions(String host, int port, Path logins, Path keystore, String keystorePassword) {
+public record WebOptions(String host, int port, Path logins, Path keystore, String keystorePassword,
+                         boolean withoutLogins) {
     public WebOptions {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535, got " + port);
         }
-        if (logins == null && !loopback(host)) {
+        if (logins == null && !withoutLogins && !loopback(host)) {
             throw new IllegalArgumentException("the dashboard would listen on " + host + ", beyond this machine: give "
-                    + "--logins FILE (name:password lines) so that only those users see the faces' emotions");
+                    + "--logins FILE (name:password lines) so that only those users see the faces' emotions (or "
+                    + "--without-logins where something else limits who connects)");
         }
         if (logins != null && !Files.isReadable(logins)) {
             throw new IllegalArgumentException("cannot read the logins file " + logins);
@@ -34,15 +38,15 @@ public record WebOptions(String host, int port, Path logins, Path keystore, Stri
 
     /** Plain HTTP on an address of this machine, no login. */
     public static WebOptions local(String host, int port) {
-        return new WebOptions(host, port, null, null, null);
+        return new WebOptions(host, port, null, null, null, false);
     }
 
     public WebOptions withLogins(Path file) {
-        return new WebOptions(host, port, file, keystore, keystorePassword);
+        return new WebOptions(host, port, file, keystore, keystorePassword, withoutLogins);
     }
 
     public WebOptions withHttps(Path keystore, String password) {
-        return new WebOptions(host, port, logins, keystore, password);
+        return new WebOptions(host, port, logins, keystore, password, withoutLogins);
     }
 
     public boolean https() {

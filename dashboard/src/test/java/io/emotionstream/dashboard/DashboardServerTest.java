@@ -98,7 +98,7 @@ class DashboardServerTest {
         Path logins = temp.resolve("logins");
         Files.writeString(logins, "# dashboard users\nalice:correct horse\nbob:battery:staple\n");
         WebOptions web = WebOptions.local("127.0.0.1", 0).withLogins(logins)
-                .withHttps(keys.keystore(), Files.readString(keys.keystorePasswordFile()).strip());
+                .withHttps(keys.dashboardKeystore(), Files.readString(keys.dashboardKeystorePasswordFile()).strip());
         try (SummaryApp app = SummaryApp.start(SummarySettings.defaults(), kafka, temp.resolve("logins-state"), web)) {
             HttpClient https = HttpClient.newBuilder().sslContext(trusting(keys)).connectTimeout(ANSWER).build();
             String base = "https://localhost:" + app.port();
@@ -143,10 +143,11 @@ class DashboardServerTest {
     @Test
     void beyondThisMachineItWantsLogins() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new WebOptions("0.0.0.0", 0, null, null, null));
+                () -> new WebOptions("0.0.0.0", 0, null, null, null, false));
         assertTrue(e.getMessage().contains("--logins"), e.getMessage());
         WebOptions.local("127.0.0.1", 0);
         WebOptions.local("localhost", 0);
+        new WebOptions("0.0.0.0", 0, null, null, null, true); // said so explicitly
     }
 
     @Test

@@ -46,8 +46,16 @@ public final class BrokerSecurity {
         this.secrets = secrets;
     }
 
-    /** The security material in {@code folder}, made there first when missing. */
+    /** The security material in {@code folder}, made there first when missing, for a broker on this machine. */
     public static BrokerSecurity prepare(Path folder) {
+        return prepare(folder, List.of());
+    }
+
+    /**
+     * The security material in {@code folder}, made there first when missing: the certificates name 127.0.0.1,
+     * localhost and these host names (a broker or dashboard reached under another name).
+     */
+    public static BrokerSecurity prepare(Path folder, List<String> hostNames) {
         Path secretsFile = folder.resolve("secrets.properties");
         try {
             if (Files.exists(secretsFile)) {
@@ -63,19 +71,26 @@ public final class BrokerSecurity {
             secrets.setProperty("ca", password());
             secrets.setProperty("keystore", password());
             secrets.setProperty("truststore", password());
+            secrets.setProperty("dashboard-keystore", password());
+            secrets.setProperty("viewer", password());
             for (String user : USERS) {
                 secrets.setProperty("user." + user, password());
             }
             BrokerSecurity security = new BrokerSecurity(folder, secrets);
-            security.makeKeys();
+            StringBuilder names = new StringBuilder("san=ip:127.0.0.1,dns:localhost");
+            for (String host : hostNames) {
+                if (!host.matches("[A-Za-z0-9.-]+")) {
+                    throw new IllegalArgumentException("not a host name: " + host);
+                }
+                names.append(host.matches("[0-9.]+") ? ",ip:" : ",dns:").append(host);
+            }
+            security.makeKeys(names.toString());
             for (String user : USERS) {
                 security.writeClientConfig(user);
             }
-            Path keystorePassword = security.keystorePasswordFile();
-            Files.deleteIfExists(keystorePassword);
-            Files.createFile(keystorePassword);
-            ownerOnly(keystorePassword, "rw-------");
-            Files.writeString(keystorePassword, secrets.getProperty("keystore") + "\n");
+            writeLine(security.dashboardKeystorePasswordFile(), secrets.getProperty("dashboard-keystore"));
+            writeLine(security.dashboardLogins(), "# the dashboard's logins (name:password), for --logins\nviewer:"
+                    + secrets.getProperty("viewer"));
             // written last: its presence says that everything else is there
             write(secretsFile, secrets, "the embedded broker's passwords");
             return security;
@@ -90,16 +105,21 @@ public final class BrokerSecurity {
     }
 
     /**
-     * The broker's PKCS12 keystore: its key and its certificate for 127.0.0.1 and localhost, signed by the
-     * authority in {@code ca.crt}; the dashboard can serve HTTPS with it.
+     * The dashboard's PKCS12 keystore, for HTTPS: its own key and a certificate for the same names as the broker's,
+     * signed by the authority in {@code ca.crt}.
      */
-    public Path keystore() {
-        return folder.resolve("broker.p12");
+    public Path dashboardKeystore() {
+        return folder.resolve("dashboard.p12");
     }
 
-    /** A file holding the keystore's password (one line). */
-    public Path keystorePasswordFile() {
-        return folder.resolve("broker.p12.password");
+    /** A file holding the dashboard keystore's password (one line), for --https-keystore-password-file. */
+    public Path dashboardKeystorePasswordFile() {
+        return folder.resolve("dashboard.p12.password");
+    }
+
+    /** A logins file for the dashboard (--logins) with one user, {@code viewer}, and a random password. */
+    public Path dashboardLogins() {
+        return folder.resolve("dashboard-logins");
     }
 
     /** The certificate authority's certificate (PEM), for clients (browsers, curl) to trust. */
@@ -164,7 +184,7 @@ public final class BrokerSecurity {
         return props;
     }
 
-    private void makeKeys() throws IOException {
+    private void makeKeys(String names) throws IOException {
         String ca = secrets.getProperty("ca");
         String keystore = secrets.getProperty("keystore");
         String truststore = secrets.getProperty("truststore");
@@ -184,8 +204,7 @@ public final class BrokerSecurity {
         keytool("-certreq", "-alias", "broker", "-file", request.toString(),
                 "-keystore", brokerStore.toString(), "-storepass", keystore);
         keytool("-gencert", "-alias", "ca", "-infile", request.toString(), "-outfile", brokerCert.toString(), "-rfc",
-                "-ext", "san=ip:127.0.0.1,dns:localhost", "-validity", "3650",
-                "-keystore", caStore.toString(), "-storepass", ca);
+                "-ext", names, "-validity", "3650", "-keystore", caStore.toString(), "-storepass", ca);
         keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caCert.toString(),
                 "-keystore", brokerStore.toString(), "-storepass", keystore);
         keytool("-importcert", "-alias", "broker", "-file", brokerCert.toString(),
@@ -193,10 +212,79 @@ public final class BrokerSecurity {
         keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caCert.toString(),
                 "-keystore", folder.resolve("truststore.p12").toString(), "-storetype", "PKCS12",
                 "-storepass", truststore);
+        // the dashboard's own key, so that serving HTTPS does not need the broker's
+        String dashboard = secrets.getProperty("dashboard-keystore");
+        Path dashboardStore = dashboardKeystore();
+        Path dashboardCert = folder.resolve("dashboard.crt");
+        keytool("-genkeypair", "-alias", "dashboard", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=emotion-stream-dashboard", "-validity", "3650",
+                "-keystore", dashboardStore.toString(), "-storetype", "PKCS12", "-storepass", dashboard);
+        keytool("-certreq", "-alias", "dashboard", "-file", request.toString(),
+                "-keystore", dashboardStore.toString(), "-storepass", dashboard);
+        keytool("-gencert", "-alias", "ca", "-infile", request.toString(), "-outfile", dashboardCert.toString(),
+                "-rfc", "-ext", names, "-validity", "3650", "-keystore", caStore.toString(), "-storepass", ca);
+        keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caCert.toString(),
+                "-keystore", dashboardStore.toString(), "-storepass", dashboard);
+        keytool("-importcert", "-alias", "dashboard", "-file", dashboardCert.toString(),
+                "-keystore", dashboardStore.toString(), "-storepass", dashboard);
         Files.delete(request);
-        for (String file : List.of("ca.p12", "broker.p12", "truststore.p12", "broker.crt")) {
+        for (String file : List.of("ca.p12", "broker.p12", "truststore.p12", "broker.crt", "dashboard.p12",
+                "dashboard.crt")) {
             ownerOnly(folder.resolve(file), "rw-------");
         }
+    }
+
+    /**
+     * Copies what each part needs into its own folder under {@code out}, for a machine or container that mounts
+     * only its part at {@code mountedAt}: {@code broker/} (its keystore, the truststore, {@code broker-ssl.properties}
+     * with the TLS settings, {@code admin-jaas} with the inter-broker login, {@code scram-arguments} for {@code
+     * kafka-storage.sh format --add-scram}), {@code camera/}, {@code job/}, {@code admin/} (each user's client
+     * settings and the truststore) and {@code dashboard/} (its client settings, the truststore, its HTTPS keystore and
+     * password, and its logins). The authority's key stays here.
+     *
+     * @param readable files readable by every user (for a volume that containers running as other users mount),
+     *     else by their owner only
+     */
+    public void export(Path out, String mountedAt, boolean readable) throws IOException {
+        String mode = readable ? "rw-r--r--" : "rw-------";
+        Path truststore = folder.resolve("truststore.p12");
+        Path broker = part(out, "broker", readable);
+        copy(folder.resolve("broker.p12"), broker.resolve("broker.p12"), mode);
+        copy(truststore, broker.resolve("truststore.p12"), mode);
+        Properties ssl = new Properties();
+        ssl.putAll(Map.of("ssl.keystore.type", "PKCS12", "ssl.keystore.location", mountedAt + "/broker.p12",
+                "ssl.keystore.password", secrets.getProperty("keystore"), "ssl.key.password",
+                secrets.getProperty("keystore"), "ssl.truststore.type", "PKCS12", "ssl.truststore.location",
+                mountedAt + "/truststore.p12", "ssl.truststore.password", secrets.getProperty("truststore")));
+        write(broker.resolve("broker-ssl.properties"), ssl, "the broker's TLS settings", mode);
+        writeLine(broker.resolve("admin-jaas"), jaas(ADMIN, secrets.getProperty("user." + ADMIN)), mode);
+        writeLine(broker.resolve("scram-arguments"), String.join("\n", scramArguments()), mode);
+        for (String user : USERS) {
+            Path part = part(out, user, readable);
+            copy(truststore, part.resolve("truststore.p12"), mode);
+            Properties client = new Properties();
+            client.putAll(clientProperties(user));
+            client.setProperty("ssl.truststore.location", mountedAt + "/truststore.p12");
+            write(part.resolve(user + ".properties"), client, "Kafka client settings of user " + user
+                    + " (--kafka-config)", mode);
+        }
+        Path dashboard = out.resolve("dashboard");
+        copy(dashboardKeystore(), dashboard.resolve("dashboard.p12"), mode);
+        copy(dashboardKeystorePasswordFile(), dashboard.resolve("dashboard.p12.password"), mode);
+        copy(dashboardLogins(), dashboard.resolve("dashboard-logins"), mode);
+    }
+
+    private static Path part(Path out, String name, boolean readable) throws IOException {
+        Path part = Files.createDirectories(out.resolve(name));
+        ownerOnly(part, readable ? "rwxr-xr-x" : "rwx------");
+        return part;
+    }
+
+    private static void copy(Path from, Path to, String mode) throws IOException {
+        Files.deleteIfExists(to);
+        Files.createFile(to);
+        ownerOnly(to, mode);
+        Files.write(to, Files.readAllBytes(from));
     }
 
     private void writeClientConfig(String user) throws IOException {
@@ -207,12 +295,27 @@ public final class BrokerSecurity {
     }
 
     private static void write(Path file, Properties props, String comment) throws IOException {
+        write(file, props, comment, "rw-------");
+    }
+
+    private static void write(Path file, Properties props, String comment, String mode) throws IOException {
         Files.deleteIfExists(file);
         Files.createFile(file);
-        ownerOnly(file, "rw-------");
+        ownerOnly(file, mode);
         try (OutputStream out = Files.newOutputStream(file)) {
             props.store(out, comment);
         }
+    }
+
+    private static void writeLine(Path file, String text) throws IOException {
+        writeLine(file, text, "rw-------");
+    }
+
+    private static void writeLine(Path file, String text, String mode) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file);
+        ownerOnly(file, mode);
+        Files.writeString(file, text + "\n");
     }
 
     private static void keytool(String... arguments) throws IOException {

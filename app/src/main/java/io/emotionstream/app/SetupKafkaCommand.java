@@ -1,0 +1,61 @@
+package io.emotionstream.app;
+
+import io.emotionstream.schema.KafkaAccess;
+import io.emotionstream.schema.KafkaAccessException;
+import io.emotionstream.schema.Topics;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "setup-kafka", mixinStandardHelpOptions = true,
+        description = {"Prepares a Kafka cluster for the project, as its administrator: creates the project's topics "
+                + "where missing (the frames topic with its short retention) and, with --acls, adds the ACLs of the "
+                + "users camera, job and dashboard (each may do only its part; see README). Adding what exists "
+                + "changes nothing, so it can run at every start."})
+final class SetupKafkaCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT", defaultValue = "localhost:9092",
+            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
+    String bootstrapServers;
+
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = "the administrator's client settings (TLS, SASL: e.g. admin.properties of `credentials`)")
+    Path kafkaConfig;
+
+    @Option(names = {"-X", "--kafka-property"}, paramLabel = "KEY=VALUE", description = "a client property on top")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    @Option(names = "--acls", description = "add the users' ACLs (the cluster must run an authorizer)")
+    boolean acls;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "" + Topics.FRAME_PARTITIONS,
+            description = "partitions of the frames topic (default: ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Option(names = "--frames-retention-minutes", paramLabel = "MIN", defaultValue = "" + Topics.FRAME_RETENTION_MINUTES,
+            description = "keep frames (faces) this long (default: ${DEFAULT-VALUE})")
+    int framesRetentionMinutes;
+
+    @Override
+    public Integer call() {
+        Map<String, String> config = KafkaAccess.clientProperties(kafkaConfig, kafkaProperties);
+        try {
+            BrokerCommand.prepare(bootstrapServers, config, acls, partitions, framesRetentionMinutes);
+        } catch (IllegalStateException e) {
+            throw new KafkaAccessException(KafkaAccess.explain(e, bootstrapServers, config, Duration.ofSeconds(30)));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Kafka at " + bootstrapServers + " has the project's topics" + (acls ? " and the users' ACLs" : ""));
+        out.flush();
+        return 0;
+    }
+}
