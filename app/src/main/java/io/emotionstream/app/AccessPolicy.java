@@ -23,8 +23,8 @@ import org.apache.kafka.common.resource.ResourceType;
  * app's application id. Everything not granted here is refused (the broker runs with {@code
  * allow.everyone.if.no.acl.found=false}):
  * <ul>
- *   <li>{@code camera}: write frames, and publish its frame schema to the schemas topic (a schema is looked up by its
- *   own fingerprint, so a camera cannot stand in for another writer's schema);</li>
+ *   <li>{@code camera}: write frames, nothing else (not even the schemas topic, where a record under another
+ *   schema's key would erase it once compacted: the administrator publishes the frame schema, {@code setup-kafka});</li>
  *   <li>{@code job}: read frames and schemas with its consumer group, write events and dead letters, use its
  *   transactional ids;</li>
  *   <li>{@code dashboard}: read events, write summaries and summary dead letters, and everything on the topics,
@@ -48,7 +48,6 @@ record AccessPolicy(String frames, String events, String deadLetters, String sch
     List<AclBinding> bindings() {
         List<AclBinding> acls = new ArrayList<>();
         allow(acls, "camera", ResourceType.TOPIC, frames, false, AclOperation.WRITE);
-        allow(acls, "camera", ResourceType.TOPIC, schemas, false, AclOperation.WRITE);
 
         allow(acls, "job", ResourceType.TOPIC, frames, false, AclOperation.READ);
         allow(acls, "job", ResourceType.TOPIC, schemas, false, AclOperation.READ);

@@ -3,11 +3,14 @@ package io.emotionstream.app;
 import io.emotionstream.ingest.StopOnSignal;
 import io.emotionstream.kafka.BrokerSecurity;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
+import io.emotionstream.schema.PublishedSchemas;
 import io.emotionstream.schema.TopicCreator;
 import io.emotionstream.schema.Topics;
+import io.emotionstream.schema.VideoFrame;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -74,7 +77,10 @@ final class BrokerCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The project's topics created where missing, and on a secure broker the users' ACLs added (as admin). */
+    /**
+     * The project's topics created where missing, the agents' frame schema published (cameras may not write the
+     * schemas topic on a secured Kafka), and on a secure broker the users' ACLs added (as admin).
+     */
     static void prepare(EmbeddedKafkaBroker broker, int partitions, int framesRetentionMinutes) {
         prepare(broker.bootstrapServers(), broker.adminConfig(), broker.secure(), partitions, framesRetentionMinutes);
     }
@@ -92,5 +98,9 @@ final class BrokerCommand implements Callable<Integer> {
                         Topics.frameRetention(framesRetentionMinutes)), Topics.EMOTION_EVENTS.newTopic(),
                 Topics.DEAD_LETTERS.newTopic(), Topics.SCHEMAS.newTopic(), Topics.CAMERA_SUMMARIES.newTopic(),
                 Topics.SUMMARY_DEAD_LETTERS.newTopic()));
+        Map<String, String> client = new java.util.HashMap<>();
+        adminConfig.forEach((key, value) -> client.put(key, String.valueOf(value)));
+        PublishedSchemas.publish(new PublishedSchemas.Source(bootstrap, Topics.SCHEMAS.defaultName(), client),
+                VideoFrame.getClassSchema(), Duration.ofSeconds(15));
     }
 }

@@ -5,7 +5,6 @@ import io.emotionstream.dashboard.SummarySettings;
 import io.emotionstream.dashboard.WebOptions;
 import io.emotionstream.ingest.StopOnSignal;
 import io.emotionstream.schema.KafkaAccess;
-import io.emotionstream.schema.KafkaAccessException;
 import io.emotionstream.schema.TopicCreator;
 import io.emotionstream.schema.Topics;
 import java.io.IOException;
@@ -67,11 +66,11 @@ final class DashboardCommand implements Callable<Integer> {
 
     @Option(names = "--https-keystore", paramLabel = "FILE",
             description = "serve HTTPS with the key and certificate of this PKCS12 keystore (e.g. the secure "
-                    + "broker's security/broker.p12)")
+                    + "broker's security/dashboard.p12)")
     Path httpsKeystore;
 
     @Option(names = "--https-keystore-password-file", paramLabel = "FILE",
-            description = "the keystore's password, on the file's first line (e.g. security/broker.p12.password)")
+            description = "the keystore's password, on the file's first line (e.g. security/dashboard.p12.password)")
     Path httpsKeystorePasswordFile;
 
     @Override
@@ -114,14 +113,15 @@ final class DashboardCommand implements Callable<Integer> {
                     Topics.EMOTION_EVENTS.newTopic(settings.eventsTopic()),
                     Topics.CAMERA_SUMMARIES.newTopic(settings.summariesTopic()),
                     Topics.SUMMARY_DEAD_LETTERS.newTopic(settings.deadLettersTopic())));
-        } catch (IllegalStateException e) {
-            throw new KafkaAccessException(KafkaAccess.explain(e, bootstrap, properties, timeout));
+        } catch (IllegalStateException mayNotCreate) {
+            // a user without the right to create topics: the check below names a missing one, or what else is wrong
         }
         Map<String, AclOperation> needs = new LinkedHashMap<>();
         needs.put(settings.eventsTopic(), AclOperation.READ);
         needs.put(settings.summariesTopic(), AclOperation.WRITE);
         needs.put(settings.deadLettersTopic(), AclOperation.WRITE);
-        KafkaAccess.require(bootstrap, properties, needs, timeout, "");
+        KafkaAccess.require(bootstrap, properties, needs, timeout,
+                "an administrator creates the project's topics: `emotion-stream setup-kafka`");
         Map<String, String> kafka = new LinkedHashMap<>(properties);
         kafka.put("bootstrap.servers", bootstrap);
         return SummaryApp.start(settings, kafka, stateDir, web);

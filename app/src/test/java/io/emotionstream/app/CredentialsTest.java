@@ -82,9 +82,10 @@ class CredentialsTest {
         certificate.getSubjectAlternativeNames().forEach(name -> names.add(String.valueOf(name.get(1))));
         assertEquals(Set.of("127.0.0.1", "localhost", "kafka"), names);
 
-        // again: the authority and passwords are kept
+        // again: the authority and passwords are kept; other host names are refused, not silently ignored
         assertEquals(0, run("credentials", "--dir", dir.toString(), "--host", "kafka", "--mounted-at", "/secrets"));
         assertEquals(job, properties(dir.resolve("job/job.properties")));
+        assertEquals(Main.BAD_INPUT, run("credentials", "--dir", dir.toString(), "--host", "broker.example.com"));
     }
 
     @Test

@@ -22,7 +22,9 @@ import io.emotionstream.kafka.EmbeddedKafkaBroker;
 import io.emotionstream.model.ProjectPaths;
 import io.emotionstream.schema.KafkaAccess;
 import io.emotionstream.schema.KafkaAccessException;
+import io.emotionstream.schema.PublishedSchemas;
 import io.emotionstream.schema.Topics;
+import io.emotionstream.schema.VideoFrame;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -39,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.SchemaNormalization;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -138,6 +141,20 @@ class SecureKafkaTest {
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void aCameraMayWriteFramesOnlyAndTheAdministratorPublishedTheFrameSchema() throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config("camera"), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> producer.send(new ProducerRecord<>(
+                    Topics.SCHEMAS.defaultName(), "a fingerprint".getBytes(), null)).get(30, TimeUnit.SECONDS));
+            assertInstanceOf(TopicAuthorizationException.class, e.getCause(), "no erasing schemas");
+        }
+        PublishedSchemas schemas = new PublishedSchemas(new PublishedSchemas.Source(broker.bootstrapServers(),
+                Topics.SCHEMAS.defaultName(), security.clientProperties("job")), Duration.ZERO);
+        assertEquals(VideoFrame.getClassSchema(), schemas.findByFingerprint(
+                SchemaNormalization.parsingFingerprint64(VideoFrame.getClassSchema())), "the job finds it");
     }
 
     @Test

@@ -32,7 +32,8 @@ final class DashboardServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
 
-    DashboardServer(WebOptions options, Handler app) {
+    /** @param logins the users to require (read from {@code options.logins()}), or null for none */
+    DashboardServer(WebOptions options, Logins logins, Handler app) {
         // the pool's queue is left unbounded, as Jetty advises: the connection limit bounds it
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2, 60_000);
         threads.setName("dashboard-http");
@@ -59,7 +60,7 @@ final class DashboardServer implements AutoCloseable {
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
-        server.setHandler(options.logins() == null ? app : new LoginRequired(Logins.read(options.logins()), app));
+        server.setHandler(logins == null ? app : new LoginRequired(logins, app));
         server.setStopTimeout(2_000);
     }
 

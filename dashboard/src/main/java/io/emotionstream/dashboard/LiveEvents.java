@@ -121,6 +121,10 @@ final class LiveEvents implements AutoCloseable {
 
     /** Sends every later event to this (server-sent events) stream until it breaks or falls behind. */
     void subscribe(EventStream stream) {
+        if (!running) {
+            stream.close();
+            return;
+        }
         if (stream.send(": connected\n\n".getBytes(StandardCharsets.UTF_8))) {
             subscribers.add(stream);
         }

@@ -58,11 +58,12 @@ public final class SummaryApp implements AutoCloseable {
         return thread;
     });
 
-    private SummaryApp(KafkaStreams streams, SummarySettings settings, LiveEvents live, WebOptions web) {
+    private SummaryApp(KafkaStreams streams, SummarySettings settings, LiveEvents live, WebOptions web,
+                       Logins logins) {
         this.streams = streams;
         this.queries = new SummaryQueries(streams, settings);
         this.live = live;
-        this.http = new DashboardServer(web, new Routes());
+        this.http = new DashboardServer(web, logins, new Routes());
     }
 
     /** As below, over plain HTTP without logins on an address of this machine. */
@@ -80,6 +81,11 @@ public final class SummaryApp implements AutoCloseable {
      */
     public static SummaryApp start(SummarySettings settings, Map<String, String> kafka, Path stateDir, WebOptions web)
             throws Exception {
+        Logins logins = web.logins() == null ? null : Logins.read(web.logins()); // a bad file: before anything starts
+        if (logins != null && !web.https() && !WebOptions.loopback(web.host())) {
+            LOG.warn("the dashboard's logins on {} travel in the clear over plain HTTP: give it --https-keystore (or "
+                    + "put a proxy that speaks HTTPS in front)", web.host());
+        }
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
@@ -93,7 +99,7 @@ public final class SummaryApp implements AutoCloseable {
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         SummaryApp app = new SummaryApp(streams, settings,
-                new LiveEvents(settings.eventsTopic(), kafka, Duration.ofMinutes(10)), web);
+                new LiveEvents(settings.eventsTopic(), kafka, Duration.ofMinutes(10)), web, logins);
         app.heartbeat.scheduleAtFixedRate(app.live::heartbeat, 15, 15, TimeUnit.SECONDS);
         streams.start();
         try {
@@ -240,13 +246,13 @@ public final class SummaryApp implements AutoCloseable {
 
     @Override
     public void close() {
-        heartbeat.shutdownNow();
-        live.close();
         try {
-            http.close();
+            http.close(); // first: no request comes in while the rest closes
         } catch (Exception e) {
             LOG.warn("the dashboard's HTTP server did not stop cleanly: {}", e.toString());
         }
+        heartbeat.shutdownNow();
+        live.close();
         // leaving the group, a restarted dashboard gets its partitions at once, not after the session timeout
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));

@@ -37,6 +37,9 @@ public final class BrokerSecurity {
     static final String MECHANISM = "SCRAM-SHA-512";
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The files keytool makes. */
+    private static final List<String> GENERATED = List.of("ca.p12", "ca.crt", "broker.p12", "broker.csr", "broker.crt",
+            "truststore.p12", "dashboard.p12", "dashboard.crt");
 
     private final Path folder;
     private final Properties secrets;
@@ -57,42 +60,51 @@ public final class BrokerSecurity {
      */
     public static BrokerSecurity prepare(Path folder, List<String> hostNames) {
         Path secretsFile = folder.resolve("secrets.properties");
+        StringBuilder names = new StringBuilder("san=ip:127.0.0.1,dns:localhost");
+        for (String host : hostNames) {
+            if (!host.matches("[A-Za-z0-9.-]+")) {
+                throw new IllegalArgumentException("not a host name: " + host);
+            }
+            names.append(host.matches("[0-9.]+") ? ",ip:" : ",dns:").append(host);
+        }
         try {
+            Properties secrets = new Properties();
             if (Files.exists(secretsFile)) {
-                Properties secrets = new Properties();
                 try (InputStream in = Files.newInputStream(secretsFile)) {
                     secrets.load(in);
                 }
-                return new BrokerSecurity(folder, secrets);
-            }
-            Files.createDirectories(folder);
-            ownerOnly(folder, "rwx------");
-            Properties secrets = new Properties();
-            secrets.setProperty("ca", password());
-            secrets.setProperty("keystore", password());
-            secrets.setProperty("truststore", password());
-            secrets.setProperty("dashboard-keystore", password());
-            secrets.setProperty("viewer", password());
-            for (String user : USERS) {
-                secrets.setProperty("user." + user, password());
-            }
-            BrokerSecurity security = new BrokerSecurity(folder, secrets);
-            StringBuilder names = new StringBuilder("san=ip:127.0.0.1,dns:localhost");
-            for (String host : hostNames) {
-                if (!host.matches("[A-Za-z0-9.-]+")) {
-                    throw new IllegalArgumentException("not a host name: " + host);
+                if (!hostNames.isEmpty() && !names.toString().equals(secrets.getProperty("names"))) {
+                    throw new IllegalArgumentException("the credentials in " + folder + " were made for "
+                            + secrets.getProperty("names") + ", not " + names + ": keep the host names, or remove "
+                            + "the folder to make new credentials");
                 }
-                names.append(host.matches("[0-9.]+") ? ",ip:" : ",dns:").append(host);
+            } else {
+                Files.createDirectories(folder);
+                ownerOnly(folder, "rwx------");
+                for (String leftover : GENERATED) { // from a run that stopped before it finished
+                    Files.deleteIfExists(folder.resolve(leftover));
+                }
+                secrets.setProperty("names", names.toString());
+                secrets.setProperty("ca", password());
+                secrets.setProperty("keystore", password());
+                secrets.setProperty("truststore", password());
+                secrets.setProperty("dashboard-keystore", password());
+                secrets.setProperty("viewer", password());
+                for (String user : USERS) {
+                    secrets.setProperty("user." + user, password());
+                }
+                new BrokerSecurity(folder, secrets).makeKeys(names.toString());
+                // written last: its presence says that the keys are there
+                write(secretsFile, secrets, "the embedded broker's passwords");
             }
-            security.makeKeys(names.toString());
+            // the files made from the passwords, written again each time (a run may have stopped before them)
+            BrokerSecurity security = new BrokerSecurity(folder, secrets);
             for (String user : USERS) {
                 security.writeClientConfig(user);
             }
             writeLine(security.dashboardKeystorePasswordFile(), secrets.getProperty("dashboard-keystore"));
             writeLine(security.dashboardLogins(), "# the dashboard's logins (name:password), for --logins\nviewer:"
                     + secrets.getProperty("viewer"));
-            // written last: its presence says that everything else is there
-            write(secretsFile, secrets, "the embedded broker's passwords");
             return security;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the broker's security material in " + folder, e);
@@ -318,11 +330,25 @@ public final class BrokerSecurity {
         Files.writeString(file, text + "\n");
     }
 
+    /** Runs keytool; a store password is handed over in its environment, not on its command line (ps shows that). */
     private static void keytool(String... arguments) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String storePassword = null;
+        for (int i = 0; i < arguments.length; i++) {
+            if (arguments[i].equals("-storepass") && i + 1 < arguments.length) {
+                storePassword = arguments[++i];
+                command.add("-storepass:env");
+                command.add("KEYTOOL_STOREPASS");
+            } else {
+                command.add(arguments[i]);
+            }
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (storePassword != null) {
+            builder.environment().put("KEYTOOL_STOREPASS", storePassword);
+        }
+        Process process = builder.start();
         process.getOutputStream().close();
         byte[] output = process.getInputStream().readAllBytes();
         try {

@@ -137,8 +137,10 @@ public final class KafkaAccess {
         String who = principal(config);
         for (Throwable e = failure; e != null; e = e.getCause()) {
             if (e instanceof SaslAuthenticationException) {
-                return "Kafka at " + bootstrapServers + " refused the login of " + who + ": wrong user name or password ("
-                        + config.get("sasl.mechanism") + ")";
+                String reason = rootMessage(e);
+                return "Kafka at " + bootstrapServers + " refused the login of " + who + ": "
+                        + (reason.contains("invalid credentials") ? "wrong user name or password ("
+                        + config.get("sasl.mechanism") + ")" : reason);
             }
             if (e instanceof SslAuthenticationException) {
                 return "TLS handshake with Kafka at " + bootstrapServers + " failed for " + who + ": "

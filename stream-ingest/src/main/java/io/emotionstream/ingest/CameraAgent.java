@@ -74,15 +74,16 @@ public final class CameraAgent implements AutoCloseable {
 
     /**
      * Publishes the agent's VideoFrame schema before its first frame, so that a job built with an older schema can
-     * read this agent's frames. Without the schemas topic (emotion-schemas), such a job dead-letters them as of an
-     * unknown schema; the agent warns and goes on.
+     * read this agent's frames. Where it cannot (no schemas topic, emotion-schemas, or, on a secured Kafka, no right
+     * to write it: there the administrator publishes schemas with {@code setup-kafka}), such a job dead-letters them
+     * as of an unknown schema unless the schema was published already; the agent says so and goes on.
      */
     private static void publishSchema(PublishedSchemas.Source source) {
         try {
             PublishedSchemas.publish(source, VideoFrame.getClassSchema(), Duration.ofSeconds(5));
         } catch (IllegalStateException e) {
-            LOG.warn("{}; jobs built with another VideoFrame schema will not read this agent's frames",
-                    e.getMessage());
+            LOG.info("Frame schema not published ({}): a job built with another VideoFrame schema reads this agent's "
+                    + "frames only if an administrator published it (emotion-stream setup-kafka)", e.getMessage());
         }
     }
 
