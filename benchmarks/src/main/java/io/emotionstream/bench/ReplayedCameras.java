@@ -40,6 +40,12 @@ final class ReplayedCameras implements AutoCloseable {
      */
     ReplayedCameras(String bootstrapServers, String topic, List<byte[]> jpegs, int width, int height, int cameras,
                     int fps) {
+        this(bootstrapServers, topic, jpegs, width, height, "cam", cameras, fps);
+    }
+
+    /** As above, the cameras named {@code prefix} and their number. */
+    ReplayedCameras(String bootstrapServers, String topic, List<byte[]> jpegs, int width, int height, String prefix,
+                    int cameras, int fps) {
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
                 ProducerConfig.LINGER_MS_CONFIG, "5", ProducerConfig.CLIENT_ID_CONFIG, "replayed-cameras"),
@@ -48,7 +54,7 @@ final class ReplayedCameras implements AutoCloseable {
         ticker.scheduleAtFixedRate(() -> {
             long now = System.currentTimeMillis();
             for (int c = 0; c < cameras; c++) {
-                String camera = "cam" + c;
+                String camera = prefix + c;
                 long seq = sequence[c]++;
                 byte[] jpeg = jpegs.get((int) ((seq + 37L * c) % jpegs.size()));
                 VideoFrame frame = VideoFrame.newBuilder().setCameraId(camera).setSequence(seq)
