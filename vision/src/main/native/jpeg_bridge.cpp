@@ -1,4 +1,4 @@
-// JNI bridge to libjpeg-turbo (Debian's libjpeg62-turbo, linked dynamically): JPEG header and RGB decoding.
+// JNI bridge to libjpeg-turbo (Debian's libjpeg62-turbo, linked dynamically): JPEG header, RGB and gray decoding.
 // Built by vision/src/main/native/build.sh; loaded apart from the dlib bridge, so that a machine without
 // libjpeg.so.62 still runs dlib (and decodes with ImageIO).
 #include <jni.h>
@@ -72,11 +72,13 @@ JNIEXPORT jintArray JNICALL Java_io_emotionstream_face_JpegDecoder_readHeader(JN
     return result;
 }
 
-// The JPEG as RGB bytes (row by row, 3 a pixel) written into `into`, decoded by libjpeg-turbo; throws
+// The JPEG as RGB bytes (row by row, 3 a pixel), or with gray true as 8-bit luma (1 a pixel: a YCbCr JPEG's own Y,
+// Rec. 601, without decoding its colour), written into `into`, decoded by libjpeg-turbo; throws
 // IllegalArgumentException when it is no JPEG, is corrupt, is not of the expected size (checked from the header,
 // before any pixel is decoded) or is not a gray or YCbCr/RGB image.
-JNIEXPORT void JNICALL Java_io_emotionstream_face_JpegDecoder_decodeRgb(
-        JNIEnv* env, jclass, jbyteArray data, jint width, jint height, jbyteArray into) {
+JNIEXPORT void JNICALL Java_io_emotionstream_face_JpegDecoder_decodePixels(
+        JNIEnv* env, jclass, jbyteArray data, jint width, jint height, jbyteArray into, jboolean gray) {
+    const int channels = gray ? 1 : 3;
     std::vector<unsigned char> bytes = copy_of(env, data);
     jpeg_decompress_struct info;
     JpegError error;
@@ -99,7 +101,7 @@ JNIEXPORT void JNICALL Java_io_emotionstream_face_JpegDecoder_decodeRgb(
         throw_java(env, "java/lang/IllegalArgumentException", message);
         return;
     }
-    if (env->GetArrayLength(into) < static_cast<jsize>(width) * height * 3) {
+    if (env->GetArrayLength(into) < static_cast<jsize>(width) * height * channels) {
         jpeg_destroy_decompress(&info);
         throw_java(env, "java/lang/IllegalArgumentException", "the pixel buffer is smaller than the image");
         return;
@@ -109,11 +111,11 @@ JNIEXPORT void JNICALL Java_io_emotionstream_face_JpegDecoder_decodeRgb(
         throw_java(env, "java/lang/IllegalArgumentException", "a CMYK JPEG; send RGB");
         return;
     }
-    info.out_color_space = JCS_RGB;
+    info.out_color_space = gray ? JCS_GRAYSCALE : JCS_RGB;
     // the accurate DCT and smooth chroma upsampling stay: the fast ones save about a tenth of a millisecond a frame
     // but move colour edges by tens of levels
     jpeg_start_decompress(&info);
-    size_t stride = static_cast<size_t>(info.output_width) * 3;
+    size_t stride = static_cast<size_t>(info.output_width) * channels;
     rgb.resize(stride * info.output_height);
     JSAMPROW rows[16];
     while (info.output_scanline < info.output_height) {

@@ -62,12 +62,23 @@ public final class JpegDecoder {
      * wraps: a decoder of a stream of frames reuses one buffer rather than allocating a large array per frame.
      */
     public static RgbFrame decode(byte[] jpeg, int width, int height, byte[] pixels) {
-        decodeRgb(jpeg, width, height, pixels);
+        decodePixels(jpeg, width, height, pixels, false);
         return new RgbFrame(width, height, pixels.length == width * height * 3 ? pixels
                 : java.util.Arrays.copyOf(pixels, width * height * 3));
     }
 
+    /**
+     * Decodes a JPEG of this size to 8-bit gray, one byte a pixel row by row, into {@code pixels} (at least width x
+     * height bytes): a colour JPEG's own luma channel (Y = 0.299 R + 0.587 G + 0.114 B, as JFIF defines it), its
+     * colour left undecoded, so cheaper than {@link #decode}.
+     *
+     * @throws IllegalArgumentException with the reason when it is another size, a CMYK image, or corrupt
+     */
+    public static void decodeGray(byte[] jpeg, int width, int height, byte[] pixels) {
+        decodePixels(jpeg, width, height, pixels, true);
+    }
+
     private static native int[] readHeader(byte[] jpeg);
 
-    private static native void decodeRgb(byte[] jpeg, int width, int height, byte[] into);
+    private static native void decodePixels(byte[] jpeg, int width, int height, byte[] into, boolean gray);
 }

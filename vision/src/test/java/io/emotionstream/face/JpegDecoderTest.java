@@ -48,6 +48,23 @@ class JpegDecoderTest {
         }
         double mean = sum / (double) turbo.pixels().length;
         assertTrue(mean < 0.5 && max <= 3, "mean difference " + mean + ", largest " + max);
+
+        // gray: the JPEG's own luma, the Rec. 601 luma of its RGB decoding but for rounding (a few levels at the hard
+        // colour edge, where the RGB decoding's upsampled colour and clamping move it)
+        byte[] gray = new byte[160 * 120];
+        JpegDecoder.decodeGray(jpeg, 160, 120, gray);
+        byte[] rgb = turbo.pixels();
+        long graySum = 0;
+        int grayMax = 0;
+        for (int i = 0; i < gray.length; i++) {
+            int luma = (299 * (rgb[3 * i] & 0xff) + 587 * (rgb[3 * i + 1] & 0xff) + 114 * (rgb[3 * i + 2] & 0xff)
+                    + 500) / 1000;
+            int d = Math.abs((gray[i] & 0xff) - luma);
+            graySum += d;
+            grayMax = Math.max(grayMax, d);
+        }
+        double grayMean = graySum / (double) gray.length;
+        assertTrue(grayMean < 0.1 && grayMax <= 8, "gray: mean difference " + grayMean + ", largest " + grayMax);
     }
 
     @Test
