@@ -17,12 +17,13 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the embedded broker's secure mode needs, made on its first start in {@code <data>/security} and reused after:
- * a certificate authority (its key stays in {@code ca.p12}), the broker's TLS key and certificate signed by it (for
- * 127.0.0.1 and localhost), a truststore holding the authority's certificate, and a SCRAM-SHA-512 user with a random
- * password for each of {@link #USERS}, whose client settings (TLS, SCRAM, truststore) are written to
- * {@code <user>.properties} for the commands' {@code --kafka-config}. The keys are made with the JDK's
- * {@code keytool}. Every file is readable by its owner only.
+ * What the embedded broker's secure mode (and the {@code credentials} command) needs, made on first use in a folder
+ * ({@code <data>/security}) and reused after: a certificate authority (its key stays in {@code ca.p12}), the broker's
+ * and the dashboard's TLS keys with certificates signed by it (for 127.0.0.1, localhost and any host names given), a
+ * truststore holding the authority's certificate, a SCRAM-SHA-512 user with a random password for each of {@link
+ * #USERS}, whose client settings (TLS, SCRAM, truststore) are written to {@code <user>.properties} for the commands'
+ * {@code --kafka-config}, and a dashboard login. The keys are made with the JDK's {@code keytool}. Every file is
+ * readable by its owner only.
  *
  * <p>The broker listens with SASL_SSL (SCRAM-SHA-512 over TLS) for clients, and with mutual TLS on its controller
  * listener (the certificate's subject, {@link #BROKER_PRINCIPAL}, is a super user, as is {@code admin}).
