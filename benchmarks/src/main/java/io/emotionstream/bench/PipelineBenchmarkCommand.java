@@ -69,7 +69,7 @@ import picocli.CommandLine.Spec;
                 + "beforehand are replayed into Kafka at 25 fps a camera, so that the agents' work does not share the "
                 + "job's cores, and it reports events/s against the expected rate and the latency from a clip's last "
                 + "frame to its event, when scored and when readable (read_committed). A camera count is sustained "
-                + "when 95% of its frames are published, events come at 90% of the camera count times the rate per "
+                + "when 95%% of its frames are published, events come at 90%% of the camera count times the rate per "
                 + "camera of the first run, and the 99th percentile latency to scoring is at most 1 s; the runs stop "
                 + "after the first count not sustained.",
                 "Every step runs the production classes: the agent's encoder, the job's deserializer, face finder and "
