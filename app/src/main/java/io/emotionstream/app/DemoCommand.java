@@ -19,7 +19,6 @@ import io.emotionstream.schema.DeadLetter;
 import io.emotionstream.schema.EmotionEvent;
 import io.emotionstream.schema.LabelProbability;
 import io.emotionstream.schema.SingleObject;
-import io.emotionstream.schema.TopicCreator;
 import io.emotionstream.schema.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -117,7 +116,7 @@ final class DemoCommand implements Callable<Integer> {
             if (broker != null) {
                 BrokerCommand.prepare(broker, partitions, framesRetentionMinutes);
             } else {
-                createTopics(bootstrap);
+                BrokerCommand.prepare(bootstrap, Map.of(), false, partitions, framesRetentionMinutes);
             }
             err.println("starting the Flink job on a local cluster...");
             KafkaSettings kafka = KafkaSettings.defaults(bootstrap).withClientProperties(login(broker, "job"));
@@ -218,12 +217,6 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return specs;
-    }
-
-    private void createTopics(String bootstrap) {
-        TopicCreator.createMissing(bootstrap, List.of(Topics.FRAMES.newTopic(Topics.FRAMES.defaultName(), partitions,
-                        Topics.frameRetention(framesRetentionMinutes)),
-                Topics.EMOTION_EVENTS.newTopic(), Topics.DEAD_LETTERS.newTopic(), Topics.SCHEMAS.newTopic()));
     }
 
     /**

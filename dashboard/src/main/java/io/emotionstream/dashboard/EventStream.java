@@ -42,10 +42,6 @@ final class EventStream {
         return true;
     }
 
-    synchronized boolean open() {
-        return !closed;
-    }
-
     /** Ends the stream (the app is closing), once a write under way has finished. */
     synchronized void close() {
         closed = true;

@@ -12,7 +12,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-/** Creates the topics that a Kafka cluster does not have yet; existing ones are left as they are. */
+/**
+ * Creates the topics that a Kafka cluster does not have yet, and returns once they are listed; existing ones are left
+ * as they are.
+ */
 public final class TopicCreator {
     private TopicCreator() {}
 
@@ -38,6 +41,16 @@ public final class TopicCreator {
                     throw e;
                 }
             }
+            // a new topic reaches the brokers' metadata a moment after its creation: return once it is listed, so
+            // that the caller's next step (publishing to it, describing it) finds it
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!admin.listTopics().names().get(30, TimeUnit.SECONDS).containsAll(
+                    missing.stream().map(NewTopic::name).toList()) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics on " + bootstrapServers, e);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topics on " + bootstrapServers + ": " + e.getMessage(), e);
         }
