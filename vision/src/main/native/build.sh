@@ -37,7 +37,9 @@ fi
 # that one where the processor has them: the landmark fit and HOG run about twice as fast).
 library="$out/libemotionstream_dlib.so"
 library_avx2="$out/libemotionstream_dlib_avx2.so"
-up_to_date() { [ -f "$1" ] && [ "$1" -nt "$here/dlib_bridge.cpp" ] && [ "$1" -nt "$here/build.sh" ]; }
+up_to_date() {
+  [ -f "$1" ] && [ "$1" -nt "$here/dlib_bridge.cpp" ] && [ "$1" -nt "$here/landmark_model.h" ] && [ "$1" -nt "$here/build.sh" ]
+}
 if up_to_date "$library" && up_to_date "$library_avx2"; then
   exit 0
 fi

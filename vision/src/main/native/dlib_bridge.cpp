@@ -7,6 +7,8 @@
 #include <dlib/image_transforms/interpolation.h>
 #include <dlib/serialize.h>
 
+#include "landmark_model.h"
+
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -16,24 +18,26 @@
 
 namespace {
 
-// One per Java detector (a HOG scanner is not thread-safe); the landmark model is shared read-only.
+// One per Java detector (a HOG scanner is not thread-safe); the landmark model is shared read-only. `reference` is
+// dlib's own shape predictor on the same file, loaded only when tests compare the two.
 struct Detector {
     dlib::frontal_face_detector hog = dlib::get_frontal_face_detector();
-    std::shared_ptr<const dlib::shape_predictor> landmarks;
+    std::shared_ptr<const LandmarkModel> landmarks;
+    std::string landmarks_path;
+    std::unique_ptr<dlib::shape_predictor> reference;
     dlib::array2d<unsigned char> gray;
 };
 
 std::mutex landmark_models_lock;
-std::map<std::string, std::weak_ptr<const dlib::shape_predictor>> landmark_models;
+std::map<std::string, std::weak_ptr<const LandmarkModel>> landmark_models;
 
-std::shared_ptr<const dlib::shape_predictor> landmark_model(const std::string& path) {
+std::shared_ptr<const LandmarkModel> landmark_model(const std::string& path) {
     std::lock_guard<std::mutex> guard(landmark_models_lock);
     auto found = landmark_models.find(path);
     if (found != landmark_models.end()) {
         if (auto shared = found->second.lock()) return shared;
     }
-    auto model = std::make_shared<dlib::shape_predictor>();
-    dlib::deserialize(path) >> *model;
+    auto model = std::make_shared<const LandmarkModel>(path);
     if (model->num_parts() != 68) {
         throw std::runtime_error("expected a 68-point landmark model, found " + std::to_string(model->num_parts()) +
                                  " points in " + path);
@@ -149,9 +153,10 @@ jfloatArray detect_region(JNIEnv* env, jlong handle, jbyteArray rgb, jint width,
 }
 
 // The 68 landmarks fitted on a box of the frame (no detection): only the box and a quarter of its size around it
-// are turned to gray. Returns the 68 points as x, y pairs in pixels of the whole frame.
+// are turned to gray. Returns the 68 points as x, y pairs in pixels of the whole frame. With `with_dlib`, fitted by
+// dlib's own shape predictor instead of the compact one (LandmarkModel), for tests that compare them.
 jfloatArray fit_box(JNIEnv* env, jlong handle, jbyteArray rgb, jint width, jint height, long left, long top,
-                    long box_width, long box_height) {
+                    long box_width, long box_height, bool with_dlib) {
     Detector* detector = checked(env, handle, rgb, width, height);
     if (detector == nullptr) return nullptr;
     if (box_width < 8 || box_height < 8) {
@@ -170,7 +175,11 @@ jfloatArray fit_box(JNIEnv* env, jlong handle, jbyteArray rgb, jint width, jint 
         if (!region_to_gray(env, rgb, width, x0, y0, x1, y1, detector->gray)) return nullptr;
         auto& gray = detector->gray;
         dlib::rectangle box(left - x0, top - y0, left - x0 + box_width - 1, top - y0 + box_height - 1);
-        dlib::full_object_detection shape = (*detector->landmarks)(gray, box);
+        if (with_dlib && !detector->reference) {
+            detector->reference.reset(new dlib::shape_predictor());
+            dlib::deserialize(detector->landmarks_path) >> *detector->reference;
+        }
+        dlib::full_object_detection shape = with_dlib ? (*detector->reference)(gray, box) : (*detector->landmarks)(gray, box);
         std::vector<float> out;
         for (unsigned long i = 0; i < shape.num_parts(); ++i) {
             out.push_back(shape.part(i).x() + x0);
@@ -198,6 +207,7 @@ JNIEXPORT jlong JNICALL Java_io_emotionstream_face_DlibFaceDetector_create(JNIEn
     try {
         auto detector = std::make_unique<Detector>();
         detector->landmarks = landmark_model(path);
+        detector->landmarks_path = path;
         return reinterpret_cast<jlong>(detector.release());
     } catch (const std::exception& e) {
         throw_java(env, "java/lang/IllegalStateException",
@@ -225,7 +235,14 @@ JNIEXPORT jfloatArray JNICALL Java_io_emotionstream_face_DlibFaceDetector_detect
 JNIEXPORT jfloatArray JNICALL Java_io_emotionstream_face_DlibFaceDetector_fitIn(
         JNIEnv* env, jclass, jlong handle, jbyteArray rgb, jint width, jint height, jint left, jint top,
         jint box_width, jint box_height) {
-    return fit_box(env, handle, rgb, width, height, left, top, box_width, box_height);
+    return fit_box(env, handle, rgb, width, height, left, top, box_width, box_height, false);
+}
+
+// The same fitted by dlib's own shape predictor (loaded on first use), for tests.
+JNIEXPORT jfloatArray JNICALL Java_io_emotionstream_face_DlibFaceDetector_fitWithDlib(
+        JNIEnv* env, jclass, jlong handle, jbyteArray rgb, jint width, jint height, jint left, jint top,
+        jint box_width, jint box_height) {
+    return fit_box(env, handle, rgb, width, height, left, top, box_width, box_height, true);
 }
 
 JNIEXPORT jint JNICALL Java_io_emotionstream_face_DlibFaceDetector_valuesPerFace(JNIEnv*, jclass) {
