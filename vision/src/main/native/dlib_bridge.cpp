@@ -53,33 +53,39 @@ void throw_java(JNIEnv* env, const char* java_class, const std::string& message)
 
 constexpr int kValuesPerFace = 5 + 68 * 2;
 
-// The region [x0, x1) x [y0, y1) of an RGB frame turned to gray, read from the pinned Java array (not copied).
-// False when the array cannot be pinned (out of memory, already thrown).
-bool region_to_gray(JNIEnv* env, jbyteArray rgb, jint width, long x0, long y0, long x1, long y1,
+// The region [x0, x1) x [y0, y1) of a frame as gray, read from the pinned Java array (not copied): an RGB frame
+// (3 channels) turned to gray, a gray one (1 channel) copied. False when the array cannot be pinned (out of memory,
+// already thrown).
+bool region_to_gray(JNIEnv* env, jbyteArray pixels, jint width, jint channels, long x0, long y0, long x1, long y1,
                     dlib::array2d<unsigned char>& gray) {
     gray.set_size(y1 - y0, x1 - x0);
-    auto* frame = static_cast<const unsigned char*>(env->GetPrimitiveArrayCritical(rgb, nullptr));
+    auto* frame = static_cast<const unsigned char*>(env->GetPrimitiveArrayCritical(pixels, nullptr));
     if (frame == nullptr) return false;
     for (long y = y0; y < y1; ++y) {
-        const unsigned char* p = frame + (static_cast<size_t>(y) * width + x0) * 3;
+        const unsigned char* p = frame + (static_cast<size_t>(y) * width + x0) * channels;
+        if (channels == 1) {
+            std::copy(p, p + (x1 - x0), &gray[y - y0][0]);
+            continue;
+        }
         for (long x = x0; x < x1; ++x, p += 3) {
             gray[y - y0][x - x0] = static_cast<unsigned char>((299 * p[0] + 587 * p[1] + 114 * p[2] + 500) / 1000);
         }
     }
-    env->ReleasePrimitiveArrayCritical(rgb, const_cast<unsigned char*>(frame), JNI_ABORT);
+    env->ReleasePrimitiveArrayCritical(pixels, const_cast<unsigned char*>(frame), JNI_ABORT);
     return true;
 }
 
-// The detector of a handle, after checking that it is open and that the RGB frame has its size; null (a Java
-// exception thrown) otherwise.
-Detector* checked(JNIEnv* env, jlong handle, jbyteArray rgb, jint width, jint height) {
+// The detector of a handle, after checking that it is open and that the frame (1 or 3 channels) has its size; null
+// (a Java exception thrown) otherwise.
+Detector* checked(JNIEnv* env, jlong handle, jbyteArray pixels, jint width, jint height, jint channels) {
     auto* detector = reinterpret_cast<Detector*>(handle);
     if (detector == nullptr) {
         throw_java(env, "java/lang/IllegalStateException", "the face detector is closed");
         return nullptr;
     }
-    if (width <= 0 || height <= 0 || env->GetArrayLength(rgb) != static_cast<jsize>(width) * height * 3) {
-        throw_java(env, "java/lang/IllegalArgumentException", "RGB buffer does not match the frame size");
+    if (width <= 0 || height <= 0 || (channels != 1 && channels != 3) ||
+        env->GetArrayLength(pixels) != static_cast<jsize>(width) * height * channels) {
+        throw_java(env, "java/lang/IllegalArgumentException", "pixel buffer does not match the frame size");
         return nullptr;
     }
     return detector;
@@ -89,9 +95,9 @@ Detector* checked(JNIEnv* env, jlong handle, jbyteArray rgb, jint width, jint he
 // Java array, not copied), scanned by HOG after scaling it down by `shrink` (>= 1) or up `upsample` times, and the
 // landmarks are fitted on the region at full resolution. Returns, per face with a detection score >= min_score:
 // score, left, top, width, height, then the 68 landmarks as x, y pairs; all in pixels of the whole frame.
-jfloatArray detect_region(JNIEnv* env, jlong handle, jbyteArray rgb, jint width, jint height, long x0, long y0,
-                          long x1, long y1, double shrink, int upsample, double min_score) {
-    Detector* detector = checked(env, handle, rgb, width, height);
+jfloatArray detect_region(JNIEnv* env, jlong handle, jbyteArray pixels, jint width, jint height, jint channels,
+                          long x0, long y0, long x1, long y1, double shrink, int upsample, double min_score) {
+    Detector* detector = checked(env, handle, pixels, width, height, channels);
     if (detector == nullptr) return nullptr;
     x0 = std::max<long>(0, x0);
     y0 = std::max<long>(0, y0);
@@ -101,7 +107,7 @@ jfloatArray detect_region(JNIEnv* env, jlong handle, jbyteArray rgb, jint width,
         return env->NewFloatArray(0);
     }
     try {
-        if (!region_to_gray(env, rgb, width, x0, y0, x1, y1, detector->gray)) return nullptr;
+        if (!region_to_gray(env, pixels, width, channels, x0, y0, x1, y1, detector->gray)) return nullptr;
         auto& gray = detector->gray;
 
         std::vector<dlib::rect_detection> found;
@@ -155,9 +161,9 @@ jfloatArray detect_region(JNIEnv* env, jlong handle, jbyteArray rgb, jint width,
 // The 68 landmarks fitted on a box of the frame (no detection): only the box and a quarter of its size around it
 // are turned to gray. Returns the 68 points as x, y pairs in pixels of the whole frame. With `with_dlib`, fitted by
 // dlib's own shape predictor instead of the compact one (LandmarkModel), for tests that compare them.
-jfloatArray fit_box(JNIEnv* env, jlong handle, jbyteArray rgb, jint width, jint height, long left, long top,
-                    long box_width, long box_height, bool with_dlib) {
-    Detector* detector = checked(env, handle, rgb, width, height);
+jfloatArray fit_box(JNIEnv* env, jlong handle, jbyteArray pixels, jint width, jint height, jint channels, long left,
+                    long top, long box_width, long box_height, bool with_dlib) {
+    Detector* detector = checked(env, handle, pixels, width, height, channels);
     if (detector == nullptr) return nullptr;
     if (box_width < 8 || box_height < 8) {
         throw_java(env, "java/lang/IllegalArgumentException", "a box to fit landmarks on must be at least 8x8 pixels");
@@ -172,7 +178,7 @@ jfloatArray fit_box(JNIEnv* env, jlong handle, jbyteArray rgb, jint width, jint 
         return nullptr;
     }
     try {
-        if (!region_to_gray(env, rgb, width, x0, y0, x1, y1, detector->gray)) return nullptr;
+        if (!region_to_gray(env, pixels, width, channels, x0, y0, x1, y1, detector->gray)) return nullptr;
         auto& gray = detector->gray;
         dlib::rectangle box(left - x0, top - y0, left - x0 + box_width - 1, top - y0 + box_height - 1);
         if (with_dlib && !detector->reference) {
@@ -218,31 +224,32 @@ JNIEXPORT jlong JNICALL Java_io_emotionstream_face_DlibFaceDetector_create(JNIEn
 
 // Faces in the whole frame, the frame first doubled `upsample` times (see detect_region).
 JNIEXPORT jfloatArray JNICALL Java_io_emotionstream_face_DlibFaceDetector_detect(
-        JNIEnv* env, jclass, jlong handle, jbyteArray rgb, jint width, jint height, jint upsample, jdouble min_score) {
-    return detect_region(env, handle, rgb, width, height, 0, 0, width, height, 1.0, upsample, min_score);
+        JNIEnv* env, jclass, jlong handle, jbyteArray pixels, jint width, jint height, jint channels, jint upsample,
+        jdouble min_score) {
+    return detect_region(env, handle, pixels, width, height, channels, 0, 0, width, height, 1.0, upsample, min_score);
 }
 
 // Faces in a region of the frame only (a face's previous box with a margin, or the whole frame), scaled down by
 // `shrink` so that a face is about the size HOG finds best and fastest (see detect_region).
 JNIEXPORT jfloatArray JNICALL Java_io_emotionstream_face_DlibFaceDetector_detectIn(
-        JNIEnv* env, jclass, jlong handle, jbyteArray rgb, jint width, jint height, jint left, jint top,
-        jint region_width, jint region_height, jdouble shrink, jdouble min_score) {
-    return detect_region(env, handle, rgb, width, height, left, top, static_cast<long>(left) + region_width,
+        JNIEnv* env, jclass, jlong handle, jbyteArray pixels, jint width, jint height, jint channels, jint left,
+        jint top, jint region_width, jint region_height, jdouble shrink, jdouble min_score) {
+    return detect_region(env, handle, pixels, width, height, channels, left, top, static_cast<long>(left) + region_width,
                          static_cast<long>(top) + region_height, shrink, 0, min_score);
 }
 
 // The landmarks fitted on a box (a face's box predicted from the previous frame), without detection (see fit_box).
 JNIEXPORT jfloatArray JNICALL Java_io_emotionstream_face_DlibFaceDetector_fitIn(
-        JNIEnv* env, jclass, jlong handle, jbyteArray rgb, jint width, jint height, jint left, jint top,
-        jint box_width, jint box_height) {
-    return fit_box(env, handle, rgb, width, height, left, top, box_width, box_height, false);
+        JNIEnv* env, jclass, jlong handle, jbyteArray pixels, jint width, jint height, jint channels, jint left,
+        jint top, jint box_width, jint box_height) {
+    return fit_box(env, handle, pixels, width, height, channels, left, top, box_width, box_height, false);
 }
 
 // The same fitted by dlib's own shape predictor (loaded on first use), for tests.
 JNIEXPORT jfloatArray JNICALL Java_io_emotionstream_face_DlibFaceDetector_fitWithDlib(
-        JNIEnv* env, jclass, jlong handle, jbyteArray rgb, jint width, jint height, jint left, jint top,
-        jint box_width, jint box_height) {
-    return fit_box(env, handle, rgb, width, height, left, top, box_width, box_height, true);
+        JNIEnv* env, jclass, jlong handle, jbyteArray pixels, jint width, jint height, jint channels, jint left,
+        jint top, jint box_width, jint box_height) {
+    return fit_box(env, handle, pixels, width, height, channels, left, top, box_width, box_height, true);
 }
 
 JNIEXPORT jint JNICALL Java_io_emotionstream_face_DlibFaceDetector_valuesPerFace(JNIEnv*, jclass) {

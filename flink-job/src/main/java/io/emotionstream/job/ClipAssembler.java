@@ -29,11 +29,12 @@ import org.apache.flink.util.OutputTag;
  * time, sequence) order, so frames that arrive out of order within that bound are put right; frames older than
  * what was taken in go to {@link #LATE_FRAMES}, and a frame sent again (its sequence and capture time lie within the
  * unbroken run of sequence numbers taken in last) is dropped and counted. A camera silent for
- * {@code releaseAfterMillis} has its waiting frames taken in at once, so its last clip comes out; silent for {@code idleTimeoutMillis}, its state is cleared. A track's clip starts at a frame
- * with its face; frames without it (the face missed, or gone) hold its last face. A partial clip is dropped, and
- * counted by reason, when frames were lost, time jumped, the sequence restarted, the crop size changed, too many
- * frames lacked the track's face (so a face that leaves ends its clip), or the camera went idle. After a clip is emitted
- * the next starts {@code stride} frames later (overlapping when stride &lt; length).
+ * {@code releaseAfterMillis} has its waiting frames taken in at once, so its last clip comes out; silent for
+ * {@code idleTimeoutMillis}, its state is cleared. A track's clip starts at a frame with its face; frames without it
+ * (the face missed, or gone) hold its last face. A partial clip is dropped, and counted by reason, when frames were
+ * lost, time jumped, the sequence restarted, the crop size or kind (RGB, gray) changed, too many frames lacked the
+ * track's face (so a face that leaves ends its clip), or the camera went idle. After a clip is emitted the next starts
+ * {@code stride} frames later (overlapping when stride &lt; length).
  */
 public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceClip> {
     /** Why a partial clip was dropped (the counters of metric group clipsDropped). */
@@ -299,7 +300,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
                 reason = DropReason.DROPPED_FRAMES;
             } else if (frame.captureTimeMillis - clip.lastTime > settings.maxTimeGapMillis()) {
                 reason = DropReason.TIME_GAP;
-            } else if (face != null && (face.cropWidth != clip.cropWidth || face.cropHeight != clip.cropHeight)) {
+            } else if (face != null && !clip.fits(face)) {
                 reason = DropReason.CROP_SIZE_CHANGE;
             } else if (face == null && clip.framesWithoutFace() + 1 > settings.maxFramesWithoutFace()) {
                 reason = DropReason.NO_FACE;
@@ -316,8 +317,9 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
                 }
                 return clip; // a clip opens with a face
             }
-            if (clip == null || clip.cropWidth != face.cropWidth || clip.cropHeight != face.cropHeight) {
-                ClipProgress fresh = new ClipProgress(settings.clipLength(), face.cropWidth, face.cropHeight);
+            if (clip == null || !clip.fits(face)) {
+                ClipProgress fresh = new ClipProgress(settings.clipLength(), face.cropWidth, face.cropHeight,
+                        face.cropChannels);
                 if (clip != null) {
                     fresh.lastSequence = clip.lastSequence;
                     fresh.lastTime = clip.lastTime;

@@ -7,6 +7,8 @@ public class ClipProgress {
     public int count;
     public int cropWidth;
     public int cropHeight;
+    /** Bytes a crop pixel, 3 or 1 (0 in state written before gray crops: RGB). */
+    public int cropChannels;
     public byte[] crops;
     public long[] sequences;
     public long[] times;
@@ -23,17 +25,27 @@ public class ClipProgress {
 
     public ClipProgress() {}
 
-    ClipProgress(int clipLength, int cropWidth, int cropHeight) {
+    ClipProgress(int clipLength, int cropWidth, int cropHeight, int cropChannels) {
         this.cropWidth = cropWidth;
         this.cropHeight = cropHeight;
-        this.crops = new byte[clipLength * cropWidth * cropHeight * 3];
+        this.cropChannels = cropChannels;
+        this.crops = new byte[clipLength * cropWidth * cropHeight * cropChannels];
         this.sequences = new long[clipLength];
         this.times = new long[clipLength];
         this.hasFace = new boolean[clipLength];
     }
 
+    int channels() {
+        return cropChannels == 0 ? 3 : cropChannels;
+    }
+
+    /** Whether a face's crop has this clip's size and kind. */
+    boolean fits(FaceFrame.Face face) {
+        return face.cropWidth == cropWidth && face.cropHeight == cropHeight && face.cropChannels == channels();
+    }
+
     int cropSize() {
-        return cropWidth * cropHeight * 3;
+        return cropWidth * cropHeight * channels();
     }
 
     int framesWithoutFace() {
@@ -84,6 +96,7 @@ public class ClipProgress {
         clip.frameCount = count;
         clip.cropWidth = cropWidth;
         clip.cropHeight = cropHeight;
+        clip.cropChannels = channels();
         clip.crops = java.util.Arrays.copyOf(crops, count * cropSize());
         clip.faceX = faceX;
         clip.faceY = faceY;

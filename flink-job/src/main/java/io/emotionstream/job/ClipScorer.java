@@ -3,7 +3,7 @@ package io.emotionstream.job;
 import io.emotionstream.model.ClipOutcome;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.OnnxClipClassifier;
-import io.emotionstream.model.RgbFrame;
+import io.emotionstream.model.ImageFrame;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,7 +80,7 @@ public class ClipScorer extends AbstractStreamOperator<ScoredClip>
         if (batch.isEmpty()) {
             return;
         }
-        List<List<RgbFrame>> clips = new ArrayList<>(batch.size());
+        List<List<ImageFrame>> clips = new ArrayList<>(batch.size());
         for (FaceClip clip : batch) {
             clips.add(frames(clip));
         }
@@ -120,11 +120,11 @@ public class ClipScorer extends AbstractStreamOperator<ScoredClip>
     }
 
     /** The clip's frames as a view: a crop is copied out only when the model's preprocessing takes that frame. */
-    private static List<RgbFrame> frames(FaceClip clip) {
+    private static List<ImageFrame> frames(FaceClip clip) {
         return new AbstractList<>() {
             @Override
-            public RgbFrame get(int i) {
-                return new RgbFrame(clip.cropWidth, clip.cropHeight, clip.crop(i));
+            public ImageFrame get(int i) {
+                return clip.crop(i);
             }
 
             @Override

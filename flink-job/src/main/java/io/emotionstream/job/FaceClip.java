@@ -1,5 +1,7 @@
 package io.emotionstream.job;
 
+import io.emotionstream.model.ImageFrame;
+
 /**
  * A clip of one face of a camera (one face track) in frame order, ready for scoring. Frames without a face hold the crop of the
  * nearest earlier frame with one. A Flink POJO.
@@ -19,7 +21,9 @@ public class FaceClip {
     public int frameCount;
     public int cropWidth;
     public int cropHeight;
-    /** frameCount crops, RGB interleaved, one after another. */
+    /** Bytes a crop pixel: 3 (RGB interleaved) or 1 (gray). */
+    public int cropChannels;
+    /** frameCount crops, one after another. */
     public byte[] crops;
     /** The face box of the last frame with a face. */
     public int faceX;
@@ -29,12 +33,12 @@ public class FaceClip {
 
     public FaceClip() {}
 
-    /** The RGB crop of frame i. */
-    public byte[] crop(int i) {
-        int size = cropWidth * cropHeight * 3;
+    /** The crop of frame i. */
+    public ImageFrame crop(int i) {
+        int size = cropWidth * cropHeight * cropChannels;
         byte[] out = new byte[size];
         System.arraycopy(crops, i * size, out, 0, size);
-        return out;
+        return ImageFrame.of(cropWidth, cropHeight, cropChannels, out);
     }
 
     @Override

@@ -4,6 +4,8 @@ import io.emotionstream.face.DetectedFace;
 import io.emotionstream.face.DlibFaceDetector;
 import io.emotionstream.face.FaceCropper;
 import io.emotionstream.face.JpegDecoder;
+import io.emotionstream.model.GrayFrame;
+import io.emotionstream.model.ImageFrame;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.RgbFrame;
 import io.emotionstream.schema.DeadLetterReason;
@@ -25,6 +27,10 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * The face stage's work on one frame, free of Flink: decode the image, find and follow its faces with dlib, cut the
  * model's crop of each (geometry from the model descriptor). {@link FaceCropStage} runs it in the job; the pipeline
  * benchmark times its steps. Holds a native dlib detector: one per thread, closed after use.
+ *
+ * <p>Where the model reads only the crop's luma ({@link ModelDescriptor#readsLumaOnly()}), as the default model
+ * does, frames are decoded to gray (a JPEG's own Y channel, its colour left undecoded) and the crops are gray: dlib
+ * works on gray anyway, and the crop costs a third.
  */
 public final class FaceFinder implements AutoCloseable {
     /** A frame that cannot go on, with the dead-letter reason. */
@@ -44,10 +50,12 @@ public final class FaceFinder implements AutoCloseable {
     private final DlibFaceDetector detector;
     private final FaceCropper cropper;
     private final FaceStageSettings settings;
+    private final boolean gray;
     private byte[] pixels = new byte[0];
 
     public FaceFinder(ModelDescriptor model, FaceStageSettings settings) {
         this.settings = settings;
+        this.gray = model.readsLumaOnly();
         this.cropper = new FaceCropper(model.crop());
         this.detector = new DlibFaceDetector(new DlibFaceDetector.Options(Path.of(settings.landmarkModel()),
                 settings.upsample(), settings.minFaceScore()));
@@ -57,7 +65,7 @@ public final class FaceFinder implements AutoCloseable {
      * A face in a frame: its track, where it is (detected, or landmarks fitted on its box predicted from the last
      * frame: {@code detected} false) and its model crop.
      */
-    public record TrackedFace(int track, DetectedFace face, RgbFrame crop, boolean detected) {}
+    public record TrackedFace(int track, DetectedFace face, ImageFrame crop, boolean detected) {}
 
     /** Least overlap (intersection over union) of a face with a track's last box for the face to continue it. */
     static final double MIN_OVERLAP = 0.1;
@@ -73,7 +81,7 @@ public final class FaceFinder implements AutoCloseable {
      * a face is lost. Updates the tracks.
      */
     public FaceFrame find(KafkaFrameRecord record, FaceTracks camera) throws RejectedFrame {
-        RgbFrame image = decode(record);
+        ImageFrame image = decode(record);
         return crop(record, locate(image, camera));
     }
 
@@ -83,7 +91,7 @@ public final class FaceFinder implements AutoCloseable {
      * it too when it is found again where it was. A camera without a face is searched again on keyframes only, so an
      * empty room costs no more than a watched one.
      */
-    public List<TrackedFace> locate(RgbFrame image, FaceTracks camera) {
+    public List<TrackedFace> locate(ImageFrame image, FaceTracks camera) {
         boolean due = !camera.searched || camera.framesSinceKeyframe + 1 >= settings.keyframeInterval();
         if (!due) {
             List<TrackedFace> followed = camera.anyInView() ? follow(image, camera) : List.of();
@@ -115,7 +123,7 @@ public final class FaceFinder implements AutoCloseable {
      * resembles its last detection's, else found near its box by detection. Null when one is not found (or two tracks
      * came onto one face): then the whole frame is searched.
      */
-    private List<TrackedFace> follow(RgbFrame image, FaceTracks camera) {
+    private List<TrackedFace> follow(ImageFrame image, FaceTracks camera) {
         List<TrackedFace> found = new ArrayList<>();
         for (FaceTrack track : camera.tracks) {
             if (track.missed > 0) {
@@ -131,7 +139,7 @@ public final class FaceFinder implements AutoCloseable {
     }
 
     /** The track's face in this frame, fitted or found near its box; null when neither. */
-    private TrackedFace followed(RgbFrame image, FaceTrack track) {
+    private TrackedFace followed(ImageFrame image, FaceTrack track) {
         TrackedFace face = fit(image, track);
         if (face != null) {
             return face;
@@ -144,7 +152,7 @@ public final class FaceFinder implements AutoCloseable {
      * The track's face with landmarks fitted on its box from the last frame (no detection: a fraction of the cost),
      * or null when its crop does not correlate with the crop of its last detection at least {@code minSimilarity}.
      */
-    private TrackedFace fit(RgbFrame image, FaceTrack track) {
+    private TrackedFace fit(ImageFrame image, FaceTrack track) {
         if (track.reference == null || settings.minSimilarity() >= 1 || shareInside(track, image) < 0.5) {
             return null; // nothing to check against, or the face's box has left the frame half or more
         }
@@ -161,13 +169,13 @@ public final class FaceFinder implements AutoCloseable {
         }
         DetectedFace face = new DetectedFace(track.score, Math.round(centreX - boxWidth / 2),
                 Math.round(centreY - boxHeight / 2), Math.round(boxWidth), Math.round(boxHeight), landmarks);
-        RgbFrame crop;
+        ImageFrame crop;
         try {
             crop = cropper.crop(image, face);
         } catch (IllegalArgumentException collapsed) {
             return null; // the eyes fell on one point: not a face
         }
-        if (similarity(gray(crop), track.reference) < settings.minSimilarity()) {
+        if (similarity(luma(crop), track.reference) < settings.minSimilarity()) {
             return null;
         }
         fitted++;
@@ -175,14 +183,14 @@ public final class FaceFinder implements AutoCloseable {
     }
 
     /** The share of the track's box that lies inside the frame. */
-    private static double shareInside(FaceTrack track, RgbFrame image) {
+    private static double shareInside(FaceTrack track, ImageFrame image) {
         long w = Math.min(track.x + track.width, image.width()) - (long) Math.max(track.x, 0);
         long h = Math.min(track.y + track.height, image.height()) - (long) Math.max(track.y, 0);
         return w <= 0 || h <= 0 ? 0 : (double) w * h / ((double) track.width * track.height);
     }
 
     /** The face found by detection near the track's last box that overlaps it most, or null. */
-    private DetectedFace near(RgbFrame image, FaceTrack track) {
+    private DetectedFace near(ImageFrame image, FaceTrack track) {
         searchedNear++;
         DetectedFace best = null;
         double bestOverlap = MIN_OVERLAP;
@@ -197,7 +205,7 @@ public final class FaceFinder implements AutoCloseable {
         return best;
     }
 
-    private TrackedFace detected(RgbFrame image, int track, DetectedFace face) {
+    private TrackedFace detected(ImageFrame image, int track, DetectedFace face) {
         return new TrackedFace(track, face, cropper.crop(image, face), true);
     }
 
@@ -218,7 +226,7 @@ public final class FaceFinder implements AutoCloseable {
      * up to {@code maxFaces}. A face in view that the search missed (too small for the shrunk frame) is followed as
      * between keyframes before it counts as lost.
      */
-    private List<TrackedFace> search(RgbFrame image, FaceTracks camera) {
+    private List<TrackedFace> search(ImageFrame image, FaceTracks camera) {
         keyframes++;
         boolean shrunk = settings.keyframeShrink() > 1 && settings.upsample() == 0
                 && camera.keyframes++ % settings.fullKeyframeEvery() != 0;
@@ -304,7 +312,7 @@ public final class FaceFinder implements AutoCloseable {
         track.fromLandmarksY = (face.y() + face.height() / 2f - (bounds[1] + bounds[3]) / 2) / height;
         track.fromLandmarksWidth = face.width() / width;
         track.fromLandmarksHeight = face.height() / height;
-        track.reference = gray(found.crop());
+        track.reference = luma(found.crop());
         return track;
     }
 
@@ -339,15 +347,9 @@ public final class FaceFinder implements AutoCloseable {
         return b;
     }
 
-    /** The 8-bit luma of an RGB crop (Rec. 601 weights), for the tracker's similarity check only. */
-    static byte[] gray(RgbFrame crop) {
-        byte[] rgb = crop.pixels();
-        byte[] gray = new byte[crop.width() * crop.height()];
-        for (int i = 0; i < gray.length; i++) {
-            gray[i] = (byte) ((299 * (rgb[3 * i] & 0xff) + 587 * (rgb[3 * i + 1] & 0xff) + 114 * (rgb[3 * i + 2] & 0xff)
-                    + 500) / 1000);
-        }
-        return gray;
+    /** The 8-bit luma of a crop (Rec. 601 weights for an RGB one), for the tracker's similarity check. */
+    static byte[] luma(ImageFrame crop) {
+        return crop instanceof RgbFrame rgb ? GrayFrame.lumaOf(rgb).pixels() : crop.pixels();
     }
 
     /** Pearson's correlation of two gray images of one size, -1..1 (0 when either is flat, -1 for other sizes). */
@@ -382,9 +384,10 @@ public final class FaceFinder implements AutoCloseable {
      * marked unusable is rejected with its own reason. The image is recognised by its content, whatever encoding
      * the record names (PNG data labelled JPEG is read as PNG); JPEGs are decoded by libjpeg-turbo ({@link
      * JpegDecoder}) where it is installed, other formats (and JPEGs without it) by ImageIO. CMYK images (print
-     * JPEGs) are refused, as their colours would come out wrong.
+     * JPEGs) are refused, as their colours would come out wrong. The image is gray where the model reads only luma,
+     * else RGB.
      */
-    public RgbFrame decode(KafkaFrameRecord record) throws RejectedFrame {
+    public ImageFrame decode(KafkaFrameRecord record) throws RejectedFrame {
         if (!record.usable()) {
             throw new RejectedFrame(record.problem, record.problemDetail);
         }
@@ -408,7 +411,8 @@ public final class FaceFinder implements AutoCloseable {
                         throw new RejectedFrame(DeadLetterReason.UNDECODABLE_IMAGE, "frame " + record.sequence
                                 + " is a CMYK image, whose colours Java's decoder does not convert; send RGB");
                     }
-                    return RgbFrame.of(image);
+                    RgbFrame rgb = RgbFrame.of(image);
+                    return gray ? GrayFrame.lumaOf(rgb) : rgb;
                 } finally {
                     reader.dispose();
                 }
@@ -421,10 +425,10 @@ public final class FaceFinder implements AutoCloseable {
     }
 
     /**
-     * A JPEG, by libjpeg-turbo: its header checked first, then decoded straight to RGB into this finder's pixel buffer
-     * (valid until the next frame is decoded).
+     * A JPEG, by libjpeg-turbo: its header checked first, then decoded straight to RGB or gray into this finder's pixel
+     * buffer (valid until the next frame is decoded).
      */
-    private RgbFrame decodeJpeg(KafkaFrameRecord record) throws RejectedFrame {
+    private ImageFrame decodeJpeg(KafkaFrameRecord record) throws RejectedFrame {
         JpegDecoder.Header header;
         try {
             header = JpegDecoder.header(record.data);
@@ -441,11 +445,12 @@ public final class FaceFinder implements AutoCloseable {
                     + " is a CMYK JPEG, whose colours the job does not convert; send RGB");
         }
         try {
-            int size = record.width * record.height * 3;
+            int size = record.width * record.height * (gray ? 1 : 3);
             if (pixels.length != size) {
                 pixels = new byte[size];
             }
-            return JpegDecoder.decode(record.data, record.width, record.height, pixels);
+            return gray ? JpegDecoder.decodeGray(record.data, record.width, record.height, pixels)
+                    : JpegDecoder.decode(record.data, record.width, record.height, pixels);
         } catch (IllegalArgumentException e) {
             throw new RejectedFrame(DeadLetterReason.UNDECODABLE_IMAGE, "JPEG data of frame " + record.sequence
                     + " cannot be decoded: " + e.getMessage());
@@ -457,8 +462,9 @@ public final class FaceFinder implements AutoCloseable {
         FaceFrame.Face[] crops = new FaceFrame.Face[faces.size()];
         for (int i = 0; i < crops.length; i++) {
             DetectedFace face = faces.get(i).face();
-            RgbFrame crop = faces.get(i).crop();
-            FaceFrame.Face out = new FaceFrame.Face(faces.get(i).track(), crop.width(), crop.height(), crop.pixels());
+            ImageFrame crop = faces.get(i).crop();
+            FaceFrame.Face out = new FaceFrame.Face(faces.get(i).track(), crop.width(), crop.height(), crop.channels(),
+                    crop.pixels());
             out.score = face.score();
             out.x = face.x();
             out.y = face.y();

@@ -2,7 +2,7 @@ package io.emotionstream.job;
 
 /**
  * A frame after the face stage: where it came from, when it was captured, and each face found in it with its track
- * and model-sized RGB crop (none when no face was found). A Flink POJO: public fields and a no-argument constructor.
+ * and model-sized crop, RGB or gray (none when no face was found). A Flink POJO: public fields and a no-argument constructor.
  */
 public class FaceFrame {
     /** One face in the frame. A Flink POJO. */
@@ -16,15 +16,18 @@ public class FaceFrame {
         public int height;
         public int cropWidth;
         public int cropHeight;
-        /** RGB interleaved, cropWidth x cropHeight. */
+        /** Bytes a crop pixel: 3 (RGB interleaved) or 1 (gray, for a model that reads only luma). */
+        public int cropChannels;
+        /** cropWidth x cropHeight x cropChannels bytes, row by row. */
         public byte[] crop;
 
         public Face() {}
 
-        Face(int track, int cropWidth, int cropHeight, byte[] crop) {
+        Face(int track, int cropWidth, int cropHeight, int cropChannels, byte[] crop) {
             this.track = track;
             this.cropWidth = cropWidth;
             this.cropHeight = cropHeight;
+            this.cropChannels = cropChannels;
             this.crop = crop;
         }
     }

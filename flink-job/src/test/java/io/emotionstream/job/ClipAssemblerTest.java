@@ -59,7 +59,7 @@ class ClipAssemblerTest {
         assertEquals(time(0), clip.startTimeMillis);
         assertEquals(time(29), clip.endTimeMillis);
         for (int i = 0; i < LENGTH; i++) {
-            assertEquals(i, clip.crop(i)[0], "frame " + i + " in place");
+            assertEquals(i, clip.crop(i).pixels()[0], "frame " + i + " in place");
         }
     }
 
@@ -111,9 +111,9 @@ class ClipAssemblerTest {
         assertEquals(2, clips.size());
         FaceClip first = clips.get(0);
         assertEquals(27, first.framesWithFace);
-        assertEquals(9, first.crop(10)[0], "a frame without a face holds the last face");
-        assertEquals(9, first.crop(12)[0]);
-        assertEquals(13, first.crop(13)[0]);
+        assertEquals(9, first.crop(10).pixels()[0], "a frame without a face holds the last face");
+        assertEquals(9, first.crop(12).pixels()[0]);
+        assertEquals(13, first.crop(13).pixels()[0]);
         assertEquals(40 + 2, clips.get(1).firstSequence, "after 7 faceless frames the next clip starts at a face");
         assertDropped(Map.of(DropReason.NO_FACE, 1L));
     }
@@ -140,13 +140,13 @@ class ClipAssemblerTest {
         assertEquals(0, first.firstSequence);
         assertEquals(29, first.lastSequence);
         assertEquals(2, first.facesInView, "faces 1 and 3 in the clip's last frame");
-        assertEquals(5, first.crop(5)[0], "face 1's own crop");
+        assertEquals(5, first.crop(5).pixels()[0], "face 1's own crop");
         FaceClip third = clips.get(1);
         assertEquals(3, third.faceTrack);
         assertEquals(12, third.firstSequence);
         assertEquals(41, third.lastSequence);
         assertEquals(30, third.framesWithFace);
-        assertEquals(12 + 100, third.crop(0)[0], "face 3's own crop");
+        assertEquals(12 + 100, third.crop(0).pixels()[0], "face 3's own crop");
         assertDropped(Map.of(DropReason.NO_FACE, 1L)); // face 2's clip, 20 frames in, ended when it left
     }
 
@@ -175,7 +175,7 @@ class ClipAssemblerTest {
             send(face("a", seq));
         }
         for (int seq = 10; seq < 40; seq++) { // the face stage's crop size changed (another model)
-            send(FaceFrame.withFaces("a", seq, time(seq), new FaceFrame.Face(1, 3, 3, new byte[3 * 3 * 3])));
+            send(FaceFrame.withFaces("a", seq, time(seq), new FaceFrame.Face(1, 3, 3, 3, new byte[3 * 3 * 3])));
         }
         endOfInput();
         List<FaceClip> clips = clips();
@@ -376,7 +376,7 @@ class ClipAssemblerTest {
         for (int i = 0; i < tracks.length; i++) {
             byte[] crop = new byte[2 * 2 * 3];
             Arrays.fill(crop, (byte) (seq + 50 * (tracks[i] - 1)));
-            faces[i] = new FaceFrame.Face(tracks[i], 2, 2, crop);
+            faces[i] = new FaceFrame.Face(tracks[i], 2, 2, 3, crop);
         }
         return FaceFrame.withFaces(camera, seq, time(seq), faces);
     }

@@ -43,6 +43,7 @@ class ClipScorerTest {
             clip.frameCount = 30;
             clip.cropWidth = 48;
             clip.cropHeight = 48;
+            clip.cropChannels = 3;
             clip.framesWithFace = 30;
             clip.firstSequence = 30L * c;
             clip.lastSequence = 30L * c + 29;

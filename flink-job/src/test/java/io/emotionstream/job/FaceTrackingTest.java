@@ -11,7 +11,7 @@ import io.emotionstream.ingest.FrameEncoder;
 import io.emotionstream.ingest.FrameSource;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.ProjectPaths;
-import io.emotionstream.model.RgbFrame;
+import io.emotionstream.model.ImageFrame;
 import io.emotionstream.schema.SingleObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +46,7 @@ class FaceTrackingTest {
                 FaceTracks searchTracks = new FaceTracks();
                 FaceTracks followTracks = new FaceTracks();
                 for (KafkaFrameRecord record : frames(video)) {
-                    RgbFrame image = searched.decode(record);
+                    ImageFrame image = searched.decode(record);
                     DetectedFace truth = only(searched.locate(image, searchTracks));
                     List<FaceFinder.TrackedFace> tracks = tracked.locate(image, followTracks);
                     DetectedFace followed = only(tracks);
@@ -94,8 +94,9 @@ class FaceTrackingTest {
         FaceStageSettings tracking = FaceStageSettings.defaults(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(), 10);
         List<KafkaFrameRecord> video = frames("cap13_edit2.mp4");
         try (FaceFinder finder = new FaceFinder(model, tracking)) {
-            RgbFrame face = finder.decode(video.get(0));
-            RgbFrame empty = new RgbFrame(face.width(), face.height(), new byte[face.pixels().length]);
+            ImageFrame face = finder.decode(video.get(0));
+            ImageFrame empty = ImageFrame.of(face.width(), face.height(), face.channels(),
+                    new byte[face.pixels().length]);
             FaceTracks tracks = new FaceTracks();
             List<Integer> found = new ArrayList<>();
             for (int i = 0; i < 25; i++) { // an empty room; someone comes in at frame 13
@@ -117,7 +118,7 @@ class FaceTrackingTest {
             FaceTracks tracks = new FaceTracks();
             FaceFinder.TrackedFace last = null;
             for (int i = 0; i < 25; i++) {
-                RgbFrame image = finder.decode(video.get(i));
+                ImageFrame image = finder.decode(video.get(i));
                 if (i >= 13) { // the face's box and around it painted over with the wall beside it: the person left
                     image = withoutFace(image, last.face());
                 }
@@ -136,7 +137,7 @@ class FaceTrackingTest {
     }
 
     /** The frame with a face's box, widened by half its size, covered by the background beside it (tiled). */
-    private static RgbFrame withoutFace(RgbFrame image, DetectedFace face) {
+    private static ImageFrame withoutFace(ImageFrame image, DetectedFace face) {
         byte[] pixels = image.pixels().clone();
         int w = image.width();
         int left = Math.max(0, face.x() - face.width() / 2);
@@ -147,12 +148,13 @@ class FaceTrackingTest {
         int from = left >= w - right ? 0 : right;
         int strip = left >= w - right ? left : w - right;
         assertTrue(strip >= 8, "background beside the face");
+        int c = image.channels();
         for (int y = top; y < bottom; y++) {
             for (int x = left; x < right; x++) {
-                System.arraycopy(pixels, (y * w + from + (x - left) % strip) * 3, pixels, (y * w + x) * 3, 3);
+                System.arraycopy(pixels, (y * w + from + (x - left) % strip) * c, pixels, (y * w + x) * c, c);
             }
         }
-        return new RgbFrame(w, image.height(), pixels);
+        return ImageFrame.of(w, image.height(), c, pixels);
     }
 
     /** The one face found, null for none. */

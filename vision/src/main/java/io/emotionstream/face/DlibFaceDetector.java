@@ -1,6 +1,6 @@
 package io.emotionstream.face;
 
-import io.emotionstream.model.RgbFrame;
+import io.emotionstream.model.ImageFrame;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,13 +60,13 @@ public final class DlibFaceDetector implements AutoCloseable {
         this.handle = create(options.landmarkModel().toString());
     }
 
-    /** Faces in the frame with a score of at least the minimum, best first. */
-    public List<DetectedFace> detect(RgbFrame frame) {
+    /** Faces in the frame (RGB, or gray: dlib works on gray) with a score of at least the minimum, best first. */
+    public List<DetectedFace> detect(ImageFrame frame) {
         if (handle == 0) {
             throw new IllegalStateException("the face detector is closed");
         }
-        return faces(detect(handle, frame.pixels(), frame.width(), frame.height(), options.upsample(),
-                options.minScore()));
+        return faces(detect(handle, frame.pixels(), frame.width(), frame.height(), frame.channels(),
+                options.upsample(), options.minScore()));
     }
 
     /**
@@ -74,15 +74,15 @@ public final class DlibFaceDetector implements AutoCloseable {
      * scaled so that a face of the box's size is about {@value #TRACKING_FACE_SIZE} pixels wide (what HOG finds best
      * and fastest). Finds the face again at a fraction of a full frame's cost; coordinates are the frame's.
      */
-    public List<DetectedFace> detectNear(RgbFrame frame, int left, int top, int width, int height, double margin) {
+    public List<DetectedFace> detectNear(ImageFrame frame, int left, int top, int width, int height, double margin) {
         if (handle == 0) {
             throw new IllegalStateException("the face detector is closed");
         }
         int extraX = (int) Math.round(width * margin);
         int extraY = (int) Math.round(height * margin);
         double shrink = Math.max(1.0, width / (double) TRACKING_FACE_SIZE);
-        return faces(detectIn(handle, frame.pixels(), frame.width(), frame.height(), left - extraX, top - extraY,
-                width + 2 * extraX, height + 2 * extraY, shrink, options.minScore()));
+        return faces(detectIn(handle, frame.pixels(), frame.width(), frame.height(), frame.channels(), left - extraX,
+                top - extraY, width + 2 * extraX, height + 2 * extraY, shrink, options.minScore()));
     }
 
     /**
@@ -90,12 +90,12 @@ public final class DlibFaceDetector implements AutoCloseable {
      * shrink squared times cheaper, but a face must then be shrink times larger than the detector's smallest (about
      * 80 px) to be found.
      */
-    public List<DetectedFace> detectShrunk(RgbFrame frame, double shrink) {
+    public List<DetectedFace> detectShrunk(ImageFrame frame, double shrink) {
         if (handle == 0) {
             throw new IllegalStateException("the face detector is closed");
         }
-        return faces(detectIn(handle, frame.pixels(), frame.width(), frame.height(), 0, 0, frame.width(),
-                frame.height(), shrink, options.minScore()));
+        return faces(detectIn(handle, frame.pixels(), frame.width(), frame.height(), frame.channels(), 0, 0,
+                frame.width(), frame.height(), shrink, options.minScore()));
     }
 
     /**
@@ -103,22 +103,23 @@ public final class DlibFaceDetector implements AutoCloseable {
      * frame): about half a millisecond, but it finds landmarks whether or not a face is there, so check the result. The
      * points as x, y pairs in pixels of the frame.
      */
-    public float[] fit(RgbFrame frame, int left, int top, int width, int height) {
+    public float[] fit(ImageFrame frame, int left, int top, int width, int height) {
         if (handle == 0) {
             throw new IllegalStateException("the face detector is closed");
         }
-        return fitIn(handle, frame.pixels(), frame.width(), frame.height(), left, top, width, height);
+        return fitIn(handle, frame.pixels(), frame.width(), frame.height(), frame.channels(), left, top, width, height);
     }
 
     /**
      * {@link #fit}, by dlib's own shape predictor rather than the bridge's compact copy of it (loaded on first use, a
      * few seconds and 100 MB): for tests that check that both find the same points.
      */
-    float[] fitWithDlib(RgbFrame frame, int left, int top, int width, int height) {
+    float[] fitWithDlib(ImageFrame frame, int left, int top, int width, int height) {
         if (handle == 0) {
             throw new IllegalStateException("the face detector is closed");
         }
-        return fitWithDlib(handle, frame.pixels(), frame.width(), frame.height(), left, top, width, height);
+        return fitWithDlib(handle, frame.pixels(), frame.width(), frame.height(), frame.channels(), left, top, width,
+                height);
     }
 
     /** The face width, in pixels, a region is scaled to for {@link #detectNear}. */
@@ -144,16 +145,17 @@ public final class DlibFaceDetector implements AutoCloseable {
 
     private static native long create(String landmarkModel);
 
-    private static native float[] detectIn(long handle, byte[] rgb, int width, int height, int left, int top,
-                                           int regionWidth, int regionHeight, double shrink, double minScore);
+    private static native float[] detectIn(long handle, byte[] pixels, int width, int height, int channels, int left,
+                                           int top, int regionWidth, int regionHeight, double shrink, double minScore);
 
-    private static native float[] fitIn(long handle, byte[] rgb, int width, int height, int left, int top,
-                                        int boxWidth, int boxHeight);
+    private static native float[] fitIn(long handle, byte[] pixels, int width, int height, int channels, int left,
+                                        int top, int boxWidth, int boxHeight);
 
-    private static native float[] fitWithDlib(long handle, byte[] rgb, int width, int height, int left, int top,
-                                              int boxWidth, int boxHeight);
+    private static native float[] fitWithDlib(long handle, byte[] pixels, int width, int height, int channels,
+                                              int left, int top, int boxWidth, int boxHeight);
 
-    private static native float[] detect(long handle, byte[] rgb, int width, int height, int upsample, double minScore);
+    private static native float[] detect(long handle, byte[] pixels, int width, int height, int channels,
+                                         int upsample, double minScore);
 
     private static native int valuesPerFace();
 

@@ -1,5 +1,6 @@
 package io.emotionstream.face;
 
+import io.emotionstream.model.ImageFrame;
 import io.emotionstream.model.ModelDescriptor.CropGeometry;
 import io.emotionstream.model.RgbFrame;
 
@@ -8,7 +9,7 @@ import io.emotionstream.model.RgbFrame;
  * eyes are level, scaled so that they are {@code eyeDistance * width} apart, and placed with their midpoint at
  * ({@code eyeCenterX * width}, {@code eyeCenterY * height}). Each crop pixel averages a grid of bilinear samples
  * over its footprint in the frame, at most a frame pixel apart (area-like downscaling, so a large face does not alias);
- * outside the frame edge pixels repeat.
+ * outside the frame edge pixels repeat. An RGB frame gives an RGB crop, a gray frame a gray one.
  */
 public final class FaceCropper {
     /** Most frame pixels between two samples of one crop pixel. */
@@ -28,6 +29,11 @@ public final class FaceCropper {
     }
 
     public RgbFrame crop(RgbFrame frame, DetectedFace face) {
+        return (RgbFrame) crop((ImageFrame) frame, face);
+    }
+
+    /** The crop of an RGB or a gray frame, of the same kind. */
+    public ImageFrame crop(ImageFrame frame, DetectedFace face) {
         float[] left = face.leftEye();
         float[] right = face.rightEye();
         return crop(frame, left[0], left[1], right[0], right[1]);
@@ -35,6 +41,11 @@ public final class FaceCropper {
 
     /** The crop for eye centres at (leftX, leftY) and (rightX, rightY), the left one on the image's left. */
     public RgbFrame crop(RgbFrame frame, double leftX, double leftY, double rightX, double rightY) {
+        return (RgbFrame) crop((ImageFrame) frame, leftX, leftY, rightX, rightY);
+    }
+
+    /** {@link #crop(RgbFrame, double, double, double, double)} of an RGB or a gray frame, of the same kind. */
+    public ImageFrame crop(ImageFrame frame, double leftX, double leftY, double rightX, double rightY) {
         int w = geometry.width();
         int h = geometry.height();
         double dx = rightX - leftX;
@@ -52,7 +63,8 @@ public final class FaceCropper {
         double centerU = geometry.eyeCenterX() * w;
         double centerV = geometry.eyeCenterY() * h;
         int samples = Math.max(1, (int) Math.ceil(scale / tapSpacing));
-        byte[] out = new byte[w * h * 3];
+        int channels = frame.channels();
+        byte[] out = new byte[w * h * channels];
         byte[] pixels = frame.pixels();
         int fw = frame.width();
         int fh = frame.height();
@@ -65,9 +77,14 @@ public final class FaceCropper {
         double originY = midY + firstU * sin + firstV * cos - 0.5;
         if (inside(originX, originY, cos * step, sin * step, -sin * step, cos * step, w * samples - 1,
                 h * samples - 1, fw, fh)) {
-            cropInside(pixels, fw, originX, originY, cos * step, sin * step, -sin * step, cos * step, samples, w, h,
-                    out);
-            return new RgbFrame(w, h, out);
+            if (channels == 3) {
+                cropInside(pixels, fw, originX, originY, cos * step, sin * step, -sin * step, cos * step, samples, w,
+                        h, out);
+            } else {
+                cropInsideGray(pixels, fw, originX, originY, cos * step, sin * step, -sin * step, cos * step, samples,
+                        w, h, out);
+            }
+            return ImageFrame.of(w, h, channels, out);
         }
         float[] sum = new float[3];
         for (int v = 0; v < h; v++) {
@@ -80,17 +97,17 @@ public final class FaceCropper {
                         // frame position (pixel centres at integer + 0.5)
                         double x = midX + cu * cos - cv * sin - 0.5;
                         double y = midY + cu * sin + cv * cos - 0.5;
-                        addBilinear(pixels, fw, fh, x, y, sum);
+                        addBilinear(pixels, fw, fh, channels, x, y, sum);
                     }
                 }
                 float n = samples * samples;
-                int at = (v * w + u) * 3;
-                for (int c = 0; c < 3; c++) {
+                int at = (v * w + u) * channels;
+                for (int c = 0; c < channels; c++) {
                     out[at + c] = (byte) Math.min(255, Math.round(sum[c] / n));
                 }
             }
         }
-        return new RgbFrame(w, h, out);
+        return ImageFrame.of(w, h, channels, out);
     }
 
     /** Whether every sample lies inside the frame with its right and lower neighbours (no edge to repeat). */
@@ -156,7 +173,40 @@ public final class FaceCropper {
         }
     }
 
-    private static void addBilinear(byte[] pixels, int width, int height, double x, double y, float[] sum) {
+    /** {@link #cropInside} of a gray frame. */
+    private static void cropInsideGray(byte[] pixels, int width, double originX, double originY, double ux, double uy,
+                                       double vx, double vy, int samples, int w, int h, byte[] out) {
+        float n = samples * samples;
+        for (int v = 0; v < h; v++) {
+            for (int u = 0; u < w; u++) {
+                float sum = 0;
+                for (int sv = 0; sv < samples; sv++) {
+                    int rowU = u * samples;
+                    int rowV = v * samples + sv;
+                    double x = originX + rowU * ux + rowV * vx;
+                    double y = originY + rowU * uy + rowV * vy;
+                    for (int su = 0; su < samples; su++, x += ux, y += uy) {
+                        int x0 = (int) x;
+                        int y0 = (int) y;
+                        float wx = (float) (x - x0);
+                        float wy = (float) (y - y0);
+                        int p = y0 * width + x0;
+                        int q = p + width;
+                        float a = (1 - wx) * (1 - wy);
+                        float b = wx * (1 - wy);
+                        float c = (1 - wx) * wy;
+                        float d = wx * wy;
+                        sum += (pixels[p] & 0xff) * a + (pixels[p + 1] & 0xff) * b + (pixels[q] & 0xff) * c
+                                + (pixels[q + 1] & 0xff) * d;
+                    }
+                }
+                out[v * w + u] = (byte) Math.min(255, Math.round(sum / n));
+            }
+        }
+    }
+
+    private static void addBilinear(byte[] pixels, int width, int height, int channels, double x, double y,
+                                    float[] sum) {
         double cx = Math.min(Math.max(x, 0), width - 1);
         double cy = Math.min(Math.max(y, 0), height - 1);
         int x0 = (int) cx;
@@ -165,9 +215,11 @@ public final class FaceCropper {
         int y1 = Math.min(y0 + 1, height - 1);
         float wx = (float) (cx - x0);
         float wy = (float) (cy - y0);
-        for (int c = 0; c < 3; c++) {
-            float top = (pixels[(y0 * width + x0) * 3 + c] & 0xff) * (1 - wx) + (pixels[(y0 * width + x1) * 3 + c] & 0xff) * wx;
-            float bottom = (pixels[(y1 * width + x0) * 3 + c] & 0xff) * (1 - wx) + (pixels[(y1 * width + x1) * 3 + c] & 0xff) * wx;
+        for (int c = 0; c < channels; c++) {
+            float top = (pixels[(y0 * width + x0) * channels + c] & 0xff) * (1 - wx)
+                    + (pixels[(y0 * width + x1) * channels + c] & 0xff) * wx;
+            float bottom = (pixels[(y1 * width + x0) * channels + c] & 0xff) * (1 - wx)
+                    + (pixels[(y1 * width + x1) * channels + c] & 0xff) * wx;
             sum[c] += top * (1 - wy) + bottom * wy;
         }
     }

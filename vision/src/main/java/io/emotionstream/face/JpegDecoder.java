@@ -1,5 +1,6 @@
 package io.emotionstream.face;
 
+import io.emotionstream.model.GrayFrame;
 import io.emotionstream.model.RgbFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,13 +70,15 @@ public final class JpegDecoder {
 
     /**
      * Decodes a JPEG of this size to 8-bit gray, one byte a pixel row by row, into {@code pixels} (at least width x
-     * height bytes): a colour JPEG's own luma channel (Y = 0.299 R + 0.587 G + 0.114 B, as JFIF defines it), its
-     * colour left undecoded, so cheaper than {@link #decode}.
+     * height bytes), which the frame then wraps: a colour JPEG's own luma channel (Y = 0.299 R + 0.587 G + 0.114 B,
+     * as JFIF defines it), its colour left undecoded, so cheaper than {@link #decode}.
      *
      * @throws IllegalArgumentException with the reason when it is another size, a CMYK image, or corrupt
      */
-    public static void decodeGray(byte[] jpeg, int width, int height, byte[] pixels) {
+    public static GrayFrame decodeGray(byte[] jpeg, int width, int height, byte[] pixels) {
         decodePixels(jpeg, width, height, pixels, true);
+        return new GrayFrame(width, height, pixels.length == width * height ? pixels
+                : java.util.Arrays.copyOf(pixels, width * height));
     }
 
     private static native int[] readHeader(byte[] jpeg);

@@ -10,13 +10,14 @@ import java.util.Map;
  * Turns a clip of RGB face crops into a model's input values, exactly as the descriptor declares: it samples the
  * declared frames, runs the preprocessing steps on each (grayscale or histogram-equalised grayscale, Gaussian blur,
  * Sobel magnitude, all with repeated-edge borders), standardises the declared channels and writes them in the
- * input's layout.
+ * input's layout. A model that reads only the crop's luma ({@link ModelDescriptor#readsLumaOnly()}) takes gray crops
+ * too: a gray pixel is read as R = G = B, which gives its luma back.
  *
  * <p>Not thread-safe: it keeps scratch planes between calls. Use one per scoring thread.
  */
 public final class ClipPreprocessor {
     private interface Operation {
-        void apply(RgbFrame frame, Map<String, float[]> planes, float[] out);
+        void apply(ImageFrame frame, Map<String, float[]> planes, float[] out);
     }
 
     private final ModelDescriptor model;
@@ -28,6 +29,7 @@ public final class ClipPreprocessor {
     private final float[] scratch;
     private final int[] levels;
     private final int[] cumulative = new int[256];
+    private final boolean lumaOnly;
 
     public ClipPreprocessor(ModelDescriptor model) {
         this.model = model;
@@ -35,6 +37,7 @@ public final class ClipPreprocessor {
         this.width = model.width();
         this.scratch = new float[height * width];
         this.levels = new int[height * width];
+        this.lumaOnly = model.readsLumaOnly();
         for (PreprocessingStep step : model.steps()) {
             stepNames.add(step.name());
             operations.add(operation(step));
@@ -50,9 +53,10 @@ public final class ClipPreprocessor {
      * Writes one clip's input values at slot {@code clipIndex} of a batch buffer laid out as the model's input
      * (absolute puts: the buffer's position is left alone).
      *
-     * @param clip {@link ModelDescriptor#clipLength()} frames, each {@code width x height} of the model
+     * @param clip {@link ModelDescriptor#clipLength()} frames, each {@code width x height} of the model, RGB or (where
+     *     the model reads only luma) gray
      */
-    public void write(List<RgbFrame> clip, FloatBuffer batch, int clipIndex) {
+    public void write(List<? extends ImageFrame> clip, FloatBuffer batch, int clipIndex) {
         if (clip.size() != model.clipLength()) {
             throw new ModelException(model.name() + " scores clips of " + model.clipLength() + " frames, got " + clip.size());
         }
@@ -61,10 +65,14 @@ public final class ClipPreprocessor {
         int channelCount = channels.size();
         TensorLayout layout = model.layout();
         for (int t = 0; t < indices.length; t++) {
-            RgbFrame frame = clip.get(indices[t]);
+            ImageFrame frame = clip.get(indices[t]);
             if (frame.width() != width || frame.height() != height) {
                 throw new ModelException(model.name() + " takes " + width + "x" + height + " face crops, frame "
                         + indices[t] + " is " + frame.width() + "x" + frame.height());
+            }
+            if (frame.channels() != 3 && !(frame.channels() == 1 && lumaOnly)) {
+                throw new ModelException(model.name() + " takes RGB face crops" + (lumaOnly ? " or gray ones" : "")
+                        + ", frame " + indices[t] + " has " + frame.channels() + " channel(s)");
             }
             for (int s = 0; s < operations.size(); s++) {
                 operations.get(s).apply(frame, planes, planes.get(stepNames.get(s)));
@@ -85,7 +93,7 @@ public final class ClipPreprocessor {
     }
 
     /** One clip's input values in a new array (for tests and tools; scoring writes into its batch buffer). */
-    public float[] preprocess(List<RgbFrame> clip) {
+    public float[] preprocess(List<? extends ImageFrame> clip) {
         float[] values = new float[model.valuesPerClip()];
         write(clip, FloatBuffer.wrap(values), 0);
         return values;
@@ -94,15 +102,19 @@ public final class ClipPreprocessor {
     private Operation operation(PreprocessingStep step) {
         if (step instanceof PreprocessingStep.Grayscale g) {
             return (frame, planes, out) -> {
-                byte[] rgb = frame.pixels();
+                byte[] pixels = frame.pixels();
+                int channels = frame.channels();
+                int green = channels == 3 ? 1 : 0;
+                int blue = channels == 3 ? 2 : 0;
                 for (int i = 0; i < out.length; i++) {
-                    out[i] = ((rgb[3 * i] & 0xff) * g.wr() + (rgb[3 * i + 1] & 0xff) * g.wg()
-                            + (rgb[3 * i + 2] & 0xff) * g.wb()) * g.scale();
+                    int at = channels * i;
+                    out[i] = ((pixels[at] & 0xff) * g.wr() + (pixels[at + green] & 0xff) * g.wg()
+                            + (pixels[at + blue] & 0xff) * g.wb()) * g.scale();
                 }
             };
         }
         if (step instanceof PreprocessingStep.EqualizedGrayscale e) {
-            return (frame, planes, out) -> equalizedGray(frame.pixels(), e.wr(), e.wg(), e.wb(), out);
+            return (frame, planes, out) -> equalizedGray(frame, e.wr(), e.wg(), e.wb(), out);
         }
         if (step instanceof PreprocessingStep.GaussianBlur b) {
             float[] kernel = gaussianKernel(b.kernelSize(), b.sigma());
@@ -134,11 +146,17 @@ public final class ClipPreprocessor {
      * where cdf counts the pixels at or below a level and cdfMin is the count at the lowest level present; a crop of
      * a single level keeps {@code luma / 255}.
      */
-    private void equalizedGray(byte[] rgb, int wr, int wg, int wb, float[] out) {
+    private void equalizedGray(ImageFrame frame, int wr, int wg, int wb, float[] out) {
         java.util.Arrays.fill(cumulative, 0);
         int lowest = 255;
+        byte[] pixels = frame.pixels();
+        int channels = frame.channels();
+        int green = channels == 3 ? 1 : 0;
+        int blue = channels == 3 ? 2 : 0;
         for (int i = 0; i < out.length; i++) {
-            int luma = ((rgb[3 * i] & 0xff) * wr + (rgb[3 * i + 1] & 0xff) * wg + (rgb[3 * i + 2] & 0xff) * wb + 500) / 1000;
+            int at = channels * i;
+            int luma = ((pixels[at] & 0xff) * wr + (pixels[at + green] & 0xff) * wg + (pixels[at + blue] & 0xff) * wb
+                    + 500) / 1000;
             levels[i] = luma;
             cumulative[luma]++;
             lowest = Math.min(lowest, luma);

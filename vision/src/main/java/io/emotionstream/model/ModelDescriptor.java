@@ -402,6 +402,33 @@ public final class ModelDescriptor implements Serializable {
         return List.copyOf(channels);
     }
 
+    /**
+     * Whether the preprocessing reads the crop only through its luma: every step that reads the crop is a grayscale
+     * one weighing R, G and B as Rec. 601 luma does (0.299, 0.587, 0.114). Then a gray crop cut from a frame's luma
+     * (a JPEG's own Y channel, decoded without its colour) serves the model as the RGB crop does, at a third of the
+     * bytes; {@link ClipPreprocessor} reads a gray pixel as R = G = B.
+     */
+    public boolean readsLumaOnly() {
+        for (PreprocessingStep step : steps) {
+            if (step.of() != null) {
+                continue;
+            }
+            boolean luma = step instanceof PreprocessingStep.EqualizedGrayscale e
+                    ? e.wr() == 299 && e.wg() == 587 && e.wb() == 114
+                    : step instanceof PreprocessingStep.Grayscale g && lumaRatios(g.wr(), g.wg(), g.wb());
+            if (!luma) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean lumaRatios(float wr, float wg, float wb) {
+        float sum = wr + wg + wb;
+        return sum > 0 && Math.abs(wr / sum - 0.299f) < 1e-3f && Math.abs(wg / sum - 0.587f) < 1e-3f
+                && Math.abs(wb / sum - 0.114f) < 1e-3f;
+    }
+
     public CropGeometry crop() {
         return crop;
     }

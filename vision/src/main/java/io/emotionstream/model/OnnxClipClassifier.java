@@ -131,10 +131,11 @@ public final class OnnxClipClassifier implements AutoCloseable {
     /**
      * Scores clips, in runs of at most {@link #maxBatch()}.
      *
-     * @param clips each {@link ModelDescriptor#clipLength()} RGB face crops of the model's size
+     * @param clips each {@link ModelDescriptor#clipLength()} face crops of the model's size (RGB, or gray for a model
+     *     that reads only luma)
      * @return per clip, probabilities in {@link ModelDescriptor#labels()} order
      */
-    public float[][] classify(List<? extends List<RgbFrame>> clips) {
+    public float[][] classify(List<? extends List<? extends ImageFrame>> clips) {
         float[][] probabilities = new float[clips.size()][];
         for (int start = 0; start < clips.size(); start += options.maxBatch()) {
             int count = Math.min(options.maxBatch(), clips.size() - start);
@@ -153,7 +154,7 @@ public final class OnnxClipClassifier implements AutoCloseable {
      * Scores clips and reads each one's outcome: the best label, its confidence, and whether it reaches the model's
      * confidence threshold.
      */
-    public List<ClipOutcome> score(List<? extends List<RgbFrame>> clips) {
+    public List<ClipOutcome> score(List<? extends List<? extends ImageFrame>> clips) {
         float[][] probabilities = classify(clips);
         ClipOutcome[] outcomes = new ClipOutcome[probabilities.length];
         for (int i = 0; i < probabilities.length; i++) {

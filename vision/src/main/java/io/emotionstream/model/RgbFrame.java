@@ -3,7 +3,7 @@ package io.emotionstream.model;
 import java.awt.image.BufferedImage;
 
 /** An 8-bit RGB image, pixels interleaved R, G, B row by row. Immutable by convention: do not change pixels. */
-public final class RgbFrame {
+public final class RgbFrame implements ImageFrame {
     private final int width;
     private final int height;
     private final byte[] pixels;
@@ -61,15 +61,23 @@ public final class RgbFrame {
         return new RgbFrame(w, h, rgb);
     }
 
+    @Override
     public int width() {
         return width;
     }
 
+    @Override
     public int height() {
         return height;
     }
 
+    @Override
+    public int channels() {
+        return 3;
+    }
+
     /** The interleaved RGB bytes (not a copy). */
+    @Override
     public byte[] pixels() {
         return pixels;
     }

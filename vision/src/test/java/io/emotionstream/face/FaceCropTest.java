@@ -1,9 +1,12 @@
 package io.emotionstream.face;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.emotionstream.model.GrayFrame;
+import io.emotionstream.model.ImageFrame;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.ModelDescriptor.CropGeometry;
 import io.emotionstream.model.OnnxClipClassifier;
@@ -102,6 +105,36 @@ class FaceCropTest {
                         + sum / crop.length);
                 assertTrue(worst <= 8, name + " at " + geometry.width() + ": largest difference " + worst);
             }
+        }
+    }
+
+    @Test
+    void aGrayFrameGivesTheSameFacesAndTheLumaOfTheColourCrop() throws Exception {
+        // the face stage's path for a model that reads only luma: dlib and the crop on the frame's luma
+        FaceCropper cropper = new FaceCropper(MODEL.crop());
+        for (String name : List.of("astronaut.png", "grace_hopper.jpg")) {
+            RgbFrame frame = read(name);
+            GrayFrame gray = GrayFrame.lumaOf(frame);
+            List<DetectedFace> faces = detector.detect(frame);
+            List<DetectedFace> grayFaces = detector.detect(gray);
+            assertEquals(faces.size(), grayFaces.size(), name);
+            DetectedFace face = faces.get(0);
+            assertEquals(face.x(), grayFaces.get(0).x(), name);
+            assertEquals(face.width(), grayFaces.get(0).width(), name);
+            assertArrayEquals(face.landmarks(), grayFaces.get(0).landmarks(), name + ": dlib turns RGB to this luma");
+            byte[] colourCrop = GrayFrame.lumaOf(cropper.crop(frame, face)).pixels();
+            ImageFrame crop = cropper.crop(gray, face);
+            assertEquals(1, crop.channels());
+            double sum = 0;
+            int worst = 0;
+            for (int i = 0; i < colourCrop.length; i++) {
+                int d = Math.abs((colourCrop[i] & 0xff) - (crop.pixels()[i] & 0xff));
+                sum += d;
+                worst = Math.max(worst, d);
+            }
+            // two roundings (crop, luma) in another order: a level at most
+            assertTrue(worst <= 1, name + ": largest difference " + worst);
+            assertTrue(sum / colourCrop.length < 0.5, name + ": mean difference " + sum / colourCrop.length);
         }
     }
 

@@ -163,6 +163,50 @@ class ClipPreprocessorTest {
     }
 
     @Test
+    void grayCropsGiveTheValuesOfTheirLumaAsRgb() throws Exception {
+        // a clip of varied colour crops; its gray twin (each crop's luma); and the luma written as R = G = B
+        java.util.Random random = new java.util.Random(5);
+        List<RgbFrame> colour = new ArrayList<>();
+        for (int f = 0; f < model.clipLength(); f++) {
+            byte[] pixels = new byte[48 * 48 * 3];
+            random.nextBytes(pixels);
+            colour.add(new RgbFrame(48, 48, pixels));
+        }
+        List<GrayFrame> gray = colour.stream().map(GrayFrame::lumaOf).toList();
+        List<RgbFrame> lumaAsRgb = gray.stream().map(ClipPreprocessorTest::asRgb).toList();
+        for (ModelDescriptor m : List.of(model, withGrayStep(equalizedGray()), withGrayStep(plainGray()))) {
+            assertTrue(m.readsLumaOnly());
+            ClipPreprocessor pre = new ClipPreprocessor(m);
+            float[] fromGray = pre.preprocess(gray);
+            assertArrayEquals(pre.preprocess(lumaAsRgb), fromGray);
+            if (m.steps().get(0) instanceof PreprocessingStep.EqualizedGrayscale) {
+                // equalisation reads 8-bit luma: the colour crops give the very same values
+                assertArrayEquals(pre.preprocess(colour), fromGray);
+            }
+        }
+    }
+
+    @Test
+    void aModelThatWeighsColourOtherwiseRefusesGrayCrops() throws Exception {
+        ObjectNode step = plainGray();
+        step.putArray("weights_rgb").add(0.5).add(0.25).add(0.25);
+        ModelDescriptor colour = withGrayStep(step);
+        assertTrue(!colour.readsLumaOnly());
+        GrayFrame gray = new GrayFrame(48, 48, new byte[48 * 48]);
+        ModelException e = assertThrows(ModelException.class,
+                () -> new ClipPreprocessor(colour).preprocess(Collections.nCopies(colour.clipLength(), gray)));
+        assertTrue(e.getMessage().contains("takes RGB face crops"), e.getMessage());
+    }
+
+    private static RgbFrame asRgb(GrayFrame gray) {
+        byte[] rgb = new byte[gray.pixels().length * 3];
+        for (int i = 0; i < gray.pixels().length; i++) {
+            Arrays.fill(rgb, 3 * i, 3 * i + 3, gray.pixels()[i]);
+        }
+        return new RgbFrame(gray.width(), gray.height(), rgb);
+    }
+
+    @Test
     void resizeKeepsUniformColourAndSize() {
         RgbFrame resized = frame(10, 200, 30).resize(20, 30);
         assertEquals(20, resized.width());
