@@ -78,7 +78,7 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--cameras", split = ",", paramLabel = "N", defaultValue = "4,8,12,16,20",
+    @Option(names = "--cameras", split = ",", paramLabel = "N", defaultValue = "4,8,12,16,20,24,28,32",
             description = "camera counts to replay into the job, in rising order (default: ${DEFAULT-VALUE})")
     List<Integer> cameraCounts;
 
