@@ -22,13 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The job jar on a standalone Flink cluster of separate JVMs (a JobManager, two TaskManagers of one slot each),
- * submitted with Flink's CLI; a camera publishes 18 s of video at 25 fps; mid-stream one TaskManager is killed with
- * SIGKILL and a replacement started. The job restores from its last checkpoint onto the new TaskManager, and every
+ * submitted with Flink's CLI; a camera publishes 18 s of video at 25 fps; mid-stream (after its first clips came out,
+ * while the rest of its frames are being published) one TaskManager is killed with SIGKILL and a replacement started. The job restores from its last checkpoint onto the new TaskManager, and every
  * clip of the camera comes out exactly once (read_committed): none lost, none repeated. The figures go to
  * {@code target/failure-tests/taskmanager-kill.json}.
  */
 class TaskManagerFailureTest {
     private static final int FRAMES = 450;
+    /** Frames published before the kill: five clips, so that most clips must come out after it. */
+    private static final int BEFORE_KILL = 150;
 
     @TempDir
     Path temp;
@@ -44,15 +46,9 @@ class TaskManagerFailureTest {
             String bootstrap = broker.bootstrapServers();
             CameraFeed.createTopics(broker, 2);
             String job = ClusterJobs.submit(cluster, jar, bootstrap, temp.resolve("flink"));
-            CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
-                try {
-                    feed.publish(producer, 0, FRAMES, 25);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            feed.publish(producer, 0, BEFORE_KILL, 25);
 
-            CameraFeed.awaitEvents(bootstrap, 4, Duration.ofMinutes(3), () -> !publishing.isCompletedExceptionally());
+            CameraFeed.awaitEvents(bootstrap, 4, Duration.ofMinutes(3), () -> !"FAILED".equals(cluster.jobState(job)));
             String scraped = prometheus();
             Files.createDirectories(Path.of("target", "failure-tests"));
             Files.writeString(Path.of("target", "failure-tests", "prometheus.txt"), scraped);
@@ -62,6 +58,13 @@ class TaskManagerFailureTest {
                 assertTrue(scraped.contains(metric), metric + " not among the Prometheus metrics");
             }
             int before = CameraFeed.events(bootstrap).size();
+            CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
+                try {
+                    feed.publish(producer, BEFORE_KILL, FRAMES, 25);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
             long killedAt = System.currentTimeMillis();
             cluster.taskManagers().get(0).destroyForcibly().waitFor();
             cluster.addTaskManager();

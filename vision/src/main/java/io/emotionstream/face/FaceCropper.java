@@ -77,13 +77,8 @@ public final class FaceCropper {
         double originY = midY + firstU * sin + firstV * cos - 0.5;
         if (inside(originX, originY, cos * step, sin * step, -sin * step, cos * step, w * samples - 1,
                 h * samples - 1, fw, fh)) {
-            if (channels == 3) {
-                cropInside(pixels, fw, originX, originY, cos * step, sin * step, -sin * step, cos * step, samples, w,
-                        h, out);
-            } else {
-                cropInsideGray(pixels, fw, originX, originY, cos * step, sin * step, -sin * step, cos * step, samples,
-                        w, h, out);
-            }
+            cropInside(pixels, fw, channels, originX, originY, cos * step, sin * step, -sin * step, cos * step,
+                    samples, w, h, out);
             return ImageFrame.of(w, h, channels, out);
         }
         float[] sum = new float[3];
@@ -130,12 +125,13 @@ public final class FaceCropper {
 
     /**
      * The crop when all its samples lie inside the frame: the same samples as the general path, their positions
-     * stepped instead of computed, without clamping.
+     * stepped instead of computed, without clamping. {@code channels} is 3 (RGB) or 1 (gray).
      */
-    private static void cropInside(byte[] pixels, int width, double originX, double originY, double ux, double uy,
-                                   double vx, double vy, int samples, int w, int h, byte[] out) {
+    private static void cropInside(byte[] pixels, int width, int channels, double originX, double originY, double ux,
+                                   double uy, double vx, double vy, int samples, int w, int h, byte[] out) {
         float n = samples * samples;
-        int stride = width * 3;
+        int stride = width * channels;
+        boolean rgb = channels == 3;
         for (int v = 0; v < h; v++) {
             for (int u = 0; u < w; u++) {
                 float r = 0;
@@ -151,56 +147,28 @@ public final class FaceCropper {
                         int y0 = (int) y;
                         float wx = (float) (x - x0);
                         float wy = (float) (y - y0);
-                        int p = y0 * stride + x0 * 3;
+                        int p = y0 * stride + x0 * channels;
                         int q = p + stride;
                         float a = (1 - wx) * (1 - wy);
                         float bw = wx * (1 - wy);
                         float c = (1 - wx) * wy;
                         float d = wx * wy;
-                        r += (pixels[p] & 0xff) * a + (pixels[p + 3] & 0xff) * bw + (pixels[q] & 0xff) * c
-                                + (pixels[q + 3] & 0xff) * d;
-                        g += (pixels[p + 1] & 0xff) * a + (pixels[p + 4] & 0xff) * bw + (pixels[q + 1] & 0xff) * c
-                                + (pixels[q + 4] & 0xff) * d;
-                        b += (pixels[p + 2] & 0xff) * a + (pixels[p + 5] & 0xff) * bw + (pixels[q + 2] & 0xff) * c
-                                + (pixels[q + 5] & 0xff) * d;
+                        r += (pixels[p] & 0xff) * a + (pixels[p + channels] & 0xff) * bw + (pixels[q] & 0xff) * c
+                                + (pixels[q + channels] & 0xff) * d;
+                        if (rgb) {
+                            g += (pixels[p + 1] & 0xff) * a + (pixels[p + 4] & 0xff) * bw + (pixels[q + 1] & 0xff) * c
+                                    + (pixels[q + 4] & 0xff) * d;
+                            b += (pixels[p + 2] & 0xff) * a + (pixels[p + 5] & 0xff) * bw + (pixels[q + 2] & 0xff) * c
+                                    + (pixels[q + 5] & 0xff) * d;
+                        }
                     }
                 }
-                int at = (v * w + u) * 3;
+                int at = (v * w + u) * channels;
                 out[at] = (byte) Math.min(255, Math.round(r / n));
-                out[at + 1] = (byte) Math.min(255, Math.round(g / n));
-                out[at + 2] = (byte) Math.min(255, Math.round(b / n));
-            }
-        }
-    }
-
-    /** {@link #cropInside} of a gray frame. */
-    private static void cropInsideGray(byte[] pixels, int width, double originX, double originY, double ux, double uy,
-                                       double vx, double vy, int samples, int w, int h, byte[] out) {
-        float n = samples * samples;
-        for (int v = 0; v < h; v++) {
-            for (int u = 0; u < w; u++) {
-                float sum = 0;
-                for (int sv = 0; sv < samples; sv++) {
-                    int rowU = u * samples;
-                    int rowV = v * samples + sv;
-                    double x = originX + rowU * ux + rowV * vx;
-                    double y = originY + rowU * uy + rowV * vy;
-                    for (int su = 0; su < samples; su++, x += ux, y += uy) {
-                        int x0 = (int) x;
-                        int y0 = (int) y;
-                        float wx = (float) (x - x0);
-                        float wy = (float) (y - y0);
-                        int p = y0 * width + x0;
-                        int q = p + width;
-                        float a = (1 - wx) * (1 - wy);
-                        float b = wx * (1 - wy);
-                        float c = (1 - wx) * wy;
-                        float d = wx * wy;
-                        sum += (pixels[p] & 0xff) * a + (pixels[p + 1] & 0xff) * b + (pixels[q] & 0xff) * c
-                                + (pixels[q + 1] & 0xff) * d;
-                    }
+                if (rgb) {
+                    out[at + 1] = (byte) Math.min(255, Math.round(g / n));
+                    out[at + 2] = (byte) Math.min(255, Math.round(b / n));
                 }
-                out[v * w + u] = (byte) Math.min(255, Math.round(sum / n));
             }
         }
     }

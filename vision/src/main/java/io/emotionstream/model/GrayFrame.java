@@ -2,14 +2,11 @@ package io.emotionstream.model;
 
 /**
  * An 8-bit gray image, one byte a pixel row by row: a frame's luma, as a JPEG carries it in its Y channel
- * (0.299 R + 0.587 G + 0.114 B), or a face crop cut from it. Immutable by convention: do not change pixels.
+ * (0.299 R + 0.587 G + 0.114 B), or a face crop cut from it. Immutable by convention: do not change pixels (the
+ * accessor returns them, not a copy).
  */
-public final class GrayFrame implements ImageFrame {
-    private final int width;
-    private final int height;
-    private final byte[] pixels;
-
-    public GrayFrame(int width, int height, byte[] pixels) {
+public record GrayFrame(int width, int height, byte[] pixels) implements ImageFrame {
+    public GrayFrame {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("frame size must be positive, got " + width + "x" + height);
         }
@@ -17,9 +14,6 @@ public final class GrayFrame implements ImageFrame {
             throw new IllegalArgumentException(
                     "a " + width + "x" + height + " gray frame needs " + width * height + " bytes, got " + pixels.length);
         }
-        this.width = width;
-        this.height = height;
-        this.pixels = pixels;
     }
 
     /** The luma of an RGB image, {@code (299 R + 587 G + 114 B + 500) div 1000} per pixel, as the models compute it. */
@@ -34,23 +28,7 @@ public final class GrayFrame implements ImageFrame {
     }
 
     @Override
-    public int width() {
-        return width;
-    }
-
-    @Override
-    public int height() {
-        return height;
-    }
-
-    @Override
     public int channels() {
         return 1;
-    }
-
-    /** The gray bytes (not a copy). */
-    @Override
-    public byte[] pixels() {
-        return pixels;
     }
 }

