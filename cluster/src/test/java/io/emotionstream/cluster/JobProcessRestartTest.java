@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,7 +29,7 @@ class JobProcessRestartTest {
     private static final int FRAMES = 300;
     private static final int BEFORE_KILL = 165; // five whole clips and half of the sixth
 
-    @TempDir
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS) // a failed run keeps the jobs' logs (first.log, second.log)
     Path temp;
 
     @Test

@@ -1,9 +1,9 @@
 package io.emotionstream.job;
 
 import io.emotionstream.model.ClipOutcome;
+import io.emotionstream.model.ImageFrame;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.OnnxClipClassifier;
-import io.emotionstream.model.ImageFrame;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
