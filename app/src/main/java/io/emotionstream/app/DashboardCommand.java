@@ -5,6 +5,7 @@ import io.emotionstream.dashboard.SummarySettings;
 import io.emotionstream.dashboard.WebOptions;
 import io.emotionstream.ingest.StopOnSignal;
 import io.emotionstream.schema.KafkaAccess;
+import io.emotionstream.schema.KafkaClientOptions;
 import io.emotionstream.schema.TopicCreator;
 import io.emotionstream.schema.Topics;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.common.acl.AclOperation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -45,14 +47,8 @@ final class DashboardCommand implements Callable<Integer> {
             description = "where the window stores live between runs (default: ${DEFAULT-VALUE})")
     Path stateDir;
 
-    @Option(names = {"-X", "--kafka-property"}, paramLabel = "KEY=VALUE",
-            description = "a Kafka Streams or client property, e.g. -X security.protocol=SASL_SSL")
-    Map<String, String> kafkaProperties = new LinkedHashMap<>();
-
-    @Option(names = "--kafka-config", paramLabel = "FILE",
-            description = "a properties file of Kafka client settings (TLS, SASL: e.g. the secure broker's "
-                    + "dashboard.properties); -X settings go on top")
-    Path kafkaConfig;
+    @Mixin
+    KafkaClientOptions kafkaClient = new KafkaClientOptions();
 
     @Option(names = "--logins", paramLabel = "FILE",
             description = "require HTTP Basic logins from this file of name:password lines (required when --host is "
@@ -80,7 +76,7 @@ final class DashboardCommand implements Callable<Integer> {
         WebOptions web = new WebOptions(host, port, logins, httpsKeystore,
                 httpsKeystorePasswordFile == null ? null : password(httpsKeystorePasswordFile), withoutLogins);
         try (StopOnSignal stop = new StopOnSignal(); SummaryApp app = start(bootstrapServers, settings,
-                KafkaAccess.clientProperties(kafkaConfig, kafkaProperties), stateDir, web)) {
+                kafkaClient.properties(), stateDir, web)) {
             out.println("dashboard: " + (web.https() ? "https" : "http") + "://" + host + ":" + app.port()
                     + "/   (API: /api/cameras" + (logins == null ? "" : "; logins required") + "; Ctrl-C to stop)");
             out.flush();

@@ -5,15 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.emotionstream.ingest.StopOnSignal;
 import io.emotionstream.schema.EmotionEvent;
 import io.emotionstream.schema.KafkaAccess;
+import io.emotionstream.schema.KafkaClientOptions;
 import io.emotionstream.schema.LabelProbability;
 import io.emotionstream.schema.SingleObject;
 import io.emotionstream.schema.Topics;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +26,7 @@ import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -61,20 +61,14 @@ final class EventsCommand implements Callable<Integer> {
             description = "stop when no event came for this long (default: run until stopped)")
     Long idleExitMillis;
 
-    @Option(names = {"-X", "--kafka-property"}, paramLabel = "KEY=VALUE",
-            description = "a Kafka consumer property, e.g. -X security.protocol=SASL_SSL")
-    Map<String, String> kafkaProperties = new LinkedHashMap<>();
-
-    @Option(names = "--kafka-config", paramLabel = "FILE",
-            description = "a properties file of Kafka consumer settings (TLS, SASL: e.g. the secure broker's "
-                    + "dashboard.properties); -X settings go on top")
-    Path kafkaConfig;
+    @Mixin
+    KafkaClientOptions kafkaClient = new KafkaClientOptions();
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Map<String, Object> config = new HashMap<>(KafkaAccess.clientProperties(kafkaConfig, kafkaProperties));
+        Map<String, Object> config = new HashMap<>(kafkaClient.properties());
         KafkaAccess.require(bootstrapServers, config, Map.of(topic, AclOperation.READ), Duration.ofSeconds(15), "");
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

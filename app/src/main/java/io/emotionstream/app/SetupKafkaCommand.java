@@ -1,16 +1,16 @@
 package io.emotionstream.app;
 
 import io.emotionstream.schema.KafkaAccess;
+import io.emotionstream.schema.KafkaClientOptions;
 import io.emotionstream.schema.KafkaAccessException;
 import io.emotionstream.schema.Topics;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -27,12 +27,8 @@ final class SetupKafkaCommand implements Callable<Integer> {
             description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
     String bootstrapServers;
 
-    @Option(names = "--kafka-config", paramLabel = "FILE",
-            description = "the administrator's client settings (TLS, SASL: e.g. admin.properties of `credentials`)")
-    Path kafkaConfig;
-
-    @Option(names = {"-X", "--kafka-property"}, paramLabel = "KEY=VALUE", description = "a client property on top")
-    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+    @Mixin
+    KafkaClientOptions kafkaClient = new KafkaClientOptions();
 
     @Option(names = "--acls", description = "add the users' ACLs (the cluster must run an authorizer)")
     boolean acls;
@@ -47,7 +43,7 @@ final class SetupKafkaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, String> config = KafkaAccess.clientProperties(kafkaConfig, kafkaProperties);
+        Map<String, String> config = kafkaClient.properties();
         try {
             BrokerCommand.prepare(bootstrapServers, config, acls, partitions, framesRetentionMinutes);
         } catch (IllegalStateException e) {

@@ -2,6 +2,7 @@ package io.emotionstream.job;
 
 import io.emotionstream.model.ModelException;
 import io.emotionstream.schema.KafkaAccess;
+import io.emotionstream.schema.KafkaClientOptions;
 import io.emotionstream.schema.Topics;
 import java.net.URI;
 import java.nio.file.Path;
@@ -62,14 +63,8 @@ public class JobCommand implements Callable<Integer> {
             description = "prefix of the Kafka transactional ids of the exactly-once sinks (default: ${DEFAULT-VALUE})")
     String transactionalIdPrefix;
 
-    @Option(names = {"-X", "--kafka-property"}, paramLabel = "KEY=VALUE",
-            description = "a property for every Kafka client of the job, e.g. -X security.protocol=SASL_SSL")
-    Map<String, String> kafkaProperties = new LinkedHashMap<>();
-
-    @Option(names = "--kafka-config", paramLabel = "FILE",
-            description = "a properties file of settings for every Kafka client of the job (TLS, SASL: e.g. the "
-                    + "secure broker's job.properties); -X settings go on top")
-    Path kafkaConfig;
+    @Mixin
+    KafkaClientOptions kafkaClient = new KafkaClientOptions();
 
     @Mixin
     PipelineOptions pipeline = new PipelineOptions();
@@ -122,7 +117,7 @@ public class JobCommand implements Callable<Integer> {
         return new KafkaSettings(bootstrapServers, framesTopic, eventsTopic, deadLettersTopic, schemasTopic, groupId,
                 startFrom,
                 bounded, transactionalIdPrefix, new FrameLimits(maxRecordBytes, maxFrameSide, maxCaptureAheadMillis),
-                KafkaAccess.clientProperties(kafkaConfig, kafkaProperties));
+                kafkaClient.properties());
     }
 
     PipelineSettings pipelineSettings() {

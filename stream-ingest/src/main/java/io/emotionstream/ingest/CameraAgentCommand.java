@@ -1,9 +1,8 @@
 package io.emotionstream.ingest;
 
-import io.emotionstream.schema.KafkaAccess;
+import io.emotionstream.schema.KafkaClientOptions;
 import io.emotionstream.schema.Topics;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +12,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -54,13 +54,8 @@ public final class CameraAgentCommand implements Callable<Integer> {
             description = "stop each camera after N frames; 0 for no limit (default: ${DEFAULT-VALUE})")
     long maxFrames;
 
-    @Option(names = {"-X", "--kafka-property"}, paramLabel = "KEY=VALUE",
-            description = "a Kafka producer property, e.g. -X security.protocol=SASL_SSL (repeatable)")
-    Map<String, String> kafkaProperties = new LinkedHashMap<>();
-
-    @Option(names = "--kafka-config", paramLabel = "FILE", description = "a properties file of Kafka producer settings (TLS, SASL: e.g. the secure broker's "
-            + "camera.properties); -X settings go on top")
-    Path kafkaConfig;
+    @Mixin
+    KafkaClientOptions kafkaClient = new KafkaClientOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -71,7 +66,7 @@ public final class CameraAgentCommand implements Callable<Integer> {
         AgentSettings settings = new AgentSettings(topic, rate, loop, jpegQuality, maxSide, maxFrames, 1_000, 30_000);
         Map<String, String> kafka = new LinkedHashMap<>();
         kafka.put("bootstrap.servers", bootstrapServers);
-        kafka.putAll(KafkaAccess.clientProperties(kafkaConfig, kafkaProperties));
+        kafka.putAll(kafkaClient.properties());
         PrintWriter err = spec.commandLine().getErr();
         try (StopOnSignal stop = new StopOnSignal();
              CameraAgent agent = CameraAgent.start(specs, settings, kafka)) {
