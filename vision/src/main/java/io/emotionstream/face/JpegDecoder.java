@@ -8,22 +8,29 @@ import org.slf4j.LoggerFactory;
 /**
  * JPEG decoding with libjpeg-turbo (SIMD; Debian's libjpeg62-turbo through a small JNI bridge): several times faster
  * than ImageIO's decoder for camera frames. The image's size is read from its header and checked before any pixel is
- * decoded, so a small file that claims a huge image costs nothing. Where libjpeg.so.62 is missing,
- * {@link #available()} is false and callers decode with ImageIO.
+ * decoded, so a small file that claims a huge image costs nothing. Where the bridge is not there (built without
+ * libjpeg-turbo's headers, or another platform) or libjpeg.so.62 is missing, {@link #available()} is false and callers
+ * decode with ImageIO; {@value #BRIDGE_PROPERTY}=false does the same on purpose.
  */
 public final class JpegDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(JpegDecoder.class);
+    /** Set to false to decode with ImageIO even where the bridge is there (to compare, or to test that path). */
+    public static final String BRIDGE_PROPERTY = "emotionstream.jpeg.bridge";
     private static final boolean AVAILABLE = loadBridge();
 
     private JpegDecoder() {}
 
     private static boolean loadBridge() {
+        if ("false".equals(System.getProperty(BRIDGE_PROPERTY))) {
+            LOG.info("JPEG bridge turned off ({}=false): JPEG frames are decoded by ImageIO", BRIDGE_PROPERTY);
+            return false;
+        }
         try {
             NativeLibrary.load("emotionstream_jpeg");
             return true;
         } catch (UnsatisfiedLinkError e) {
             LOG.warn("libjpeg-turbo is not usable ({}); JPEG frames are decoded by ImageIO, several times slower. "
-                    + "On Debian or Ubuntu: apt-get install libjpeg62-turbo", e.getMessage());
+                    + "On Debian or Ubuntu: apt-get install libjpeg62-turbo-dev and build again", e.getMessage());
             return false;
         }
     }
