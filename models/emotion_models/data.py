@@ -56,3 +56,58 @@ def split_ckplus_subjects(paths, test_share=0.25, seed=2013):
     random.Random(seed).shuffle(shuffled)
     test_count = max(1, round(len(subjects) * test_share))
     return sorted(shuffled[test_count:]), sorted(shuffled[:test_count])
+
+
+# FER+ vote columns (fer2013/ferplus-votes.csv) in the order of LABELS; the other columns (disgust, fear, contempt,
+# unknown, NF = not a face) are votes outside the five classes.
+FERPLUS_COLUMNS = ["neutral", "happiness", "sadness", "anger", "surprise"]
+FERPLUS_ALL = ["neutral", "happiness", "surprise", "sadness", "anger", "disgust", "fear", "contempt", "unknown", "NF"]
+
+
+def load_ferplus_votes(csv_path, split):
+    """The FER+ crowd votes of one split's images: {"<class>/<file>": [10 counts in FERPLUS_ALL order]}."""
+    import csv
+    votes = {}
+    with open(csv_path, newline="") as f:
+        for row in csv.DictReader(f):
+            if row["split"] == split:
+                votes[row["class"] + "/" + row["file"]] = [int(row[c]) for c in FERPLUS_ALL]
+    if not votes:
+        raise ValueError("%s holds no votes for split %r" % (csv_path, split))
+    return votes
+
+
+def ferplus_targets(paths, votes, min_votes):
+    """Soft targets over LABELS from the FER+ votes of the images at these relative paths.
+
+    Returns (distributions [N, 5] float32, majority label [N] int64, kept [N] bool): an image is kept when it has
+    votes and at least `min_votes` of its 10 fall on the five classes (the others are mostly fear, contempt,
+    unknown or not a face, which none of the five describes); its distribution is its five-class votes normalised.
+    The majority is the class with the most votes (the first of LABELS on a tie)."""
+    distributions = np.zeros((len(paths), len(LABELS)), dtype=np.float32)
+    kept = np.zeros(len(paths), dtype=bool)
+    for i, path in enumerate(paths):
+        counts = votes.get(path)
+        if counts is None:
+            continue
+        five = np.array([counts[FERPLUS_ALL.index(c)] for c in FERPLUS_COLUMNS], dtype=np.float32)
+        if five.sum() >= min_votes:
+            distributions[i] = five / five.sum()
+            kept[i] = True
+    return distributions, distributions.argmax(axis=1).astype(np.int64), kept
+
+
+def ferplus_majority(paths, votes):
+    """The FER+ majority label of each image as an index into LABELS, or -1 where it has no votes or the most-voted
+    label is outside the five classes or tied with another (the figures 'judged by the FER+ majority' leave those
+    out)."""
+    out = np.full(len(paths), -1, dtype=np.int64)
+    for i, path in enumerate(paths):
+        counts = votes.get(path)
+        if counts is None:
+            continue
+        top = max(counts)
+        winners = [c for c, v in zip(FERPLUS_ALL, counts) if v == top]
+        if len(winners) == 1 and winners[0] in FERPLUS_COLUMNS:
+            out[i] = FERPLUS_COLUMNS.index(winners[0])
+    return out

@@ -169,7 +169,10 @@ def write_json(path, value):
 def export_compact(args):
     checkpoint = torch.load(args.checkpoint, map_location="cpu")
     summary = checkpoint["summary"]
-    model = CompactClipNet()
+    frames = summary["arguments"].get("frames", list(CompactClipNet.default_frame_indices))
+    if args.frames:
+        frames = [int(v) for v in args.frames.split(",")]
+    model = CompactClipNet(frame_indices=frames)
     model.load_state_dict(checkpoint["state_dict"])
     model.eval()
     equalize = summary.get("equalize", False)
@@ -259,6 +262,8 @@ def main(argv=None):
     parser.add_argument("--stills", default=os.path.join(data.default_data_dir(), "stills"),
                         help="public-domain photographs for the fixtures")
     parser.add_argument("--seed", type=int, default=7, help="initialisation seed of an untrained seed model")
+    parser.add_argument("--frames", help="compact: the clip frames the exported model reads (comma-separated; "
+                                         "default: those it was trained on)")
     parser.add_argument("--data", default=data.default_data_dir(), help="shared data folder (fer2013/val calibrates)")
     parser.add_argument("--confident-accuracy", type=float, default=0.85,
                         help="the confidence threshold is the lowest at which FER2013 val clips above it are right "

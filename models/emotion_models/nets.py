@@ -100,21 +100,27 @@ class CompactClipNet(nn.Module):
     batch), squeeze-and-excitation and residual channel-separated temporal convolutions in the two deepest stages,
     global average pooling over time and space.
 
-    Input [N, 2, 48, 48, 3]: two frames sampled from a 30-frame clip (see frame_indices), channels gray /
+    Input [N, T, 48, 48, 3]: T frames sampled from a 30-frame clip (frame_indices; by default 2), channels gray /
     blurred gray / Sobel magnitude (see preprocess.py). Fewer, wider frames: a face's expression changes slowly
     next to 30 frames, and the width buys accuracy per frame. The network mirrors the frames flagged in
-    `mirrored` left-right before its first layer, so that every clip, a face held still included, is seen in
-    both orientations: the average over time is then also an average over the two mirror images."""
+    `mirrored` (every second one) left-right before its first layer, so that every clip, a face held still
+    included, is seen in both orientations: the average over time is then also an average over the two mirror
+    images. The weights do not depend on T: a network trained on 2 frames can read 4 (at twice the cost)."""
 
     name = "compact-r2plus1d"
     clip_length = 30
-    frame_indices = (7, 22)
-    mirrored = (False, True)
+    default_frame_indices = (7, 22)
     size = 48
     widths = (32, 64, 128, 256)
 
-    def __init__(self, classes=len(LABELS), dropout=0.4):
+    def __init__(self, classes=len(LABELS), dropout=0.4, frame_indices=default_frame_indices):
         super().__init__()
+        if len(frame_indices) < 1 or sorted(set(frame_indices)) != list(frame_indices) \
+                or not 0 <= frame_indices[0] <= frame_indices[-1] < self.clip_length:
+            raise ValueError("frame_indices must rise within a clip of %d frames: %s"
+                             % (self.clip_length, frame_indices))
+        self.frame_indices = tuple(frame_indices)
+        self.mirrored = tuple(i % 2 == 1 for i in range(len(frame_indices)))
         w1, w2, w3, w4 = self.widths
         self.register_buffer("mirror", mirrored_mask(self.mirrored), persistent=False)
         # softmax temperature fitted after training (calibrate.py); not part of the trained weights

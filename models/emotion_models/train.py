@@ -4,7 +4,9 @@
 
 Stage 1 trains the spatial layers on augmented stills (FER2013 train plus the CK+ training subjects; mixup), with the
 temporal blocks held at zero; stage 2 fine-tunes the whole network, temporal blocks included, on synthetic
-30-frame clips. Both see what a room and a camera do to a face (side light, small faces, JPEG) and, by default,
+30-frame clips. The FER2013 stills learn the distribution of their FER+ crowd votes over the five classes
+(--targets ferplus, the default; stills whose votes fall mostly outside the five classes are left out), or their
+original FER2013 labels (--targets fer2013). Both see what a room and a camera do to a face (side light, small faces, JPEG) and, by default,
 histogram-equalised crops (the descriptor declares it, so serving does the same). With --teacher and --distill,
 part of the loss follows a teacher's probabilities for the FER2013 training stills (knowledge distillation).
 CPU by default (Debian's python3-torch), CUDA when there is one. Prints progress per epoch and writes the
@@ -60,9 +62,9 @@ def to_model_input(pre, gray):
     return x.permute(0, 2, 3, 1).reshape(b, t, h, w, 3)
 
 
-def still_clip_metrics(model, pre, images, targets, device, frames, batch=256):
-    """Accuracy and balanced accuracy with every still held still for the whole clip (with the temporal blocks
-    at identity in stage 1, one frame gives the same answer as four)."""
+def still_predictions(model, pre, images, device, frames, batch=256):
+    """The predicted label of every still, held still for the whole clip (with the temporal blocks at identity in
+    stage 1, one frame gives the same answer as four)."""
     model.eval()
     predictions = []
     with torch.no_grad():
@@ -70,7 +72,13 @@ def still_clip_metrics(model, pre, images, targets, device, frames, batch=256):
             gray = torch.from_numpy(images[i:i + batch]).float().div(255.0)
             clips = gray.unsqueeze(1).expand(-1, frames, -1, -1)
             predictions.append(model.logits(to_model_input(pre, clips).to(device)).argmax(1).cpu())
-    predicted = torch.cat(predictions).numpy()
+    return torch.cat(predictions).numpy()
+
+
+def labelled_figures(predicted, targets):
+    """(accuracy, balanced accuracy) of predictions over the items whose target is a label (targets < 0: none)."""
+    known = targets >= 0
+    predicted, targets = predicted[known], targets[known]
     recalls = [float((predicted[targets == c] == c).mean()) for c in np.unique(targets)]
     return float((predicted == targets).mean()), float(np.mean(recalls))
 
@@ -142,9 +150,20 @@ def load_teacher(path, relative_paths):
     return probabilities / probabilities.sum(axis=1, keepdims=True)
 
 
+def fer_training_targets(args, labels, paths):
+    """What the FER2013 training stills learn under --targets: (kept [N] bool, label [N], distribution [N, 5]).
+    fer2013: every still, its folder's label; ferplus: the stills with at least --min-votes of their ten FER+ votes on
+    the five classes, the distribution of those votes (the label: their majority)."""
+    if args.targets == "fer2013":
+        return np.ones(len(labels), dtype=bool), labels, np.eye(len(data.LABELS), dtype=np.float32)[labels]
+    votes = data.load_ferplus_votes(args.ferplus_votes, "train")
+    distributions, majority, kept = data.ferplus_targets(paths, votes, args.min_votes)
+    return kept, majority, distributions
+
+
 def load_training_data(data_dir):
     fer_train, fer_train_y, fer_train_paths = data.load_class_folder(os.path.join(data_dir, "fer2013", "train"))
-    fer_val, fer_val_y, _ = data.load_class_folder(os.path.join(data_dir, "fer2013", "val"))
+    fer_val, fer_val_y, fer_val_paths = data.load_class_folder(os.path.join(data_dir, "fer2013", "val"))
     ck, ck_y, ck_paths = data.load_class_folder(os.path.join(data_dir, "ckplus48"))
     train_subjects, test_subjects = data.split_ckplus_subjects(ck_paths)
     ck_is_test = np.array([data.ckplus_subject(p) in test_subjects for p in ck_paths])
@@ -163,6 +182,7 @@ def load_training_data(data_dir):
         "fer_train": (fer_train, fer_train_y),
         "fer_train_paths": fer_train_paths,
         "fer_val": (fer_val, fer_val_y),
+        "fer_val_paths": fer_val_paths,
         "ck_train": (ck[~ck_is_test], ck_y[~ck_is_test]),
         "ck_test": (ck[ck_is_test], ck_y[ck_is_test]),
         "ck_sequences": ck_sequences,
@@ -193,6 +213,13 @@ def main(argv=None):
                         help="histogram-equalise each crop's gray plane (declared in the descriptor; default on)")
     parser.add_argument("--camera-effects", action=argparse.BooleanOptionalAction, default=True,
                         help="augment with side light, small faces and JPEG artefacts (default on)")
+    parser.add_argument("--targets", choices=["ferplus", "fer2013"], default="ferplus",
+                        help="what the FER2013 stills learn: the distribution of their FER+ crowd votes over the five "
+                             "classes (default), or the original FER2013 labels")
+    parser.add_argument("--ferplus-votes", metavar="CSV", help="FER+ votes (default: DATA/fer2013/ferplus-votes.csv)")
+    parser.add_argument("--min-votes", type=int, default=5,
+                        help="ferplus: leave out stills with fewer of their ten votes on the five classes (default 5: "
+                             "most annotators saw another expression, or no face)")
     parser.add_argument("--teacher", metavar="CSV", default=DEFAULT_TEACHER,
                         help="a teacher's probabilities for the FER2013 training stills (path,neutral,happy,...); "
                              "default: face-api.js's, made by models/faceapi (see its README)")
@@ -200,6 +227,9 @@ def main(argv=None):
                         help="weight of the distillation loss against the teacher (0..1; 0: no teacher)")
     parser.add_argument("--distill-temperature", type=float, default=2.0,
                         help="temperature that softens teacher and student in the distillation loss")
+    parser.add_argument("--frames", default=",".join(map(str, CompactClipNet.default_frame_indices)),
+                        help="the clip frames the model reads (0-based, rising, comma-separated; every second one "
+                             "seen mirrored; default %(default)s)")
     parser.add_argument("--threads", type=int, default=2, help="CPU threads")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--limit", type=int, default=0, help="use only this many FER training images (smoke runs)")
@@ -207,6 +237,11 @@ def main(argv=None):
     parser.add_argument("--from-stage1", metavar="CHECKPOINT",
                         help="skip stage 1: start stage 2 from a stage-1 checkpoint that an earlier run wrote")
     args = parser.parse_args(argv)
+    try:
+        args.frames = [int(v) for v in args.frames.split(",")]
+        CompactClipNet(frame_indices=args.frames)
+    except ValueError as e:
+        parser.error("--frames: %s" % e)
     if not 16 <= args.crop <= CompactClipNet.size:
         parser.error("--crop must be between 16 and %d" % CompactClipNet.size)
     if not 0 <= args.distill <= 1:
@@ -217,6 +252,7 @@ def main(argv=None):
         parser.error("no teacher probabilities at %s: make them with models/faceapi (see its README), or train "
                      "without distillation (--distill 0)" % args.teacher)
 
+    args.ferplus_votes = args.ferplus_votes or os.path.join(args.data, "fer2013", "ferplus-votes.csv")
     torch.set_num_threads(args.threads)
     seed_everything(args.seed)
     generator = torch.Generator().manual_seed(args.seed)
@@ -232,19 +268,33 @@ def main(argv=None):
     fer_paths = sets["fer_train_paths"]
     if args.limit:
         fer_x, fer_y, fer_paths = fer_x[:args.limit], fer_y[:args.limit], fer_paths[:args.limit]
+    try:
+        kept, fer_y, fer_targets = fer_training_targets(args, fer_y, fer_paths)
+        val_votes = data.load_ferplus_votes(args.ferplus_votes, "val")
+    except (OSError, ValueError) as e:
+        parser.exit(1, "train: %s\n" % e)
+    fer_val_majority = data.ferplus_majority(sets["fer_val_paths"], val_votes)
+    if args.targets == "ferplus":
+        log("FER+ targets: %d of %d FER2013 training stills kept (%d with too few votes on the five classes or none)"
+            % (kept.sum(), len(kept), (~kept).sum()))
+    fer_x, fer_y, fer_targets = fer_x[kept], fer_y[kept], fer_targets[kept]
+    fer_paths = [p for p, k in zip(fer_paths, kept) if k]
     ck_x, ck_y = sets["ck_train"]
     train_x = np.concatenate([fer_x] + [ck_x] * args.ckplus_repeat)
     train_y = np.concatenate([fer_y] + [ck_y] * args.ckplus_repeat)
-    # soft targets: the teacher's probabilities for FER2013 stills, the label itself for CK+ (no teacher there)
+    # soft[:, 0]: what each still learns (FER+ votes or its label); soft[:, 1]: the teacher's probabilities for
+    # FER2013 stills (the same as soft[:, 0] without a teacher, and for CK+, which has no teacher)
     one_hot = np.eye(len(data.LABELS), dtype=np.float32)
     try:
-        fer_soft = load_teacher(args.teacher, fer_paths) if args.teacher else one_hot[fer_y]
+        fer_teacher = load_teacher(args.teacher, fer_paths) if args.teacher else fer_targets
     except (OSError, ValueError) as e:
         parser.exit(1, "train: %s\n" % e)
-    train_soft = np.concatenate([fer_soft] + [one_hot[ck_y]] * args.ckplus_repeat)
+    fer_soft = np.stack([fer_targets, fer_teacher], axis=1)
+    ck_soft = np.stack([one_hot[ck_y], one_hot[ck_y]], axis=1)
+    train_soft = np.concatenate([fer_soft] + [ck_soft] * args.ckplus_repeat)
     if args.teacher:
-        log("teacher %s agrees with the FER2013 training labels on %.1f%% of the stills"
-            % (args.teacher, 100.0 * float((fer_soft.argmax(1) == fer_y).mean())))
+        log("teacher %s agrees with the training labels on %.1f%% of the FER2013 stills"
+            % (args.teacher, 100.0 * float((fer_teacher.argmax(1) == fer_y).mean())))
     log("training stills: %d (FER2013 %d, CK+ %d x %d from %d subjects); CK+ test subjects: %d"
         % (len(train_x), len(fer_x), len(ck_x), args.ckplus_repeat, len(sets["ck_split"]["train_subjects"]),
            len(sets["ck_split"]["test_subjects"])))
@@ -252,31 +302,40 @@ def main(argv=None):
     mean, std = channel_statistics(train_x, args.equalize)
     log("channel mean %s std %s" % (mean, std))
     pre = ChannelPreprocessor(mean, std, args.equalize)
-    model = CompactClipNet().to(device, memory_format=torch.channels_last)
+    model = CompactClipNet(frame_indices=args.frames).to(device, memory_format=torch.channels_last)
     weights = class_weights(train_y, device)
     history = []
 
     def criterion(logits, target, soft):
-        """Cross-entropy with the labels (class-weighted, smoothed) and, with --distill, with the teacher's
-        probabilities softened by the temperature (scaled by its square, as usual, to keep gradients comparable)."""
-        loss = F.cross_entropy(logits, target, weight=weights, label_smoothing=0.1)
+        """Cross-entropy with the targets (soft[:, 0]: FER+ vote distributions or labels; class-weighted, smoothed)
+        and, with --distill, with the teacher's probabilities (soft[:, 1]) softened by the temperature (scaled by its
+        square, as usual, to keep gradients comparable)."""
+        loss = F.cross_entropy(logits, soft[:, 0], weight=weights, label_smoothing=0.1)
         if args.distill == 0:
             return loss
         t = args.distill_temperature
-        teacher = soft.pow(1.0 / t)
+        teacher = soft[:, 1].pow(1.0 / t)
         teacher = teacher / teacher.sum(dim=1, keepdim=True)
         distill = -(teacher * F.log_softmax(logits / t, dim=1)).sum(dim=1).mean() * t * t
         return (1 - args.distill) * loss + args.distill * distill
 
     def report(stage, epoch, loss, seen, correct, epoch_started):
         frames = len(model.frame_indices) if stage == "clips" else 1
-        val_acc, val_bal = still_clip_metrics(model, pre, *sets["fer_val"], device, frames)
+        val_x, val_y = sets["fer_val"]
+        predicted = still_predictions(model, pre, val_x, device, frames)
+        val_acc, val_bal = labelled_figures(predicted, val_y)
+        plus_acc, plus_bal = labelled_figures(predicted, fer_val_majority)
+        neutral = fer_val_majority == 0
         entry = {"stage": stage, "epoch": epoch, "loss": round(loss, 4), "train_accuracy": round(correct / seen, 4),
                  "fer_val_accuracy": round(val_acc, 4), "fer_val_balanced_accuracy": round(val_bal, 4),
+                 "ferplus_val_accuracy": round(plus_acc, 4), "ferplus_val_balanced_accuracy": round(plus_bal, 4),
+                 "ferplus_val_neutral_recall": round(float((predicted[neutral] == 0).mean()), 4),
                  "seconds": round(time.time() - epoch_started, 1)}
         history.append(entry)
-        log("%s epoch %d: loss %.4f train acc %.3f | FER val acc %.4f balanced %.4f | %.0f s"
-            % (stage, epoch, loss, correct / seen, val_acc, val_bal, entry["seconds"]))
+        log("%s epoch %d: loss %.4f train acc %.3f | FER val acc %.4f balanced %.4f | by FER+ majority %.4f "
+            "balanced %.4f neutral recall %.3f | %.0f s"
+            % (stage, epoch, loss, correct / seen, val_acc, val_bal, plus_acc, plus_bal,
+               entry["ferplus_val_neutral_recall"], entry["seconds"]))
 
     stage1_path = os.path.splitext(os.path.abspath(args.out))[0] + "-stage1.pt"
     if args.from_stage1:
@@ -323,7 +382,8 @@ def main(argv=None):
     items = fer_sources + sets["ck_sequences"] * args.ckplus_repeat
     clip_x = np.stack([s for s, _ in items])
     clip_y = np.array([y for _, y in items])
-    clip_soft = np.concatenate([fer_soft] + [one_hot[[y for _, y in sets["ck_sequences"]]]] * args.ckplus_repeat)
+    ck_clip_labels = one_hot[[y for _, y in sets["ck_sequences"]]]
+    clip_soft = np.concatenate([fer_soft] + [np.stack([ck_clip_labels, ck_clip_labels], axis=1)] * args.ckplus_repeat)
     clip_batch = max(1, args.batch // len(model.frame_indices))
     optimizer = torch.optim.SGD(model.parameters(), lr=args.clip_lr, momentum=0.9, nesterov=True, weight_decay=5e-4)
 
@@ -341,12 +401,15 @@ def main(argv=None):
                               generator, device)
         report("clips", epoch, *figures, epoch_started)
 
-    ck_acc, ck_bal = still_clip_metrics(model, pre, *sets["ck_test"], device, len(model.frame_indices))
+    ck_test_x, ck_test_y = sets["ck_test"]
+    ck_acc, ck_bal = labelled_figures(still_predictions(model, pre, ck_test_x, device, len(model.frame_indices)),
+                                      ck_test_y)
     minutes = (time.time() - started) / 60.0
     log("CK+ test subjects: acc %.4f balanced %.4f; trained in %.1f min" % (ck_acc, ck_bal, minutes))
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    summary = {"arguments": {k: (os.path.basename(v) if k == "teacher" and v else v) for k, v in vars(args).items()
-                             if k not in ("data", "out", "from_stage1")},
+    summary = {"arguments": {k: (os.path.basename(v) if k in ("teacher", "ferplus_votes") and v else v)
+                             for k, v in vars(args).items() if k not in ("data", "out", "from_stage1")},
+               "fer2013_training_stills": int(len(fer_x)),
                "equalize": args.equalize,
                "torch": torch.__version__, "device": str(device), "minutes": round(minutes, 1),
                "channel_mean": mean, "channel_std": std, "history": history,

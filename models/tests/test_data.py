@@ -34,5 +34,31 @@ class CkplusSplitTest(unittest.TestCase):
             data.load_class_folder(os.path.dirname(os.path.abspath(__file__)))
 
 
+class FerPlusVotesTest(unittest.TestCase):
+    HEADER = "split,class,file,fer_row,neutral,happiness,surprise,sadness,anger,disgust,fear,contempt,unknown,NF\n"
+
+    def votes(self, rows):
+        import tempfile
+        with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as f:
+            f.write(self.HEADER + "".join(rows))
+        self.addCleanup(os.remove, f.name)
+        return data.load_ferplus_votes(f.name, "val")
+
+    def test_targets_are_the_five_class_votes_and_faces_voted_mostly_elsewhere_are_left_out(self):
+        votes = self.votes(["val,sad,1.png,1,6,0,0,4,0,0,0,0,0,0\n",     # the crowd: mostly neutral
+                            "val,angry,2.png,2,2,0,0,0,1,0,6,0,1,0\n",    # mostly fear: 3 votes on the five
+                            "train,sad,1.png,3,0,0,0,10,0,0,0,0,0,0\n"])  # another split
+        distributions, majority, kept = data.ferplus_targets(["sad/1.png", "angry/2.png", "happy/9.png"], votes, 5)
+        self.assertEqual([True, False, False], kept.tolist(), "no votes for happy/9.png")
+        self.assertEqual([0.6, 0.0, 0.4, 0.0, 0.0], [round(float(v), 6) for v in distributions[0]])
+        self.assertEqual(0, majority[0])
+
+    def test_majority_leaves_out_ties_and_other_expressions(self):
+        votes = self.votes(["val,sad,1.png,1,6,0,0,4,0,0,0,0,0,0\n", "val,sad,2.png,2,4,0,0,4,0,0,2,0,0,0\n",
+                            "val,angry,3.png,3,2,0,0,0,1,0,6,0,1,0\n", "val,surprised,4.png,4,0,1,9,0,0,0,0,0,0,0\n"])
+        self.assertEqual([0, -1, -1, 4, -1], data.ferplus_majority(
+            ["sad/1.png", "sad/2.png", "angry/3.png", "surprised/4.png", "happy/none.png"], votes).tolist())
+
+
 if __name__ == "__main__":
     unittest.main()

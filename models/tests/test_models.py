@@ -41,6 +41,21 @@ class ArchitectureTest(unittest.TestCase):
         with torch.no_grad():
             torch.testing.assert_close(model(still), model(still.flip(3)))
 
+    def test_the_same_weights_read_more_frames_at_proportional_cost(self):
+        two = CompactClipNet()
+        four = CompactClipNet(frame_indices=(3, 11, 18, 26))
+        four.load_state_dict(two.state_dict())
+        self.assertEqual((False, True, False, True), four.mirrored)
+        self.assertEqual(4, four.input_shape[0])
+        ratio = multiply_accumulates(four, four.input_shape) / multiply_accumulates(two, two.input_shape)
+        self.assertAlmostEqual(2.0, ratio, places=3)
+        still = torch.randn(1, 1, 48, 48, 3)
+        with torch.no_grad():  # a still face: four frames (two of each orientation) say what two do
+            self.assertTrue(torch.allclose(two.eval()(still.expand(-1, 2, -1, -1, -1)),
+                                           four.eval()(still.expand(-1, 4, -1, -1, -1)), atol=1e-5))
+        with self.assertRaises(ValueError):
+            CompactClipNet(frame_indices=(22, 7))
+
     def test_outputs_are_probabilities(self):
         model = CompactClipNet().eval()
         out = model(torch.randn((3,) + model.input_shape))

@@ -9,6 +9,8 @@ import io.emotionstream.job.PipelineOptions;
 import io.emotionstream.job.PipelineSettings;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.OnnxClipClassifier;
+import io.emotionstream.model.eval.ClipFigures;
+import io.emotionstream.model.eval.FerPlusVotes;
 import io.emotionstream.model.eval.LabelledStills;
 import io.emotionstream.model.eval.LabelledVideos;
 import io.emotionstream.model.eval.StillClipEvaluation;
@@ -38,7 +40,9 @@ import picocli.CommandLine.Spec;
                 "or a labels file of videos (CSV with the header video,label,start_s,end_s; video paths relative to "
                 + "it): every frame goes the production path, encoded as the camera agent sends it and through the "
                 + "job's face stage (dlib, alignment, crop), clip assembly and scoring on a local Flink "
-                + "environment; each clip lying wholly inside a labelled span counts.",
+                + "environment; each clip lying wholly inside a labelled span counts. An optional fifth column, "
+                + "person, names who each video shows (else the file name up to its first underscore); the figures "
+                + "are given for all clips, per video and per person.",
                 "The model, face-stage, clip and scoring flags are the job's own (see `job --help`), so what is "
                 + "evaluated is what the job runs."})
 final class EvaluateCommand implements Callable<Integer> {
@@ -62,10 +66,22 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "instead of among all the model's labels")
     boolean presentClassesOnly;
 
+    @Option(names = "--ferplus-votes", paramLabel = "CSV",
+            description = "stills: judge each FER2013 still by the majority of its FER+ crowd votes instead of its "
+                    + "folder (e.g. ../shared/data/fer2013/ferplus-votes.csv; the split is the folder's name); stills "
+                    + "without a majority among the model's labels are left out")
+    Path ferPlusVotes;
+
     @Option(names = "--clips", paramLabel = "FILE",
             description = "videos: write every scored clip to a CSV (video, first and last frame, label, "
                     + "prediction, confidence, steady emotion, probabilities)")
     Path clipsFile;
+
+    @Option(names = "--crops", paramLabel = "FILE.npy",
+            description = "videos: write the face crops of every scored clip, in the order of the --clips rows, as a "
+                    + "NumPy array of uint8 [clips, frames, height, width] (the model code reads it; see "
+                    + "models/README.md)")
+    Path cropsFile;
 
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
             description = "videos: parallelism of the local Flink job (default: ${DEFAULT-VALUE})")
@@ -91,13 +107,21 @@ final class EvaluateCommand implements Callable<Integer> {
 
     private Map<String, Object> stills(PipelineSettings settings) {
         ModelDescriptor descriptor = settings.model();
-        if (clipsFile != null || spec.commandLine().getParseResult().hasMatchedOption("--stride")) {
-            throw new IllegalArgumentException("--clips and --stride are for videos (a labels file), not still folders");
+        if (clipsFile != null || cropsFile != null || spec.commandLine().getParseResult().hasMatchedOption("--stride")) {
+            throw new IllegalArgumentException("--clips, --crops and --stride are for videos (a labels file), not still "
+                    + "folders");
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Set<String> only = list == null ? null : LabelledStills.readList(list);
         LabelledStills stills = LabelledStills.scan(input, descriptor.labels(), only);
+        if (ferPlusVotes != null) {
+            int before = stills.items().size();
+            stills = stills.relabelled(FerPlusVotes.majorityLabels(ferPlusVotes,
+                    input.toAbsolutePath().normalize().getFileName().toString(), descriptor.labels()));
+            err.printf("judged by the FER+ majority: %d of %d stills have one among the model's labels%n",
+                    stills.items().size(), before);
+        }
         err.printf("evaluating %s %s on %d stills from %s%n", descriptor.name(), descriptor.version(),
                 stills.items().size(), input);
         long started = System.nanoTime();
@@ -108,15 +132,18 @@ final class EvaluateCommand implements Callable<Integer> {
             progress.finish();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        out.printf("%s %s on %s%s%n", descriptor.name(), descriptor.version(), input,
+        out.printf("%s %s on %s%s%s%n", descriptor.name(), descriptor.version(), input,
+                ferPlusVotes != null ? ", judged by the FER+ majority" : "",
                 presentClassesOnly ? " (predicting among the classes present only)" : "");
         out.print(result.confusion().format());
         out.print(result.confidence().format());
         out.flush();
         Map<String, Object> report = new LinkedHashMap<>(result.confusion().toMap());
         report.putAll(result.confidence().toMap());
-        report.put("folder", input.toAbsolutePath().normalize().toString());
+        report.put("folder", input.normalize().toString());
         report.put("list", list == null ? null : list.toString());
+        report.put("judged_by", ferPlusVotes == null ? "the folder (the original label)"
+                : "the FER+ majority (" + ferPlusVotes.normalize() + ")");
         report.put("present_classes_only", presentClassesOnly);
         report.put("clip", "each still held for " + descriptor.clipLength() + " frames");
         report.put("seconds", Math.round(seconds * 10) / 10.0);
@@ -125,8 +152,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     private Map<String, Object> videos(PipelineSettings settings) throws Exception {
         ModelDescriptor descriptor = settings.model();
-        if (list != null || presentClassesOnly) {
-            throw new IllegalArgumentException("--list and --present-classes-only are for still folders, not videos");
+        if (list != null || presentClassesOnly || ferPlusVotes != null) {
+            throw new IllegalArgumentException("--list, --present-classes-only and --ferplus-votes are for still "
+                    + "folders, not videos");
         }
         if (parallelism < 1) {
             throw new IllegalArgumentException("--parallelism must be >= 1, got " + parallelism);
@@ -140,7 +168,7 @@ final class EvaluateCommand implements Callable<Integer> {
         long started = System.nanoTime();
         VideoClipEvaluation.Result result = VideoClipEvaluation.run(videos, settings,
                 FrameEncoder.agentDefaults(), new FrameRecordDeserializer(FrameLimits.defaults()),
-                parallelism, new ProgressLine(err, "frames encoded"), new ProgressLine(err, "clips"));
+                parallelism, cropsFile != null, new ProgressLine(err, "frames encoded"), new ProgressLine(err, "clips"));
         double seconds = (System.nanoTime() - started) / 1e9;
         out.printf("%s %s on %s: clips of %d frames every %d, scored through the job's path%n", descriptor.name(),
                 descriptor.version(), input, settings.clips().clipLength(), settings.clips().stride());
@@ -150,29 +178,52 @@ final class EvaluateCommand implements Callable<Integer> {
                     v.frames(), v.framesPerSecond(), v.clips(), v.labelledClips());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("video", v.video());
+            m.put("person", v.person());
             m.put("frames", v.frames());
             m.put("frames_per_second", v.framesPerSecond());
             m.put("clips", v.clips());
             m.put("labelled_clips", v.labelledClips());
+            ClipFigures figures = result.byVideo().get(v.video());
+            if (figures != null) {
+                m.put("figures", figures.toMap());
+            }
             perVideo.add(m);
         }
         if (!result.rejectedFrames().isEmpty()) {
             out.println("frames the job rejected: " + result.rejectedFrames());
         }
-        out.print(result.confusion().format().replaceFirst("^images", "clips"));
-        out.print(result.confidence().format());
+        ClipFigures all = result.all();
+        out.print(all.clips().format().replaceFirst("^images", "clips"));
+        out.print(all.confidence().format());
         out.printf("steady emotion (the job's smoothing over the last clips): accuracy %.2f%% over %d clips%n",
-                100 * result.steady().accuracy(), result.steady().total());
+                100 * all.steady().accuracy(), all.steady().total());
+        int width = 12;
+        for (String name : result.byVideo().keySet()) {
+            width = Math.max(width, name.length());
+        }
+        for (String name : result.byPerson().keySet()) {
+            width = Math.max(width, name.length());
+        }
+        int nameWidth = width;
+        out.printf("%n%s", ClipFigures.formatHeader("per video", nameWidth));
+        result.byVideo().forEach((video, figures) -> out.print(figures.formatRow(video, nameWidth)));
+        out.printf("%n%s", ClipFigures.formatHeader("per person", nameWidth));
+        result.byPerson().forEach((person, figures) -> out.print(figures.formatRow(person, nameWidth)));
         out.flush();
         if (clipsFile != null) {
             VideoClipEvaluation.writeClips(clipsFile, descriptor, result.clips());
             err.println("wrote " + clipsFile);
         }
-        Map<String, Object> report = new LinkedHashMap<>(result.confusion().toMap());
-        report.putAll(result.confidence().toMap());
-        report.put("steady", result.steady().toMap());
-        report.put("labels_file", input.toAbsolutePath().normalize().toString());
+        if (cropsFile != null) {
+            VideoClipEvaluation.writeCrops(cropsFile, result.clips());
+            err.println("wrote " + cropsFile);
+        }
+        Map<String, Object> report = all.toMap();
+        report.put("labels_file", input.normalize().toString());
         report.put("videos", perVideo);
+        Map<String, Object> perPerson = new LinkedHashMap<>();
+        result.byPerson().forEach((person, figures) -> perPerson.put(person, figures.toMap()));
+        report.put("persons", perPerson);
         report.put("rejected_frames", result.rejectedFrames());
         report.put("clip", "clips of " + settings.clips().clipLength() + " frames every " + settings.clips().stride()
                 + " through the job's face stage and clip assembly; counted when wholly inside a labelled span");

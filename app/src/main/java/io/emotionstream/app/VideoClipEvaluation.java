@@ -12,9 +12,10 @@ import io.emotionstream.job.Rejection;
 import io.emotionstream.job.ScoredClip;
 import io.emotionstream.model.ClipOutcome;
 import io.emotionstream.model.ModelDescriptor;
-import io.emotionstream.model.eval.ConfidenceFigures;
-import io.emotionstream.model.eval.ConfusionMatrix;
+import io.emotionstream.job.FaceClip;
+import io.emotionstream.model.eval.ClipFigures;
 import io.emotionstream.model.eval.LabelledVideos;
+import io.emotionstream.model.eval.NpyFile;
 import io.emotionstream.schema.SingleObject;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
@@ -26,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,17 +53,20 @@ final class VideoClipEvaluation {
     static final String SOURCE_TOPIC = "video-evaluation";
 
     /**
-     * One scored clip: which video and frames, its true label (-1 outside every span), what the model said, and the
-     * camera's steady emotion at that clip (null before one is set).
+     * One scored clip: which video, person and frames, its true label (-1 outside every span), what the model said,
+     * the face's steady emotion at that clip (null before one is set), and the face crops it was scored on (null
+     * unless kept).
      */
-    record ClipResult(String video, long firstFrame, long lastFrame, double startSeconds, double endSeconds,
-                      int truth, int framesWithFace, ClipOutcome outcome, String steady) {}
+    record ClipResult(String video, String person, long firstFrame, long lastFrame, double startSeconds,
+                      double endSeconds, int truth, int framesWithFace, ClipOutcome outcome, String steady,
+                      FaceClip faceClip) {}
 
     /** Frames read and clips scored per video. */
-    record VideoCounts(String video, double framesPerSecond, long frames, long clips, long labelledClips) {}
+    record VideoCounts(String video, String person, double framesPerSecond, long frames, long clips,
+                       long labelledClips) {}
 
-    /** Figures of the clips' own labels, of the steady emotion (the job's smoothing) and counts. */
-    record Result(ConfusionMatrix confusion, ConfidenceFigures confidence, ConfusionMatrix steady,
+    /** Figures of all labelled clips, of each video's and of each person's, the clips themselves and counts. */
+    record Result(ClipFigures all, Map<String, ClipFigures> byVideo, Map<String, ClipFigures> byPerson,
                   List<ClipResult> clips, List<VideoCounts> videos, Map<String, Long> rejectedFrames) {}
 
     /** Frames of the videos, encoded once, and where each is in the records file. */
@@ -69,16 +74,20 @@ final class VideoClipEvaluation {
 
     private VideoClipEvaluation() {}
 
+    /**
+     * @param keepCrops whether each clip's result keeps the face clip it was scored on
+     */
     static Result run(LabelledVideos videos, PipelineSettings settings, FrameEncoder encoder,
-                      FrameRecordDeserializer deserializer, int parallelism, ProgressLine frameProgress,
-                      ProgressLine clipProgress) throws Exception {
+                      FrameRecordDeserializer deserializer, int parallelism, boolean keepCrops,
+                      ProgressLine frameProgress, ProgressLine clipProgress) throws Exception {
         Path file = Files.createTempFile("emotion-stream-video-evaluation", ".records");
         try {
             EncodedVideos encoded = encode(videos, encoder, file, frameProgress);
             List<ScoredClip> scored = new ArrayList<>();
+            Map<String, FaceClip> faceClips = keepCrops ? new HashMap<>() : null;
             Map<String, Long> rejected = new TreeMap<>();
-            score(encoded, settings, deserializer, parallelism, scored, rejected, clipProgress);
-            return figures(videos, settings.model(), encoded, scored, rejected);
+            score(encoded, settings, deserializer, parallelism, scored, faceClips, rejected, clipProgress);
+            return figures(videos, settings.model(), encoded, scored, faceClips, rejected);
         } finally {
             Files.deleteIfExists(file);
         }
@@ -139,18 +148,24 @@ final class VideoClipEvaluation {
 
     /** Runs the job's graph over the records on a local Flink environment and collects what comes out. */
     private static void score(EncodedVideos encoded, PipelineSettings settings, FrameRecordDeserializer deserializer,
-                              int parallelism, List<ScoredClip> scored, Map<String, Long> rejected,
-                              ProgressLine progress) throws Exception {
+                              int parallelism, List<ScoredClip> scored, Map<String, FaceClip> faceClips,
+                              Map<String, Long> rejected, ProgressLine progress) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism);
         long count = encoded.offsets().length - 1;
         DataGeneratorSource<KafkaFrameRecord> source = new DataGeneratorSource<>(
                 new RecordReader(encoded.file().toString(), encoded.offsets(), deserializer), count,
                 TypeInformation.of(KafkaFrameRecord.class));
         try (InMemorySink<ScoredClip> clips = new InMemorySink<>();
-             InMemorySink<Rejection> rejections = new InMemorySink<>()) {
+             InMemorySink<Rejection> rejections = new InMemorySink<>();
+             InMemorySink<FaceClip> crops = new InMemorySink<>()) {
             // one reader keeps each video's frames in order, as one Kafka partition keeps a camera's; the face
             // stage, keyed by camera, still spreads the videos over the subtasks
-            EmotionJob.defineWorkflow(EmotionJob.frames(env, source).setParallelism(1), clips, rejections, settings);
+            EmotionJob.Outputs outputs = EmotionJob.process(EmotionJob.frames(env, source).setParallelism(1), settings);
+            outputs.scored().sinkTo(clips).name("scored-clips");
+            outputs.rejected().sinkTo(rejections).name("rejections");
+            if (faceClips != null) {
+                outputs.clips().sinkTo(crops).name("face-clips");
+            }
             JobClient job = env.executeAsync("emotion-stream-video-evaluation");
             long expected = 0;
             for (long frames : encoded.frames()) {
@@ -168,19 +183,29 @@ final class VideoClipEvaluation {
             for (Rejection r : rejections.received()) {
                 rejected.merge(r.reason.name(), 1L, Long::sum);
             }
+            if (faceClips != null) {
+                for (FaceClip clip : crops.received()) {
+                    faceClips.put(clipKey(clip.cameraId, clip.faceTrack, clip.firstSequence), clip);
+                }
+            }
         }
     }
 
+    private static String clipKey(String camera, int faceTrack, long firstSequence) {
+        return camera + "/" + faceTrack + "/" + firstSequence;
+    }
+
     private static Result figures(LabelledVideos videos, ModelDescriptor model, EncodedVideos encoded,
-                                  List<ScoredClip> scored, Map<String, Long> rejected) {
-        ConfusionMatrix confusion = new ConfusionMatrix(model.labels());
-        ConfidenceFigures confidence = new ConfidenceFigures();
-        ConfusionMatrix steady = new ConfusionMatrix(model.labels());
+                                  List<ScoredClip> scored, Map<String, FaceClip> faceClips,
+                                  Map<String, Long> rejected) {
+        ClipFigures all = new ClipFigures(model.labels());
+        Map<String, ClipFigures> byVideo = new LinkedHashMap<>();
+        Map<String, ClipFigures> byPerson = new TreeMap<>();
         List<ClipResult> clips = new ArrayList<>();
         long[] clipCount = new long[videos.videos().size()];
         long[] labelledCount = new long[videos.videos().size()];
         scored.sort(Comparator.comparingInt((ScoredClip c) -> encoded.cameras().indexOf(c.cameraId))
-                .thenComparingLong(c -> c.firstSequence));
+                .thenComparingLong(c -> c.firstSequence).thenComparingInt(c -> c.faceTrack));
         for (ScoredClip clip : scored) {
             int v = encoded.cameras().indexOf(clip.cameraId);
             LabelledVideos.Video video = videos.videos().get(v);
@@ -189,45 +214,79 @@ final class VideoClipEvaluation {
             double end = (clip.lastSequence + 1) / fps;
             int truth = video.labelOf(start, end);
             ClipOutcome outcome = model.outcome(clip.probabilities);
-            clips.add(new ClipResult(video.name(), clip.firstSequence, clip.lastSequence, start, end, truth,
-                    clip.framesUsed, outcome, clip.smoothedLabel));
+            FaceClip faceClip = faceClips == null ? null
+                    : faceClips.get(clipKey(clip.cameraId, clip.faceTrack, clip.firstSequence));
+            clips.add(new ClipResult(video.name(), video.person(), clip.firstSequence, clip.lastSequence, start, end,
+                    truth, clip.framesUsed, outcome, clip.smoothedLabel, faceClip));
             clipCount[v]++;
             if (truth >= 0) {
                 labelledCount[v]++;
-                confusion.add(truth, outcome.labelIndex());
-                confidence.add(outcome, outcome.labelIndex() == truth);
-                if (clip.smoothedLabel != null) {
-                    steady.add(truth, model.labels().indexOf(clip.smoothedLabel));
-                }
+                int steady = clip.smoothedLabel == null ? -1 : model.labels().indexOf(clip.smoothedLabel);
+                all.add(truth, outcome, steady);
+                byVideo.computeIfAbsent(video.name(), n -> new ClipFigures(model.labels())).add(truth, outcome, steady);
+                byPerson.computeIfAbsent(video.person(), n -> new ClipFigures(model.labels()))
+                        .add(truth, outcome, steady);
             }
         }
         List<VideoCounts> counts = new ArrayList<>();
         for (int v = 0; v < videos.videos().size(); v++) {
-            counts.add(new VideoCounts(videos.videos().get(v).name(), encoded.rates().get(v), encoded.frames()[v],
+            LabelledVideos.Video video = videos.videos().get(v);
+            counts.add(new VideoCounts(video.name(), video.person(), encoded.rates().get(v), encoded.frames()[v],
                     clipCount[v], labelledCount[v]));
         }
-        return new Result(confusion, confidence, steady, clips, counts, new LinkedHashMap<>(rejected));
+        return new Result(all, byVideo, byPerson, clips, counts, new LinkedHashMap<>(rejected));
+    }
+
+    /**
+     * The face crops of every clip, in the order of {@link #writeClips}'s rows, as a NumPy array of uint8: [clips,
+     * frames, height, width] for gray crops, with a last dimension of 3 for RGB.
+     *
+     * @throws IllegalStateException when a clip's crops were not kept
+     */
+    static void writeCrops(Path file, List<ClipResult> clips) throws IOException {
+        if (clips.isEmpty()) {
+            throw new IllegalStateException("no clips were scored, so there are no crops to write");
+        }
+        FaceClip first = clips.get(0).faceClip();
+        if (first == null) {
+            throw new IllegalStateException("the crops of the clips were not kept");
+        }
+        int clipBytes = first.crops.length;
+        byte[] all = new byte[clips.size() * clipBytes];
+        for (int i = 0; i < clips.size(); i++) {
+            FaceClip clip = clips.get(i).faceClip();
+            if (clip == null || clip.crops.length != clipBytes) {
+                throw new IllegalStateException("clip " + i + " of " + clips.get(i).video() + " has no crops of the "
+                        + "first clip's size");
+            }
+            System.arraycopy(clip.crops, 0, all, i * clipBytes, clipBytes);
+        }
+        int[] shape = first.cropChannels == 1
+                ? new int[] {clips.size(), first.frameCount, first.cropHeight, first.cropWidth}
+                : new int[] {clips.size(), first.frameCount, first.cropHeight, first.cropWidth, first.cropChannels};
+        NpyFile.writeUint8(file, shape, all);
     }
 
     /** The per-clip CSV: video, frames, seconds, true and predicted label, confidence, steady emotion, probabilities. */
     static void writeClips(Path file, ModelDescriptor model, List<ClipResult> clips) throws IOException {
-        StringBuilder csv = new StringBuilder("video,first_frame,last_frame,start_s,end_s,label,predicted,confidence,"
-                + "confident,steady,frames_with_face");
+        StringBuilder csv = new StringBuilder("video,person,first_frame,last_frame,start_s,end_s,label,predicted,"
+                + "confidence,confident,steady,frames_with_face");
         for (String label : model.labels()) {
             csv.append(",p_").append(label);
         }
         csv.append('\n');
         for (ClipResult c : clips) {
-            csv.append(c.video()).append(',').append(c.firstFrame()).append(',').append(c.lastFrame())
-                    .append(',').append(String.format("%.3f,%.3f", c.startSeconds(), c.endSeconds()))
+            csv.append(c.video()).append(',').append(c.person()).append(',').append(c.firstFrame())
+                    .append(',').append(c.lastFrame())
+                    .append(',').append(String.format(java.util.Locale.ROOT, "%.3f,%.3f", c.startSeconds(), c.endSeconds()))
                     .append(',').append(c.truth() < 0 ? "" : model.labels().get(c.truth()))
                     .append(',').append(c.outcome().label())
-                    .append(',').append(String.format("%.4f", c.outcome().confidence()))
+                    .append(',').append(String.format(java.util.Locale.ROOT, "%.4f", c.outcome().confidence()))
                     .append(',').append(c.outcome().confident())
                     .append(',').append(c.steady() == null ? "" : c.steady())
                     .append(',').append(c.framesWithFace());
             for (float p : c.outcome().probabilities()) {
-                csv.append(',').append(String.format("%.4f", p));
+                csv.append(",").append(String.format(java.util.Locale.ROOT, "%.4f", p));
             }
             csv.append('\n');
         }

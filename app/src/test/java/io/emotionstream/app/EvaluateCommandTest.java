@@ -103,6 +103,32 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void judgesStillsByTheFerPlusMajority() throws Exception {
+        needsSharedData();
+        // the sample's stills, in a folder named after their split, and their real FER+ votes
+        Path val = temp.resolve("val");
+        for (String label : List.of("happy", "sad", "surprised")) {
+            Path target = Files.createDirectories(val.resolve(label));
+            try (Stream<Path> files = Files.list(sample.resolve(label))) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, target.resolve(file.getFileName()));
+                }
+            }
+        }
+        Path votes = FER_VAL.getParent().resolve("ferplus-votes.csv");
+        Path json = temp.resolve("ferplus.json");
+        assertEquals(0, run("evaluate", val.toString(), "--ferplus-votes", votes.toString(), "--json", json.toString()),
+                err.toString());
+        JsonNode figures = new ObjectMapper().readTree(json.toFile());
+        int count = figures.get("count").asInt();
+        assertTrue(count > 2 * PER_CLASS && count < 3 * PER_CLASS, "the stills with a majority: " + count);
+        assertTrue(figures.at("/per_class/neutral/support").asInt() > 0,
+                "some FER2013 'sad' faces are neutral by the crowd's majority");
+        assertTrue(figures.get("judged_by").asText().startsWith("the FER+ majority"), figures.toString());
+        assertTrue(out.toString().contains("judged by the FER+ majority"), out.toString());
+    }
+
+    @Test
     void refusesFoldersItCannotRead() throws Exception {
         assertEquals(Main.BAD_INPUT, run("evaluate", temp.resolve("absent").toString()));
         assertTrue(err.toString().contains("error: cannot read " + temp.resolve("absent") + ": not a folder"), err.toString());

@@ -60,8 +60,9 @@ class VideoEvaluationTest {
                 "video,label,start_s,end_s\ntalk.avi,neutral,0,2.4\ntalk.avi,surprised,2.5,6.0\n");
         Path json = folder.resolve("figures.json");
         Path clips = folder.resolve("clips.csv");
+        Path crops = folder.resolve("crops.npy");
         assertEquals(0, run("evaluate", labels.toString(), "--json", json.toString(), "--clips", clips.toString(),
-                "--scoring-threads", "1"), err.toString());
+                "--crops", crops.toString(), "--scoring-threads", "1"), err.toString());
 
         JsonNode figures = new ObjectMapper().readTree(json.toFile());
         assertEquals(4, figures.get("count").asInt(), "clips wholly inside a span");
@@ -74,22 +75,37 @@ class VideoEvaluationTest {
         int steady = figures.at("/steady/count").asInt();
         assertTrue(steady >= 1 && steady <= 4, "the steady emotion is set and judged on the labelled clips: " + steady);
         assertTrue(out.toString().contains("confusion (rows: true class, columns: predicted)"), out.toString());
+        assertEquals(4, figures.at("/videos/0/figures/count").asInt(), "the video's own figures");
+        assertEquals("talk", figures.at("/videos/0/person").asText(), "no person column: the file name");
+        assertEquals(4, figures.at("/persons/talk/count").asInt(), "the person's figures");
+        assertEquals(figures.get("accuracy").asDouble(), figures.at("/persons/talk/accuracy").asDouble());
+        assertTrue(out.toString().contains("per person"), out.toString());
+        assertEquals(labels.toString(), figures.get("labels_file").asText(), "the path as given, not this machine's");
+
+        // the crops: NumPy uint8 [clips, frames, 48, 48], 30 gray 48x48 crops a clip, in the order of the rows
+        byte[] npy = Files.readAllBytes(crops);
+        int headerLength = (npy[8] & 0xff) | (npy[9] & 0xff) << 8;
+        String header = new String(npy, 10, headerLength, java.nio.charset.StandardCharsets.US_ASCII);
+        assertTrue(header.contains("'descr': '|u1'") && header.contains("'shape': (5, 30, 48, 48)"), header);
+        assertEquals(0, (10 + headerLength) % 64, "the header pads the data to 64 bytes");
+        assertEquals(10 + headerLength + 5 * 30 * 48 * 48, npy.length);
 
         List<String> rows = Files.readAllLines(clips);
-        assertEquals("video,first_frame,last_frame,start_s,end_s,label,predicted,confidence,confident,"
+        assertEquals("video,person,first_frame,last_frame,start_s,end_s,label,predicted,confidence,confident,"
                 + "steady,frames_with_face,p_neutral,p_happy,p_sad,p_angry,p_surprised", rows.get(0));
         assertEquals(6, rows.size());
         for (int i = 1; i <= 5; i++) {
             String[] f = rows.get(i).split(",", -1);
             assertEquals("talk.avi", f[0]);
-            assertEquals(30L * (i - 1), Long.parseLong(f[1]));
-            assertEquals(30L * i - 1, Long.parseLong(f[2]));
-            assertEquals(i <= 2 ? "neutral" : i == 3 ? "" : "surprised", f[5], rows.get(i));
-            assertTrue(f[9].isEmpty() || List.of("neutral", "happy", "sad", "angry", "surprised").contains(f[9]),
+            assertEquals("talk", f[1]);
+            assertEquals(30L * (i - 1), Long.parseLong(f[2]));
+            assertEquals(30L * i - 1, Long.parseLong(f[3]));
+            assertEquals(i <= 2 ? "neutral" : i == 3 ? "" : "surprised", f[6], rows.get(i));
+            assertTrue(f[10].isEmpty() || List.of("neutral", "happy", "sad", "angry", "surprised").contains(f[10]),
                     rows.get(i));
-            assertTrue(Integer.parseInt(f[10]) >= 24, "a face in most frames of a webcam clip: " + rows.get(i));
+            assertTrue(Integer.parseInt(f[11]) >= 24, "a face in most frames of a webcam clip: " + rows.get(i));
             double sum = 0;
-            for (int p = 11; p < 16; p++) {
+            for (int p = 12; p < 17; p++) {
                 sum += Double.parseDouble(f[p]);
             }
             assertEquals(1.0, sum, 1e-3);
@@ -110,7 +126,7 @@ class VideoEvaluationTest {
         Path stills = folder.resolve("no-clips-for-stills");
         Files.createDirectories(stills.resolve("happy"));
         assertEquals(Main.BAD_INPUT, run("evaluate", stills.toString(), "--clips", folder.resolve("x.csv").toString()));
-        assertTrue(err.toString().contains("--clips and --stride are for videos"), err.toString());
+        assertTrue(err.toString().contains("--clips, --crops and --stride are for videos"), err.toString());
     }
 
     private int run(String... args) {

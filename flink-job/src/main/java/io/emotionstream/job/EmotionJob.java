@@ -25,8 +25,11 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 public final class EmotionJob {
     private EmotionJob() {}
 
-    /** What the graph makes of the frames: scored clips, and the records it rejected (for the dead letters). */
-    private record Outputs(DataStream<ScoredClip> scored, DataStream<Rejection> rejected) {}
+    /**
+     * What the graph makes of the frames: scored clips, the records it rejected (for the dead letters), and the face
+     * clips before scoring (which the job itself does not write anywhere; the evaluation keeps their crops).
+     */
+    public record Outputs(DataStream<ScoredClip> scored, DataStream<Rejection> rejected, DataStream<FaceClip> clips) {}
 
     /** Builds the graph from a source of frame records into the two sinks. */
     public static void defineWorkflow(StreamExecutionEnvironment env, Source<KafkaFrameRecord, ?, ?> source,
@@ -56,8 +59,8 @@ public final class EmotionJob {
         return records;
     }
 
-    /** The processing part of the graph, from frame records to its two outputs, without sinks. */
-    private static Outputs process(DataStream<KafkaFrameRecord> records, PipelineSettings settings) {
+    /** The processing part of the graph, from frame records to its outputs, without sinks. */
+    public static Outputs process(DataStream<KafkaFrameRecord> records, PipelineSettings settings) {
         SingleOutputStreamOperator<FaceFrame> faces = records
                 .keyBy(KafkaFrameRecord::cameraKey)
                 .process(new FaceCropStage(settings.model(), settings.face()))
@@ -79,7 +82,7 @@ public final class EmotionJob {
         DataStream<Rejection> late = clips.getSideOutput(ClipAssembler.LATE_FRAMES)
                 .map(new LateFrameRejection(settings.framesTopic()))
                 .name("late-frames").uid("late-frames");
-        return new Outputs(scored, faces.getSideOutput(FaceCropStage.REJECTED).union(late));
+        return new Outputs(scored, faces.getSideOutput(FaceCropStage.REJECTED).union(late), clips);
     }
 
     /**

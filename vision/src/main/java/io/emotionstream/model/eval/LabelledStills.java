@@ -116,6 +116,27 @@ public final class LabelledStills {
         return items;
     }
 
+    /**
+     * The same stills judged by other labels: each item whose relative path {@code labels} names gets that label, the
+     * others are left out (the FER+ majority of FER2013 images, say).
+     *
+     * @throws IllegalArgumentException when no still is left
+     */
+    public LabelledStills relabelled(java.util.Map<String, Integer> labels) {
+        List<Item> kept = new ArrayList<>();
+        for (Item item : items) {
+            Integer label = labels.get(item.relativePath());
+            if (label != null) {
+                kept.add(new Item(item.file(), item.relativePath(), label));
+            }
+        }
+        if (kept.isEmpty()) {
+            throw new IllegalArgumentException("none of the " + items.size() + " stills in " + folder
+                    + " has one of the new labels");
+        }
+        return new LabelledStills(folder, Collections.unmodifiableList(kept));
+    }
+
     /** Label indices that occur as truth, in label order. */
     public int[] presentLabels() {
         return items.stream().mapToInt(Item::label).distinct().sorted().toArray();

@@ -11,12 +11,15 @@ import java.util.Map;
 
 /**
  * Videos labelled by time spans, read from a CSV file with the header {@code video,label,start_s,end_s} (as
- * {@code ../shared/data/video/labels.csv}): each line says that the face in {@code video} shows {@code label}
- * from {@code start_s} to {@code end_s} seconds. Video paths are relative to the CSV's folder (or absolute); a
- * video may have several spans, which must not overlap; time outside every span is unlabelled.
+ * {@code ../shared/data/video/labels.csv}), optionally followed by {@code ,person}: each line says that the face in
+ * {@code video} shows {@code label} from {@code start_s} to {@code end_s} seconds. Video paths are relative to the
+ * CSV's folder (or absolute); a video may have several spans, which must not overlap; time outside every span is
+ * unlabelled. The person a video shows, for figures per person, is its {@code person} column, or without one the
+ * video's file name up to its first underscore (MEAD's {@code M030_angry.mp4}: {@code M030}).
  */
 public final class LabelledVideos {
     public static final String HEADER = "video,label,start_s,end_s";
+    public static final String HEADER_WITH_PERSON = HEADER + ",person";
 
     /** A labelled stretch of a video: label index, from start to end seconds. */
     public record Span(int label, double startSeconds, double endSeconds) {
@@ -26,8 +29,8 @@ public final class LabelledVideos {
         }
     }
 
-    /** A video file, its name as the labels file gives it, and its spans in time order. */
-    public record Video(Path file, String name, List<Span> spans) {
+    /** A video file, its name as the labels file gives it, the person it shows, and its spans in time order. */
+    public record Video(Path file, String name, String person, List<Span> spans) {
         /** The label of the span that holds [from, to] wholly, or -1 when none does. */
         public int labelOf(double fromSeconds, double toSeconds) {
             for (Span span : spans) {
@@ -61,11 +64,15 @@ public final class LabelledVideos {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read labels file " + labelsFile + ": " + e.getMessage(), e);
         }
-        if (lines.isEmpty() || !lines.get(0).trim().equals(HEADER)) {
-            throw new IllegalArgumentException(labelsFile + " must start with the header line '" + HEADER + "'");
+        String header = lines.isEmpty() ? "" : lines.get(0).trim();
+        if (!header.equals(HEADER) && !header.equals(HEADER_WITH_PERSON)) {
+            throw new IllegalArgumentException(labelsFile + " must start with the header line '" + HEADER + "' or '"
+                    + HEADER_WITH_PERSON + "'");
         }
+        int columns = header.split(",").length;
         Path folder = labelsFile.toAbsolutePath().getParent();
         Map<String, List<Span>> spans = new LinkedHashMap<>();
+        Map<String, String> persons = new LinkedHashMap<>();
         for (int n = 1; n < lines.size(); n++) {
             String line = lines.get(n).trim();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -73,8 +80,9 @@ public final class LabelledVideos {
             }
             String where = labelsFile + " line " + (n + 1) + ": ";
             String[] fields = line.split(",", -1);
-            if (fields.length != 4) {
-                throw new IllegalArgumentException(where + "expected 4 fields (" + HEADER + "), found " + fields.length);
+            if (fields.length != columns) {
+                throw new IllegalArgumentException(where + "expected " + columns + " fields (" + header + "), found "
+                        + fields.length);
             }
             String video = fields[0].trim();
             int label = labels.indexOf(fields[1].trim());
@@ -89,6 +97,15 @@ public final class LabelledVideos {
             double end = seconds(fields[3], where + "end_s");
             if (!(end > start)) {
                 throw new IllegalArgumentException(where + "end_s " + end + " must be after start_s " + start);
+            }
+            String person = columns == 5 ? fields[4].trim() : defaultPerson(video);
+            if (person.isEmpty()) {
+                throw new IllegalArgumentException(where + "names no person");
+            }
+            String earlier = persons.putIfAbsent(video, person);
+            if (earlier != null && !earlier.equals(person)) {
+                throw new IllegalArgumentException(where + "person '" + person + "' of " + video + " differs from '"
+                        + earlier + "' on an earlier line");
             }
             List<Span> list = spans.computeIfAbsent(video, v -> new ArrayList<>());
             for (Span other : list) {
@@ -111,7 +128,8 @@ public final class LabelledVideos {
             }
             List<Span> sorted = new ArrayList<>(entry.getValue());
             sorted.sort((a, b) -> Double.compare(a.startSeconds(), b.startSeconds()));
-            videos.add(new Video(file, entry.getKey(), Collections.unmodifiableList(sorted)));
+            videos.add(new Video(file, entry.getKey(), persons.get(entry.getKey()),
+                    Collections.unmodifiableList(sorted)));
         }
         return new LabelledVideos(labelsFile, Collections.unmodifiableList(videos));
     }
@@ -122,6 +140,15 @@ public final class LabelledVideos {
 
     public List<Video> videos() {
         return videos;
+    }
+
+    /** A video's file name up to its first underscore (without its folders and extension). */
+    static String defaultPerson(String video) {
+        String name = Path.of(video).getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        name = dot > 0 ? name.substring(0, dot) : name;
+        int underscore = name.indexOf('_');
+        return underscore > 0 ? name.substring(0, underscore) : name;
     }
 
     private static double seconds(String text, String what) {

@@ -33,6 +33,24 @@ class LabelledVideosTest {
         assertEquals(1, a.labelOf(5, 6.2));
         assertEquals(-1, a.labelOf(4.4, 5.6), "a clip across two spans belongs to neither");
         assertEquals(-1, a.labelOf(9, 10.2), "nor one that runs past the last span");
+        assertEquals("a", a.person(), "without a person column: the file name up to its first underscore");
+    }
+
+    @Test
+    void takesThePersonOfEachVideo() throws Exception {
+        Files.write(folder.resolve("M030_angry.mp4"), new byte[] {1});
+        Files.write(folder.resolve("cap12.mp4"), new byte[] {1});
+        Path labels = Files.writeString(folder.resolve("labels.csv"), String.join("\n",
+                "video,label,start_s,end_s,person", "M030_angry.mp4,angry,0,3,M030", "cap12.mp4,neutral,0,5,man",
+                "cap12.mp4,happy,5,9,man", ""));
+        List<LabelledVideos.Video> videos = LabelledVideos.read(labels, LABELS).videos();
+        assertEquals(List.of("M030", "man"), videos.stream().map(LabelledVideos.Video::person).toList());
+        assertEquals("M030", LabelledVideos.defaultPerson("mead/M030_angry.mp4"));
+        assertEquals("cap12", LabelledVideos.defaultPerson("cap12.mp4"));
+        assertTrue(refused("video,label,start_s,end_s,person\ncap12.mp4,neutral,0,5,man\ncap12.mp4,sad,6,8,woman\n")
+                .contains("person 'woman' of cap12.mp4 differs from 'man'"));
+        assertTrue(refused("video,label,start_s,end_s,person\ncap12.mp4,neutral,0,5\n")
+                .contains("expected 5 fields"));
     }
 
     @Test
