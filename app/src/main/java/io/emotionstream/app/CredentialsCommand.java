@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
                 + "broker and the dashboard, SCRAM-SHA-512 users camera, job, dashboard and admin with random "
                 + "passwords, and a dashboard login; then each part's share in its own folder: DIR/broker, "
                 + "DIR/camera, DIR/job, DIR/dashboard, DIR/admin, to mount (or copy) where that part runs.",
-                "docker-compose.secure.yml runs it first; see README for a Kafka of your own."})
+                "docker-compose.secure.yml runs it first; see docs/security.md for a Kafka of your own."})
 final class CredentialsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

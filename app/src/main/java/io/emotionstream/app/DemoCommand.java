@@ -106,7 +106,7 @@ final class DemoCommand implements Callable<Integer> {
         PipelineSettings settings = pipeline.settings(Topics.FRAMES.defaultName());
         if (secure && bootstrapServers != null) {
             throw new IllegalArgumentException("--secure secures the embedded broker; with --bootstrap-servers run "
-                    + "each part on its own with its --kafka-config (see README)");
+                    + "each part on its own with its --kafka-config (see docs/security.md)");
         }
         try (StopOnSignal stop = new StopOnSignal();
              EmbeddedKafkaBroker broker = bootstrapServers == null ? startBroker(err) : null) {

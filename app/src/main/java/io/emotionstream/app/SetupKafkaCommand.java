@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "setup-kafka", mixinStandardHelpOptions = true,
         description = {"Prepares a Kafka cluster for the project, as its administrator: creates the project's topics "
                 + "where missing (the frames topic with its short retention) and, with --acls, adds the ACLs of the "
-                + "users camera, job and dashboard (each may do only its part; see README). Adding what exists "
+                + "users camera, job and dashboard (each may do only its part; see docs/security.md). Adding what exists "
                 + "changes nothing, so it can run at every start."})
 final class SetupKafkaCommand implements Callable<Integer> {
     @Spec
