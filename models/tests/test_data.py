@@ -6,6 +6,7 @@ import unittest
 from emotion_models import data
 
 MODEL_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "compact-r2plus1d")
+DATA = data.default_data_dir()
 
 
 class CkplusSplitTest(unittest.TestCase):
@@ -58,6 +59,19 @@ class FerPlusVotesTest(unittest.TestCase):
                             "val,angry,3.png,3,2,0,0,0,1,0,6,0,1,0\n", "val,surprised,4.png,4,0,1,9,0,0,0,0,0,0,0\n"])
         self.assertEqual([0, -1, -1, 4, -1], data.ferplus_majority(
             ["sad/1.png", "sad/2.png", "angry/3.png", "surprised/4.png", "happy/none.png"], votes).tolist())
+
+
+@unittest.skipUnless(os.path.isdir(os.path.join(DATA, "fer2013", "val")),
+                     "needs ../shared/data: FER2013 val not found at " + DATA)
+class SharedFerPlusVotesTest(unittest.TestCase):
+    def test_the_votes_relabel_the_val_stills_as_the_data_readme_counts(self):
+        votes = data.load_ferplus_votes(os.path.join(DATA, "fer2013", "ferplus-votes.csv"), "val")
+        _, folder_labels, paths = data.load_class_folder(os.path.join(DATA, "fer2013", "val"))
+        majority = data.ferplus_majority(paths, votes)
+        self.assertEqual(4486, sum(p in votes for p in paths), "val images with votes")
+        sad, neutral = data.LABELS.index("sad"), data.LABELS.index("neutral")
+        self.assertEqual(451, int(((folder_labels == sad) & (majority == neutral)).sum()),
+                         "FER2013 'sad' faces that most annotators called neutral")
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ class EvaluateCommandTest {
     private final StringWriter err = new StringWriter();
 
     private static void needsSharedData() {
-        assumeTrue(Files.isDirectory(FER_VAL), "shared data not found at " + FER_VAL);
+        assumeTrue(Files.isDirectory(FER_VAL), "needs ../shared/data: FER2013 val not found at " + FER_VAL);
     }
 
     /** A class subset of FER2013 val (no neutral, no angry) when the shared data is there. */

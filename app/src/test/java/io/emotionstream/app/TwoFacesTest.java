@@ -53,7 +53,7 @@ class TwoFacesTest {
 
     @BeforeAll
     static void twoFacesSideBySide() throws Exception {
-        assumeTrue(Files.isDirectory(STILLS), "shared stills not found at " + STILLS);
+        assumeTrue(Files.isDirectory(STILLS), "needs ../shared/data: the stills not found at " + STILLS);
         BufferedImage left = ImageIO.read(STILLS.resolve("astronaut.png").toFile());
         BufferedImage right = ImageIO.read(STILLS.resolve("grace_hopper.jpg").toFile());
         BufferedImage both = new BufferedImage(2 * HALF, 600, BufferedImage.TYPE_3BYTE_BGR);

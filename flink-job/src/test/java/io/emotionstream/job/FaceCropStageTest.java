@@ -59,7 +59,7 @@ class FaceCropStageTest {
 
     @Test
     void cropsTheFaceOfAPhotographAtTheModelsSize() throws Exception {
-        assumeTrue(Files.isDirectory(STILLS), "shared stills not found at " + STILLS);
+        assumeTrue(Files.isDirectory(STILLS), "needs ../shared/data: the stills not found at " + STILLS);
         BufferedImage photo = ImageIO.read(STILLS.resolve("astronaut.png").toFile());
         send("cam", frame("cam", 7, photo, "jpg"));
         List<FaceFrame> out = harness.extractOutputValues();

@@ -30,7 +30,7 @@ class FaceCropTest {
 
     @BeforeAll
     static void openDetector() {
-        assumeTrue(Files.isDirectory(STILLS), "shared stills not found at " + STILLS);
+        assumeTrue(Files.isDirectory(STILLS), "needs ../shared/data: the stills not found at " + STILLS);
         detector = new DlibFaceDetector(DlibFaceDetector.Options.defaults());
     }
 
