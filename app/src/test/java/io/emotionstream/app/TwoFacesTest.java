@@ -10,6 +10,7 @@ import io.emotionstream.job.ClipSettings;
 import io.emotionstream.job.EmotionEventSerializer;
 import io.emotionstream.job.EmotionJob;
 import io.emotionstream.job.FaceFinder;
+import io.emotionstream.job.FaceTracker;
 import io.emotionstream.job.FaceStageSettings;
 import io.emotionstream.job.FaceTracks;
 import io.emotionstream.job.FrameLimits;
@@ -82,10 +83,10 @@ class TwoFacesTest {
             FaceTracks camera = new FaceTracks();
             Map<Integer, Boolean> onTheLeft = new TreeMap<>();
             for (KafkaFrameRecord record : frames.subList(0, 25)) {
-                List<FaceFinder.TrackedFace> faces = finder.locate(finder.decode(record), camera);
-                assertEquals(List.of(1, 2), faces.stream().map(FaceFinder.TrackedFace::track).toList(),
+                List<FaceTracker.TrackedFace> faces = finder.locate(finder.decode(record), camera);
+                assertEquals(List.of(1, 2), faces.stream().map(FaceTracker.TrackedFace::track).toList(),
                         "frame " + record.sequence);
-                for (FaceFinder.TrackedFace f : faces) {
+                for (FaceTracker.TrackedFace f : faces) {
                     boolean left = f.face().x() + f.face().width() / 2 < HALF;
                     assertEquals(onTheLeft.computeIfAbsent(f.track(), t -> left), left, "track " + f.track()
                             + " stays on its face");
@@ -99,7 +100,7 @@ class TwoFacesTest {
         try (FaceFinder finder = new FaceFinder(model, one)) {
             FaceTracks camera = new FaceTracks();
             for (KafkaFrameRecord record : frames.subList(0, 12)) {
-                List<FaceFinder.TrackedFace> faces = finder.locate(finder.decode(record), camera);
+                List<FaceTracker.TrackedFace> faces = finder.locate(finder.decode(record), camera);
                 assertEquals(1, faces.size(), "at most one face");
                 assertEquals(1, faces.get(0).track());
             }

@@ -2,7 +2,8 @@ package io.emotionstream.job;
 
 /**
  * The faces a camera follows between frames, and how many frames ago its whole frame was last searched. A Flink POJO,
- * kept per camera in the face stage's state (checkpointed; dropped for a camera silent a while).
+ * kept per camera in the face stage's state (checkpointed; dropped for a camera silent a while); its fields are public
+ * for Flink's serializer, and only {@link FaceTracker} changes them.
  */
 public class FaceTracks {
     /** Whether the whole frame has been searched at all for this camera. */

@@ -48,7 +48,7 @@ class FaceTrackingTest {
                 for (KafkaFrameRecord record : frames(video)) {
                     ImageFrame image = searched.decode(record);
                     DetectedFace truth = only(searched.locate(image, searchTracks));
-                    List<FaceFinder.TrackedFace> tracks = tracked.locate(image, followTracks);
+                    List<FaceTracker.TrackedFace> tracks = tracked.locate(image, followTracks);
                     DetectedFace followed = only(tracks);
                     if (truth == null) {
                         continue;
@@ -116,13 +116,13 @@ class FaceTrackingTest {
         try (FaceFinder finder = new FaceFinder(model,
                 FaceStageSettings.defaults(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(), 10))) {
             FaceTracks tracks = new FaceTracks();
-            FaceFinder.TrackedFace last = null;
+            FaceTracker.TrackedFace last = null;
             for (int i = 0; i < 25; i++) {
                 ImageFrame image = finder.decode(video.get(i));
                 if (i >= 13) { // the face's box and around it painted over with the wall beside it: the person left
                     image = withoutFace(image, last.face());
                 }
-                List<FaceFinder.TrackedFace> faces = finder.locate(image, tracks);
+                List<FaceTracker.TrackedFace> faces = finder.locate(image, tracks);
                 if (i < 13) {
                     assertEquals(1, faces.size(), "frame " + i);
                     last = faces.get(0);
@@ -158,7 +158,7 @@ class FaceTrackingTest {
     }
 
     /** The one face found, null for none. */
-    private static DetectedFace only(List<FaceFinder.TrackedFace> faces) {
+    private static DetectedFace only(List<FaceTracker.TrackedFace> faces) {
         assertTrue(faces.size() <= 1, "one person in the video: " + faces.size() + " faces");
         return faces.isEmpty() ? null : faces.get(0).face();
     }

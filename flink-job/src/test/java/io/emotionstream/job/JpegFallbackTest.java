@@ -46,7 +46,7 @@ class JpegFallbackTest {
                 ImageFrame image = finder.decode(record);
                 assertEquals(1, image.channels(), "gray, as the default model reads only luma");
                 assertEquals(record.width * record.height, image.pixels().length);
-                List<FaceFinder.TrackedFace> faces = finder.locate(image, tracks);
+                List<FaceTracker.TrackedFace> faces = finder.locate(image, tracks);
                 if (faces.size() == 1 && faces.get(0).track() == 1) {
                     withOneFace++;
                 }
