@@ -1,10 +1,13 @@
 package io.emotionstream.job;
 
+import io.emotionstream.job.ClipBuilder.DropReason;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -20,26 +23,13 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Assembles each camera's face frames into clips of {@code clipLength} frames, in capture order, one clip stream per
- * face track (each face the camera follows).
- *
- * <p>Event time is kept per camera, so that one camera's clock or delays never hold back or outdate another's: a
- * frame that continues the camera's sequence is taken in at once; others wait in keyed state until the frames
- * before them came or the camera has sent a frame {@code maxOutOfOrderMillis} newer, then are taken in (capture
- * time, sequence) order, so frames that arrive out of order within that bound are put right; frames older than
- * what was taken in go to {@link #LATE_FRAMES}, and a frame sent again (its sequence and capture time lie within the
- * unbroken run of sequence numbers taken in last) is dropped and counted. A camera silent for
- * {@code releaseAfterMillis} has its waiting frames taken in at once, so its last clip comes out; silent for
- * {@code idleTimeoutMillis}, its state is cleared. A track's clip starts at a frame with its face; frames without it
- * (the face missed, or gone) hold its last face. A partial clip is dropped, and counted by reason, when frames were
- * lost, time jumped, the sequence restarted, the crop size or kind (RGB, gray) changed, too many frames lacked the
- * track's face (so a face that leaves ends its clip), or the camera went idle. After a clip is emitted the next starts
- * {@code stride} frames later (overlapping when stride &lt; length).
+ * Assembles each camera's face frames into clips, one clip stream per face track: the camera's frames are put in order
+ * ({@link FrameReorderBuffer}) and cut into clips ({@link ClipBuilder}); this operator keeps their state per camera,
+ * sends late frames to {@link #LATE_FRAMES}, and counts. A camera silent for {@code releaseAfterMillis} has its waiting
+ * frames taken in at once, so its last clip comes out; silent for {@code idleTimeoutMillis}, its state is cleared (its
+ * partial clips counted as dropped, {@code CAMERA_IDLE}). At the end of a bounded input the waiting frames are taken in.
  */
 public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceClip> {
-    /** Why a partial clip was dropped (the counters of metric group clipsDropped). */
-    public enum DropReason { DROPPED_FRAMES, TIME_GAP, SEQUENCE_RESET, CROP_SIZE_CHANGE, NO_FACE, CAMERA_IDLE }
-
     /** Frames older than what their camera had taken in: too late to be put in order. */
     public static final OutputTag<FaceFrame> LATE_FRAMES = new OutputTag<>("late-frames") {};
 
@@ -85,6 +75,8 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
     private static final long END_OF_INPUT = Long.MAX_VALUE;
 
     private final ClipSettings settings;
+    private transient FrameReorderBuffer reorder;
+    private transient ClipBuilder builder;
     private transient ListState<FaceFrame> pending;
     /** The camera's clip in progress per face track. */
     private transient MapState<Integer, ClipProgress> progress;
@@ -102,6 +94,8 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
 
     @Override
     public void open(OpenContext openContext) {
+        reorder = new FrameReorderBuffer(settings.maxOutOfOrderMillis());
+        builder = new ClipBuilder(settings);
         pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending-frames", FaceFrame.class));
         progress = getRuntimeContext().getMapState(new MapStateDescriptor<>("track-clips", Integer.class,
                 ClipProgress.class));
@@ -141,100 +135,60 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
         if (camera.timerAt == 0 || camera.timerAt > now + settings.releaseAfterMillis()) {
             schedule(ctx.timerService(), camera, now + settings.releaseAfterMillis()); // the next release check
         }
-        if (frame.captureTimeMillis <= camera.takenUpTo) {
-            if (camera.seen(frame.sequence, frame.captureTimeMillis)) {
-                duplicateFrames.inc();
-            } else {
-                lateFrames.inc();
-                ctx.output(LATE_FRAMES, frame);
-            }
-        } else {
-            pending.add(frame);
-            camera.newestCapture = Math.max(camera.newestCapture, frame.captureTimeMillis);
-            takeIn(camera, camera.newestCapture - settings.maxOutOfOrderMillis(), ctx.getCurrentKey(), out);
-            takeInSequence(camera, ctx.getCurrentKey(), out);
+        List<FaceFrame> waiting = waitingFrames();
+        FrameReorderBuffer.Result result = reorder.offer(camera, waiting, frame);
+        if (result.late != null) {
+            lateFrames.inc();
+            ctx.output(LATE_FRAMES, result.late);
         }
+        build(result, waiting, ctx.getCurrentKey(), out);
         clock.update(camera);
     }
 
-    /**
-     * Takes in at once the waiting frames that continue the camera's sequence (the next number, captured no
-     * earlier): no frame can come between them, so they need not wait for a newer one. Frames that came in order
-     * thus go on without delay; only those after a gap wait.
-     */
-    private void takeInSequence(CameraClock camera, String cameraId, Collector<FaceClip> out) throws Exception {
-        if (camera.runFirstSequence < 0) {
-            return; // the camera's first frames wait: an earlier one may still come
-        }
+    private List<FaceFrame> waitingFrames() throws Exception {
         List<FaceFrame> waiting = new ArrayList<>();
         for (FaceFrame f : pending.get()) {
             waiting.add(f);
         }
-        waiting.sort(Comparator.comparingLong(f -> f.sequence));
-        List<FaceFrame> left = new ArrayList<>();
-        for (FaceFrame frame : waiting) {
-            if (frame.sequence == camera.lastSequence + 1 && frame.captureTimeMillis >= camera.lastTime
-                    && frame.captureTimeMillis > camera.takenUpTo) {
-                camera.takenUpTo = frame.captureTimeMillis;
-                take(camera, frame, cameraId, out);
-            } else {
-                left.add(frame);
-            }
-        }
-        if (left.size() < waiting.size()) {
-            pending.update(left);
-        }
+        return waiting;
     }
 
-    /** Takes the waiting frames captured up to {@code upTo} into clips, in capture order. */
-    private void takeIn(CameraClock camera, long upTo, String cameraId, Collector<FaceClip> out) throws Exception {
-        if (upTo <= camera.takenUpTo) {
+    /** Writes back the waiting frames if they changed, and cuts the frames released into clips. */
+    private void build(FrameReorderBuffer.Result result, List<FaceFrame> waiting, String cameraId,
+                       Collector<FaceClip> out) throws Exception {
+        duplicateFrames.inc(result.duplicates);
+        if (result.waitingChanged) {
+            pending.update(waiting);
+        }
+        if (result.released.isEmpty()) {
             return;
         }
-        camera.takenUpTo = upTo;
-        List<FaceFrame> due = new ArrayList<>();
-        List<FaceFrame> later = new ArrayList<>();
-        for (FaceFrame f : pending.get()) {
-            (f.captureTimeMillis <= upTo ? due : later).add(f);
+        Map<Integer, ClipProgress> clips = new HashMap<>();
+        for (Map.Entry<Integer, ClipProgress> entry : progress.entries()) {
+            clips.put(entry.getKey(), entry.getValue());
         }
-        if (due.isEmpty()) {
-            return;
-        }
-        pending.update(later);
-        due.sort(Comparator.comparingLong((FaceFrame f) -> f.captureTimeMillis).thenComparingLong(f -> f.sequence));
-        for (FaceFrame frame : due) {
-            take(camera, frame, cameraId, out);
-        }
-    }
-
-    /**
-     * Takes one frame into the clip of each track: of each face in it, and of each track with a clip in progress
-     * (which the frame then lacks). A track left without a partial clip is forgotten.
-     */
-    private void take(CameraClock camera, FaceFrame frame, String cameraId, Collector<FaceClip> out) throws Exception {
-        if (camera.seen(frame.sequence, frame.captureTimeMillis)) {
-            duplicateFrames.inc(); // the same frame again (sent twice): it must not end the clip
-            return;
-        }
-        camera.taken(frame);
-        List<Integer> tracks = new ArrayList<>();
-        for (Integer track : progress.keys()) {
-            tracks.add(track);
-        }
-        for (FaceFrame.Face face : frame.faces) {
-            if (!tracks.contains(face.track)) {
-                tracks.add(face.track);
+        Set<Integer> before = new HashSet<>(clips.keySet());
+        ClipBuilder.Output output = new ClipBuilder.Output() {
+            @Override
+            public void clip(FaceClip clip) {
+                out.collect(clip);
+                clipsAssembled.inc();
             }
+
+            @Override
+            public void dropped(DropReason reason) {
+                clipsDropped.get(reason).inc();
+            }
+        };
+        for (FaceFrame frame : result.released) {
+            builder.take(clips, frame, cameraId, output);
         }
-        for (int track : tracks) {
-            FaceFrame.Face face = frame.face(track);
-            ClipProgress clip = accept(progress.get(track), frame, face, cameraId, track, out);
-            if (clip == null || (clip.count == 0 && face == null)) {
+        for (Integer track : before) {
+            if (!clips.containsKey(track)) {
                 progress.remove(track);
-            } else {
-                progress.put(track, clip);
             }
         }
+        progress.putAll(clips);
     }
 
     /**
@@ -248,7 +202,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
             return;
         }
         if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
-            takeIn(camera, camera.newestCapture, ctx.getCurrentKey(), out);
+            releaseAll(camera, ctx.getCurrentKey(), out);
             clock.update(camera);
             return;
         }
@@ -264,7 +218,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
             clock.update(camera);
             return;
         }
-        takeIn(camera, camera.newestCapture, ctx.getCurrentKey(), out);
+        releaseAll(camera, ctx.getCurrentKey(), out);
         if (silent < settings.idleTimeoutMillis()) {
             schedule(ctx.timerService(), camera, since + settings.idleTimeoutMillis());
             clock.update(camera);
@@ -281,59 +235,16 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
         ctx.timerService().deleteEventTimeTimer(END_OF_INPUT);
     }
 
+    private void releaseAll(CameraClock camera, String cameraId, Collector<FaceClip> out) throws Exception {
+        List<FaceFrame> waiting = waitingFrames();
+        build(reorder.releaseAll(camera, waiting), waiting, cameraId, out);
+    }
+
     private static void schedule(TimerService timers, CameraClock camera, long at) {
         if (camera.timerAt != 0) {
             timers.deleteProcessingTimeTimer(camera.timerAt);
         }
         timers.registerProcessingTimeTimer(at);
         camera.timerAt = at;
-    }
-
-    /** One frame into a track's clip: {@code face} is the track's face in it, null when the frame lacks it. */
-    private ClipProgress accept(ClipProgress clip, FaceFrame frame, FaceFrame.Face face, String camera, int track,
-                                Collector<FaceClip> out) {
-        if (clip != null && clip.count > 0) {
-            DropReason reason = null;
-            if (frame.sequence <= clip.lastSequence) {
-                reason = DropReason.SEQUENCE_RESET;
-            } else if (frame.sequence - clip.lastSequence - 1 > settings.maxDroppedFrames()) {
-                reason = DropReason.DROPPED_FRAMES;
-            } else if (frame.captureTimeMillis - clip.lastTime > settings.maxTimeGapMillis()) {
-                reason = DropReason.TIME_GAP;
-            } else if (face != null && !clip.fits(face)) {
-                reason = DropReason.CROP_SIZE_CHANGE;
-            } else if (face == null && clip.framesWithoutFace() + 1 > settings.maxFramesWithoutFace()) {
-                reason = DropReason.NO_FACE;
-            }
-            if (reason != null) {
-                clipsDropped.get(reason).inc();
-                clip.count = 0;
-            }
-        }
-        if (clip == null || clip.count == 0) {
-            if (face == null) {
-                if (clip != null) {
-                    clip.taken(frame);
-                }
-                return clip; // a clip opens with a face
-            }
-            if (clip == null || !clip.fits(face)) {
-                ClipProgress fresh = new ClipProgress(settings.clipLength(), face.cropWidth, face.cropHeight,
-                        face.cropChannels);
-                if (clip != null) {
-                    fresh.lastSequence = clip.lastSequence;
-                    fresh.lastTime = clip.lastTime;
-                }
-                clip = fresh;
-            }
-        }
-        clip.append(frame, face);
-        clip.taken(frame);
-        if (clip.count == settings.clipLength()) {
-            out.collect(clip.toClip(camera, track));
-            clipsAssembled.inc();
-            clip.shift(settings.stride());
-        }
-        return clip;
     }
 }

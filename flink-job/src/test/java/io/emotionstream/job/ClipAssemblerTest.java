@@ -3,7 +3,7 @@ package io.emotionstream.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.emotionstream.job.ClipAssembler.DropReason;
+import io.emotionstream.job.ClipBuilder.DropReason;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
