@@ -103,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<CameraSpec> specs = cameraSpecs();
-        PipelineSettings settings = pipeline.settings(Topics.FRAMES.defaultName());
+        PipelineSettings settings = pipeline.settings();
         if (secure && bootstrapServers != null) {
             throw new IllegalArgumentException("--secure secures the embedded broker; with --bootstrap-servers run "
                     + "each part on its own with its --kafka-config (see docs/security.md)");

@@ -92,7 +92,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PipelineSettings settings = pipeline.settings(VideoClipEvaluation.SOURCE_TOPIC);
+        PipelineSettings settings = pipeline.settings();
         ModelDescriptor descriptor = settings.model();
         Map<String, Object> report = Files.isRegularFile(input) ? videos(settings) : stills(settings);
         if (json != null) {
@@ -126,7 +126,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 stills.items().size(), input);
         long started = System.nanoTime();
         StillClipEvaluation.Result result;
-        try (OnnxClipClassifier classifier = OnnxClipClassifier.open(descriptor, settings.scorer().scoringOptions())) {
+        try (OnnxClipClassifier classifier = OnnxClipClassifier.open(descriptor, settings.scorer().options())) {
             ProgressLine progress = new ProgressLine(err, "stills");
             result = StillClipEvaluation.run(classifier, stills, presentClassesOnly, progress::update);
             progress.finish();

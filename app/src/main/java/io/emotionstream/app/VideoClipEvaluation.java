@@ -13,6 +13,7 @@ import io.emotionstream.job.ScoredClip;
 import io.emotionstream.model.ClipOutcome;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.job.FaceClip;
+import io.emotionstream.job.FaceEmotion;
 import io.emotionstream.model.eval.ClipFigures;
 import io.emotionstream.model.eval.LabelledVideos;
 import io.emotionstream.model.eval.NpyFile;
@@ -44,7 +45,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * Scores labelled videos through the production path: every frame is encoded as the camera agent publishes it
  * (scaled, JPEG) and read by the job's own record deserializer, then the job's graph runs on a local Flink
- * environment: the face stage (dlib detection, landmarks, aligned crop), clip assembly per camera and scoring,
+ * environment: the face stage (dlib detection, landmarks, aligned crop), clip assembly per face and scoring,
  * exactly as deployed. Each clip that lies wholly inside a labelled span counts towards the figures; a frame's time
  * is its index over the video's frame rate.
  */
@@ -83,7 +84,7 @@ final class VideoClipEvaluation {
         Path file = Files.createTempFile("emotion-stream-video-evaluation", ".records");
         try {
             EncodedVideos encoded = encode(videos, encoder, file, frameProgress);
-            List<ScoredClip> scored = new ArrayList<>();
+            List<FaceEmotion> scored = new ArrayList<>();
             Map<String, FaceClip> faceClips = keepCrops ? new HashMap<>() : null;
             Map<String, Long> rejected = new TreeMap<>();
             score(encoded, settings, deserializer, parallelism, scored, faceClips, rejected, clipProgress);
@@ -148,20 +149,20 @@ final class VideoClipEvaluation {
 
     /** Runs the job's graph over the records on a local Flink environment and collects what comes out. */
     private static void score(EncodedVideos encoded, PipelineSettings settings, FrameRecordDeserializer deserializer,
-                              int parallelism, List<ScoredClip> scored, Map<String, FaceClip> faceClips,
+                              int parallelism, List<FaceEmotion> scored, Map<String, FaceClip> faceClips,
                               Map<String, Long> rejected, ProgressLine progress) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism);
         long count = encoded.offsets().length - 1;
         DataGeneratorSource<KafkaFrameRecord> source = new DataGeneratorSource<>(
                 new RecordReader(encoded.file().toString(), encoded.offsets(), deserializer), count,
                 TypeInformation.of(KafkaFrameRecord.class));
-        try (InMemorySink<ScoredClip> clips = new InMemorySink<>();
+        try (InMemorySink<FaceEmotion> clips = new InMemorySink<>();
              InMemorySink<Rejection> rejections = new InMemorySink<>();
              InMemorySink<FaceClip> crops = new InMemorySink<>()) {
             // one reader keeps each video's frames in order, as one Kafka partition keeps a camera's; the face
             // stage, keyed by camera, still spreads the videos over the subtasks
             EmotionJob.Outputs outputs = EmotionJob.process(EmotionJob.frames(env, source).setParallelism(1), settings);
-            outputs.scored().sinkTo(clips).name("scored-clips");
+            outputs.emotions().sinkTo(clips).name("scored-clips");
             outputs.rejected().sinkTo(rejections).name("rejections");
             if (faceClips != null) {
                 outputs.clips().sinkTo(crops).name("face-clips");
@@ -196,7 +197,7 @@ final class VideoClipEvaluation {
     }
 
     private static Result figures(LabelledVideos videos, ModelDescriptor model, EncodedVideos encoded,
-                                  List<ScoredClip> scored, Map<String, FaceClip> faceClips,
+                                  List<FaceEmotion> emotions, Map<String, FaceClip> faceClips,
                                   Map<String, Long> rejected) {
         ClipFigures all = new ClipFigures(model.labels());
         Map<String, ClipFigures> byVideo = new LinkedHashMap<>();
@@ -204,9 +205,10 @@ final class VideoClipEvaluation {
         List<ClipResult> clips = new ArrayList<>();
         long[] clipCount = new long[videos.videos().size()];
         long[] labelledCount = new long[videos.videos().size()];
-        scored.sort(Comparator.comparingInt((ScoredClip c) -> encoded.cameras().indexOf(c.cameraId))
-                .thenComparingLong(c -> c.firstSequence).thenComparingInt(c -> c.faceTrack));
-        for (ScoredClip clip : scored) {
+        emotions.sort(Comparator.comparingInt((FaceEmotion e) -> encoded.cameras().indexOf(e.clip.cameraId))
+                .thenComparingLong(e -> e.clip.firstSequence).thenComparingInt(e -> e.clip.faceTrack));
+        for (FaceEmotion emotion : emotions) {
+            ScoredClip clip = emotion.clip;
             int v = encoded.cameras().indexOf(clip.cameraId);
             LabelledVideos.Video video = videos.videos().get(v);
             double fps = encoded.rates().get(v);
@@ -217,11 +219,11 @@ final class VideoClipEvaluation {
             FaceClip faceClip = faceClips == null ? null
                     : faceClips.get(clipKey(clip.cameraId, clip.faceTrack, clip.firstSequence));
             clips.add(new ClipResult(video.name(), video.person(), clip.firstSequence, clip.lastSequence, start, end,
-                    truth, clip.framesUsed, outcome, clip.smoothedLabel, faceClip));
+                    truth, clip.framesUsed, outcome, emotion.steadyLabel, faceClip));
             clipCount[v]++;
             if (truth >= 0) {
                 labelledCount[v]++;
-                int steady = clip.smoothedLabel == null ? -1 : model.labels().indexOf(clip.smoothedLabel);
+                int steady = emotion.steadyLabel == null ? -1 : model.labels().indexOf(emotion.steadyLabel);
                 all.add(truth, outcome, steady);
                 byVideo.computeIfAbsent(video.name(), n -> new ClipFigures(model.labels())).add(truth, outcome, steady);
                 byPerson.computeIfAbsent(video.person(), n -> new ClipFigures(model.labels()))

@@ -90,7 +90,7 @@ class SecureKafkaTest {
         PipelineOptions options = new PipelineOptions();
         new CommandLine(options).parseArgs();
         KafkaSettings kafka = KafkaSettings.defaults(bootstrap).withClientProperties(security.clientProperties("job"));
-        JobClient job = EmotionJob.onKafka(kafka, options.settings(Topics.FRAMES.defaultName()), RunSettings.of(1, 1_000))
+        JobClient job = EmotionJob.onKafka(kafka, options.settings(), RunSettings.of(1, 1_000))
                 .executeAsync("secure-pipeline");
         Map<String, String> camera = new LinkedHashMap<>(security.clientProperties("camera"));
         camera.put("bootstrap.servers", bootstrap);

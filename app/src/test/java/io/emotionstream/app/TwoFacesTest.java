@@ -9,6 +9,7 @@ import io.emotionstream.ingest.FrameEncoder;
 import io.emotionstream.job.ClipSettings;
 import io.emotionstream.job.EmotionEventSerializer;
 import io.emotionstream.job.EmotionJob;
+import io.emotionstream.job.FaceEmotion;
 import io.emotionstream.job.FaceFinder;
 import io.emotionstream.job.FaceTracker;
 import io.emotionstream.job.FaceStageSettings;
@@ -18,7 +19,6 @@ import io.emotionstream.job.FrameRecordDeserializer;
 import io.emotionstream.job.KafkaFrameRecord;
 import io.emotionstream.job.PipelineSettings;
 import io.emotionstream.job.Rejection;
-import io.emotionstream.job.ScoredClip;
 import io.emotionstream.job.ScorerSettings;
 import io.emotionstream.job.SmoothingSettings;
 import io.emotionstream.model.ModelDescriptor;
@@ -112,18 +112,18 @@ class TwoFacesTest {
         PipelineSettings settings = new PipelineSettings(ModelDescriptor.load(ProjectPaths.defaultModel()),
                 FaceStageSettings.defaults(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(),
                         FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL),
-                ClipSettings.defaults(30), new ScorerSettings(2, 100, 1, ScoringOptions.Device.CPU),
-                SmoothingSettings.defaults(), "frames");
+                ClipSettings.defaults(30), new ScorerSettings(ScoringOptions.cpu(1, 2), 100),
+                SmoothingSettings.defaults());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
-        List<ScoredClip> scored;
-        try (InMemorySink<ScoredClip> clips = new InMemorySink<>();
+        List<FaceEmotion> scored;
+        try (InMemorySink<FaceEmotion> clips = new InMemorySink<>();
              InMemorySink<Rejection> rejections = new InMemorySink<>()) {
             EmotionJob.defineWorkflow(env.fromData(frames), clips, rejections, settings);
             env.execute("two-faces");
             scored = new ArrayList<>(clips.received());
             assertTrue(rejections.received().isEmpty(), rejections.received().toString());
         }
-        scored.sort(Comparator.comparingInt(s -> s.faceTrack));
+        scored.sort(Comparator.comparingInt(s -> s.clip.faceTrack));
         assertEquals(2, scored.size(), "one clip per face: " + scored);
         EmotionEventSerializer serializer = new EmotionEventSerializer("events");
         for (int i = 0; i < 2; i++) {
@@ -137,9 +137,9 @@ class TwoFacesTest {
             assertEquals(30, event.getFramesUsed());
             assertTrue(event.getFaceBox() != null && event.getFaceBox().getWidth() > 80, "face box");
         }
-        boolean firstLeft = scored.get(0).faceX < HALF;
-        boolean secondLeft = scored.get(1).faceX < HALF;
-        assertTrue(firstLeft != secondLeft, "the two events are of the two faces: " + scored.get(0).faceX + ", "
-                + scored.get(1).faceX);
+        boolean firstLeft = scored.get(0).clip.faceX < HALF;
+        boolean secondLeft = scored.get(1).clip.faceX < HALF;
+        assertTrue(firstLeft != secondLeft, "the two events are of the two faces: " + scored.get(0).clip.faceX + ", "
+                + scored.get(1).clip.faceX);
     }
 }

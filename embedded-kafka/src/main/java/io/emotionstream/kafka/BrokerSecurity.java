@@ -81,7 +81,7 @@ public final class BrokerSecurity {
                 }
             } else {
                 Files.createDirectories(folder);
-                ownerOnly(folder, "rwx------");
+                setMode(folder, "rwx------");
                 for (String leftover : GENERATED) { // from a run that stopped before it finished
                     Files.deleteIfExists(folder.resolve(leftover));
                 }
@@ -243,7 +243,7 @@ public final class BrokerSecurity {
         Files.delete(request);
         for (String file : List.of("ca.p12", "broker.p12", "truststore.p12", "broker.crt", "dashboard.p12",
                 "dashboard.crt")) {
-            ownerOnly(folder.resolve(file), "rw-------");
+            setMode(folder.resolve(file), "rw-------");
         }
     }
 
@@ -289,14 +289,14 @@ public final class BrokerSecurity {
 
     private static Path part(Path out, String name, boolean readable) throws IOException {
         Path part = Files.createDirectories(out.resolve(name));
-        ownerOnly(part, readable ? "rwxr-xr-x" : "rwx------");
+        setMode(part, readable ? "rwxr-xr-x" : "rwx------");
         return part;
     }
 
     private static void copy(Path from, Path to, String mode) throws IOException {
         Files.deleteIfExists(to);
         Files.createFile(to);
-        ownerOnly(to, mode);
+        setMode(to, mode);
         Files.write(to, Files.readAllBytes(from));
     }
 
@@ -314,7 +314,7 @@ public final class BrokerSecurity {
     private static void write(Path file, Properties props, String comment, String mode) throws IOException {
         Files.deleteIfExists(file);
         Files.createFile(file);
-        ownerOnly(file, mode);
+        setMode(file, mode);
         try (OutputStream out = Files.newOutputStream(file)) {
             props.store(out, comment);
         }
@@ -327,7 +327,7 @@ public final class BrokerSecurity {
     private static void writeLine(Path file, String text, String mode) throws IOException {
         Files.deleteIfExists(file);
         Files.createFile(file);
-        ownerOnly(file, mode);
+        setMode(file, mode);
         Files.writeString(file, text + "\n");
     }
 
@@ -362,7 +362,8 @@ public final class BrokerSecurity {
         }
     }
 
-    private static void ownerOnly(Path path, String permissions) throws IOException {
+    /** Sets a file's POSIX permissions ("rw-------": its owner's only), where the file system has them. */
+    private static void setMode(Path path, String permissions) throws IOException {
         try {
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
         } catch (UnsupportedOperationException notPosix) {

@@ -44,7 +44,7 @@ public class ClipScorer extends AbstractStreamOperator<ScoredClip>
     public void open() throws Exception {
         super.open();
         classifier = OnnxClipClassifier.open(model,
-                settings.scoringOptions());
+                settings.options());
         labels = model.labels().toArray(new String[0]);
         batch = new ArrayList<>(settings.maxBatch());
         clipsScored = getMetricGroup().counter("clipsScored");

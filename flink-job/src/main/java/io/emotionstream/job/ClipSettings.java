@@ -19,6 +19,14 @@ import java.io.Serializable;
 public record ClipSettings(int clipLength, int stride, int maxDroppedFrames, long maxTimeGapMillis,
                            int maxFramesWithoutFace, long maxOutOfOrderMillis, long releaseAfterMillis,
                            long idleTimeoutMillis) implements Serializable {
+    public static final int DEFAULT_MAX_DROPPED_FRAMES = 5;
+    public static final long DEFAULT_MAX_TIME_GAP_MILLIS = 1_000;
+    /** The default of maxFramesWithoutFace is the clip length over this. */
+    public static final int DEFAULT_FACELESS_SHARE_DIVISOR = 5;
+    public static final long DEFAULT_MAX_OUT_OF_ORDER_MILLIS = 500;
+    public static final long DEFAULT_RELEASE_AFTER_MILLIS = 2_000;
+    public static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 30_000;
+
     public ClipSettings {
         if (clipLength < 1) {
             throw new IllegalArgumentException("clip length must be >= 1, got " + clipLength);
@@ -36,6 +44,8 @@ public record ClipSettings(int clipLength, int stride, int maxDroppedFrames, lon
     }
 
     public static ClipSettings defaults(int clipLength) {
-        return new ClipSettings(clipLength, clipLength, 5, 1_000, clipLength / 5, 500, 2_000, 30_000);
+        return new ClipSettings(clipLength, clipLength, DEFAULT_MAX_DROPPED_FRAMES, DEFAULT_MAX_TIME_GAP_MILLIS,
+                clipLength / DEFAULT_FACELESS_SHARE_DIVISOR, DEFAULT_MAX_OUT_OF_ORDER_MILLIS,
+                DEFAULT_RELEASE_AFTER_MILLIS, DEFAULT_IDLE_TIMEOUT_MILLIS);
     }
 }

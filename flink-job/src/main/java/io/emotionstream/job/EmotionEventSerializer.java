@@ -12,15 +12,19 @@ import java.util.List;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Writes a scored clip as an EmotionEvent (Avro single-object encoding) keyed by camera, stamped with the clip's end. */
-public class EmotionEventSerializer implements KafkaRecordSerializationSchema<ScoredClip> {
+/**
+ * Writes a face's emotion at a clip as an EmotionEvent (Avro single-object encoding) keyed by camera, stamped with the
+ * clip's end.
+ */
+public class EmotionEventSerializer implements KafkaRecordSerializationSchema<FaceEmotion> {
     private final String topic;
 
     public EmotionEventSerializer(String topic) {
         this.topic = topic;
     }
 
-    static EmotionEvent toEvent(ScoredClip s) {
+    static EmotionEvent toEvent(FaceEmotion emotion) {
+        ScoredClip s = emotion.clip;
         List<LabelProbability> probabilities = new ArrayList<>(s.labels.length);
         for (int i = 0; i < s.labels.length; i++) {
             probabilities.add(new LabelProbability(s.labels[i], s.probabilities[i]));
@@ -42,14 +46,14 @@ public class EmotionEventSerializer implements KafkaRecordSerializationSchema<Sc
                 .setModelVersion(s.modelVersion)
                 .setProcessingLatencyMs(s.processingLatencyMs)
                 .setConfident(s.confident)
-                .setSmoothed(s.smoothedLabel == null ? null
-                        : new SmoothedEmotion(s.smoothedLabel, s.smoothedConfidence, s.smoothedClips))
+                .setSmoothed(emotion.steadyLabel == null ? null
+                        : new SmoothedEmotion(emotion.steadyLabel, emotion.steadyConfidence, emotion.steadyClips))
                 .build();
     }
 
     @Override
-    public ProducerRecord<byte[], byte[]> serialize(ScoredClip clip, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(topic, null, clip.clipEndMillis, clip.cameraId.getBytes(StandardCharsets.UTF_8),
-                SingleObject.encode(toEvent(clip)));
+    public ProducerRecord<byte[], byte[]> serialize(FaceEmotion emotion, KafkaSinkContext context, Long timestamp) {
+        return new ProducerRecord<>(topic, null, emotion.clip.clipEndMillis,
+                emotion.clip.cameraId.getBytes(StandardCharsets.UTF_8), SingleObject.encode(toEvent(emotion)));
     }
 }

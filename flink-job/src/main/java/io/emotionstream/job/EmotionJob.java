@@ -18,9 +18,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * The emotion job's graph: frames from Kafka, faces (dlib), clips per camera, scores (ONNX), a steady emotion per
- * camera next to each clip's, emotion events and dead letters to Kafka with exactly-once delivery. {@link #defineWorkflow} takes the source and sinks, so tests can
- * replace them.
+ * The emotion job's graph: frames from Kafka, faces (dlib), clips per face, scores (ONNX), a steady emotion per face
+ * next to each clip's, emotion events and dead letters to Kafka with exactly-once delivery. {@link #defineWorkflow}
+ * takes the source and sinks, so tests can replace them.
  */
 public final class EmotionJob {
     private EmotionJob() {}
@@ -29,19 +29,19 @@ public final class EmotionJob {
      * What the graph makes of the frames: scored clips, the records it rejected (for the dead letters), and the face
      * clips before scoring (which the job itself does not write anywhere; the evaluation keeps their crops).
      */
-    public record Outputs(DataStream<ScoredClip> scored, DataStream<Rejection> rejected, DataStream<FaceClip> clips) {}
+    public record Outputs(DataStream<FaceEmotion> emotions, DataStream<Rejection> rejected, DataStream<FaceClip> clips) {}
 
     /** Builds the graph from a source of frame records into the two sinks. */
     public static void defineWorkflow(StreamExecutionEnvironment env, Source<KafkaFrameRecord, ?, ?> source,
-                                      Sink<ScoredClip> events, Sink<Rejection> deadLetters, PipelineSettings settings) {
+                                      Sink<FaceEmotion> events, Sink<Rejection> deadLetters, PipelineSettings settings) {
         defineWorkflow(frames(env, source), events, deadLetters, settings);
     }
 
     /** Builds the graph from a stream of frame records ({@link #frames}) into the two sinks. */
-    public static void defineWorkflow(DataStream<KafkaFrameRecord> frames, Sink<ScoredClip> events,
+    public static void defineWorkflow(DataStream<KafkaFrameRecord> frames, Sink<FaceEmotion> events,
                                       Sink<Rejection> deadLetters, PipelineSettings settings) {
         Outputs outputs = process(frames, settings);
-        outputs.scored().sinkTo(events).name("emotion-events").uid("emotion-events-sink");
+        outputs.emotions().sinkTo(events).name("emotion-events").uid("emotion-events-sink");
         outputs.rejected().sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
     }
 
@@ -61,7 +61,11 @@ public final class EmotionJob {
 
     /** The processing part of the graph, from frame records to its outputs, without sinks. */
     public static Outputs process(DataStream<KafkaFrameRecord> records, PipelineSettings settings) {
-        SingleOutputStreamOperator<FaceFrame> faces = records
+        SingleOutputStreamOperator<KafkaFrameRecord> usable = records
+                .process(new UnusableRecords())
+                .name("unusable-records").uid("unusable-records");
+
+        SingleOutputStreamOperator<FaceFrame> faces = usable
                 .keyBy(KafkaFrameRecord::cameraKey)
                 .process(new FaceCropStage(settings.model(), settings.face()))
                 .name("face-crop").uid("face-crop");
@@ -71,7 +75,7 @@ public final class EmotionJob {
                 .process(new ClipAssembler(settings.clips()))
                 .name("clip-assembler").uid("clip-assembler");
 
-        SingleOutputStreamOperator<ScoredClip> scored = clips
+        SingleOutputStreamOperator<FaceEmotion> emotions = clips
                 .transform("clip-scorer", TypeInformation.of(ScoredClip.class),
                         new ClipScorer(settings.model(), settings.scorer()))
                 .uid("clip-scorer")
@@ -80,9 +84,11 @@ public final class EmotionJob {
                 .name("emotion-smoother").uid("emotion-smoother");
 
         DataStream<Rejection> late = clips.getSideOutput(ClipAssembler.LATE_FRAMES)
-                .map(new LateFrameRejection(settings.framesTopic()))
+                .map(new LateFrameRejection())
                 .name("late-frames").uid("late-frames");
-        return new Outputs(scored, faces.getSideOutput(FaceCropStage.REJECTED).union(late), clips);
+        DataStream<Rejection> rejected = usable.getSideOutput(UnusableRecords.UNUSABLE)
+                .union(faces.getSideOutput(FaceCropStage.REJECTED), late);
+        return new Outputs(emotions, rejected, clips);
     }
 
     /**
@@ -128,8 +134,8 @@ public final class EmotionJob {
     }
 
     /** Emotion events, written in Kafka transactions committed with Flink's checkpoints. */
-    public static KafkaSink<ScoredClip> eventSink(KafkaSettings kafka) {
-        return KafkaSink.<ScoredClip>builder()
+    public static KafkaSink<FaceEmotion> eventSink(KafkaSettings kafka) {
+        return KafkaSink.<FaceEmotion>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setRecordSerializer(new EmotionEventSerializer(kafka.eventsTopic()))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)

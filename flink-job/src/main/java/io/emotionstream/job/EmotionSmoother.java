@@ -9,15 +9,16 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Gives each face (each face track of a camera) a steady emotion next to each clip's own: the steady label is set by the first confident clip
+ * Gives each face (each face track of a camera) a steady emotion next to each clip's own, leaving the scored clip as it
+ * is ({@link FaceEmotion}): the steady label is set by the first confident clip
  * and changes only when another label wins {@code switchAfter} confident clips in a row, so one odd clip (a blink, a
  * word mid-sentence) never flips it and a real change shows after {@code switchAfter} clips. Uncertain clips
  * neither confirm nor challenge it. The smoothed confidence is the mean probability of the steady label over the
  * last {@code window} clips. A pause longer than {@code maxGapMillis} starts afresh; state of a face without clips
- * for {@code stateTtlMillis} is dropped. Clips of a camera arrive in order (one scorer subtask per camera). Keyed by
+ * for {@code stateTtlMillis} is dropped. A face's clips arrive in order (one scorer subtask per camera). Keyed by
  * {@link ScoredClip#faceKey()}.
  */
-public class EmotionSmoother extends KeyedProcessFunction<String, ScoredClip, ScoredClip> {
+public class EmotionSmoother extends KeyedProcessFunction<String, ScoredClip, FaceEmotion> {
     private final SmoothingSettings settings;
     private transient ValueState<SmoothingState> state;
 
@@ -33,7 +34,7 @@ public class EmotionSmoother extends KeyedProcessFunction<String, ScoredClip, Sc
     }
 
     @Override
-    public void processElement(ScoredClip clip, Context ctx, Collector<ScoredClip> out) throws Exception {
+    public void processElement(ScoredClip clip, Context ctx, Collector<FaceEmotion> out) throws Exception {
         int labels = clip.probabilities.length;
         SmoothingState s = state.value();
         if (s == null || s.recent.length != settings.window() * labels
@@ -64,17 +65,16 @@ public class EmotionSmoother extends KeyedProcessFunction<String, ScoredClip, Sc
         }
         state.update(s);
 
-        if (s.label != null) {
-            int index = indexOf(clip.labels, s.label);
-            float sum = 0;
-            for (int i = 0; i < s.recentCount; i++) {
-                sum += s.recent[i * labels + index];
-            }
-            clip.smoothedLabel = s.label;
-            clip.smoothedConfidence = sum / s.recentCount;
-            clip.smoothedClips = s.recentCount;
+        if (s.label == null) {
+            out.collect(new FaceEmotion(clip, null, 0, 0));
+            return;
         }
-        out.collect(clip);
+        int index = indexOf(clip.labels, s.label);
+        float sum = 0;
+        for (int i = 0; i < s.recentCount; i++) {
+            sum += s.recent[i * labels + index];
+        }
+        out.collect(new FaceEmotion(clip, s.label, sum / s.recentCount, s.recentCount));
     }
 
     private static int indexOf(String[] labels, String label) {

@@ -15,8 +15,9 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Decodes each frame's image, finds its faces with dlib and cuts the model's crop of each ({@link FaceFinder}). A
- * frame without a face passes on as such. A record the deserializer marked unusable (too large, not a VideoFrame,
- * invalid), or whose image cannot be decoded, goes to {@link #REJECTED} with the reason; the job goes on. One dlib
+ * frame without a face passes on as such. A frame whose image cannot be decoded, or of another size than its record
+ * says, goes to {@link #REJECTED} with the reason; the job goes on (records the deserializer found unusable were split
+ * off before: {@link UnusableRecords}). One dlib
  * detector per parallel instance. Keyed by camera ({@link KafkaFrameRecord#cameraKey()}), so that the cameras spread
  * over all instances whatever the number of Kafka partitions, each camera's frames stay in order, and each camera's
  * faces are followed from frame to frame ({@link FaceTracks} in keyed state: the whole frame is searched only on

@@ -103,6 +103,7 @@ public final class FaceFinder implements AutoCloseable {
             crops[i] = out;
         }
         FaceFrame frame = FaceFrame.withFaces(record.cameraId, record.sequence, record.captureTimeMillis, crops);
+        frame.sourceTopic = record.topic;
         frame.sourcePartition = record.partition;
         frame.sourceOffset = record.offset;
         return frame;

@@ -37,6 +37,8 @@ public class FaceFrame {
     public String cameraId;
     public long sequence;
     public long captureTimeMillis;
+    /** Where the frame's record was in Kafka (named in a dead letter if the frame comes too late). */
+    public String sourceTopic;
     public int sourcePartition;
     public long sourceOffset;
     /** The faces found, in track order; empty when none was. */

@@ -1,5 +1,6 @@
 package io.emotionstream.job;
 
+import io.emotionstream.face.DlibFaceDetector;
 import java.io.Serializable;
 
 /**
@@ -45,7 +46,8 @@ public record FaceStageSettings(String landmarkModel, int upsample, double minFa
 
     /** The defaults for tracking, searching every frame when {@code keyframeInterval} is 1. */
     public static FaceStageSettings defaults(String landmarkModel, int keyframeInterval) {
-        return new FaceStageSettings(landmarkModel, 0, 0.2, keyframeInterval, DEFAULT_TRACK_MARGIN,
+        return new FaceStageSettings(landmarkModel, DlibFaceDetector.Options.DEFAULT_UPSAMPLE,
+                DlibFaceDetector.Options.DEFAULT_MIN_SCORE, keyframeInterval, DEFAULT_TRACK_MARGIN,
                 keyframeInterval == 1 ? 1 : DEFAULT_KEYFRAME_SHRINK, DEFAULT_MIN_SIMILARITY, DEFAULT_FULL_KEYFRAME_EVERY,
                 DEFAULT_MAX_FACES);
     }

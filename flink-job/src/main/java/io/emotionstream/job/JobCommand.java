@@ -121,7 +121,7 @@ public class JobCommand implements Callable<Integer> {
     }
 
     PipelineSettings pipelineSettings() {
-        return pipeline.settings(framesTopic);
+        return pipeline.settings();
     }
 
     /** The environment with the graph built, ready to execute. */

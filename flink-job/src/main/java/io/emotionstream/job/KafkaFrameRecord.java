@@ -35,12 +35,12 @@ public class KafkaFrameRecord {
         return problem == null;
     }
 
-    /** Event time: the capture time of a usable frame, else the Kafka record's timestamp. */
     /** The camera, for keying: its id when known, else the record's key, else "" (records of no camera). */
     public String cameraKey() {
         return cameraId != null ? cameraId : key != null ? key : "";
     }
 
+    /** Event time: the capture time of a usable frame, else the Kafka record's timestamp. */
     long eventTime() {
         return usable() ? captureTimeMillis : kafkaTimestamp;
     }

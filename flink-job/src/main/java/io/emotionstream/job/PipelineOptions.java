@@ -20,11 +20,11 @@ public class PipelineOptions {
     @Option(names = "--landmarks", paramLabel = "FILE", description = "dlib 68-point landmark model (default: ${DEFAULT-VALUE})")
     Path landmarks = DlibFaceDetector.DEBIAN_LANDMARK_MODEL;
 
-    @Option(names = "--upsample", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--upsample", paramLabel = "N", defaultValue = "" + DlibFaceDetector.Options.DEFAULT_UPSAMPLE,
             description = "double frames N times before face detection: 0 finds faces from ~80 px, 1 from ~40 px at 4x cost (default: ${DEFAULT-VALUE})")
     int upsample;
 
-    @Option(names = "--min-face-score", paramLabel = "S", defaultValue = "0.2",
+    @Option(names = "--min-face-score", paramLabel = "S", defaultValue = "" + DlibFaceDetector.Options.DEFAULT_MIN_SCORE,
             description = "ignore dlib detections scoring below S (default: ${DEFAULT-VALUE})")
     double minFaceScore;
 
@@ -64,11 +64,11 @@ public class PipelineOptions {
     @Option(names = "--stride", paramLabel = "N", description = "frames between clip starts; less than the clip length overlaps clips (default: the clip length)")
     Integer stride;
 
-    @Option(names = "--max-dropped-frames", paramLabel = "N", defaultValue = "5",
+    @Option(names = "--max-dropped-frames", paramLabel = "N", defaultValue = "" + ClipSettings.DEFAULT_MAX_DROPPED_FRAMES,
             description = "more missing sequence numbers than N end a partial clip (default: ${DEFAULT-VALUE})")
     int maxDroppedFrames;
 
-    @Option(names = "--max-time-gap-ms", paramLabel = "MS", defaultValue = "1000",
+    @Option(names = "--max-time-gap-ms", paramLabel = "MS", defaultValue = "" + ClipSettings.DEFAULT_MAX_TIME_GAP_MILLIS,
             description = "a longer pause between frames ends a partial clip (default: ${DEFAULT-VALUE})")
     long maxTimeGapMillis;
 
@@ -76,28 +76,30 @@ public class PipelineOptions {
             description = "more frames without a face in a clip end it (default: a fifth of the clip)")
     Integer maxFramesWithoutFace;
 
-    @Option(names = "--max-out-of-order-ms", paramLabel = "MS", defaultValue = "500",
+    @Option(names = "--max-out-of-order-ms", paramLabel = "MS",
+            defaultValue = "" + ClipSettings.DEFAULT_MAX_OUT_OF_ORDER_MILLIS,
             description = "a camera's frames wait for one this much newer, to be put in capture order; a frame older "
                     + "than that is late (default: ${DEFAULT-VALUE})")
     long maxOutOfOrderMillis;
 
-    @Option(names = "--release-after-ms", paramLabel = "MS", defaultValue = "2000",
+    @Option(names = "--release-after-ms", paramLabel = "MS", defaultValue = "" + ClipSettings.DEFAULT_RELEASE_AFTER_MILLIS,
             description = "a camera silent this long has its waiting frames taken in, so its last clip comes out "
                     + "(default: ${DEFAULT-VALUE})")
     long releaseAfterMillis;
 
-    @Option(names = "--camera-idle-ms", paramLabel = "MS", defaultValue = "30000",
+    @Option(names = "--camera-idle-ms", paramLabel = "MS", defaultValue = "" + ClipSettings.DEFAULT_IDLE_TIMEOUT_MILLIS,
             description = "a camera silent this long has its partial clip and state dropped (default: ${DEFAULT-VALUE})")
     long cameraIdleMillis;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "8", description = "clips scored together (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "" + ScorerSettings.DEFAULT_BATCH,
+            description = "clips scored together (default: ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--batch-delay-ms", paramLabel = "MS", defaultValue = "100",
+    @Option(names = "--batch-delay-ms", paramLabel = "MS", defaultValue = "" + ScorerSettings.DEFAULT_BATCH_DELAY_MILLIS,
             description = "longest wait for a batch to fill (default: ${DEFAULT-VALUE})")
     long batchDelayMillis;
 
-    @Option(names = "--scoring-threads", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--scoring-threads", paramLabel = "N", defaultValue = "" + ScorerSettings.DEFAULT_THREADS,
             description = "ONNX Runtime threads per scorer, 0 for all cores (default: ${DEFAULT-VALUE})")
     int scoringThreads;
 
@@ -105,26 +107,24 @@ public class PipelineOptions {
             description = "CPU or CUDA (falls back to CPU with a warning; default: ${DEFAULT-VALUE})")
     ScoringOptions.Device device;
 
-    @Option(names = "--smooth-clips", paramLabel = "N", defaultValue = "5",
-            description = "a camera's steady emotion averages the probabilities of its last N clips (default: ${DEFAULT-VALUE})")
+    @Option(names = "--smooth-clips", paramLabel = "N", defaultValue = "" + SmoothingSettings.DEFAULT_WINDOW,
+            description = "a face's steady emotion averages the probabilities of its last N clips (default: ${DEFAULT-VALUE})")
     int smoothClips;
 
-    @Option(names = "--smooth-switch-after", paramLabel = "N", defaultValue = "2",
+    @Option(names = "--smooth-switch-after", paramLabel = "N", defaultValue = "" + SmoothingSettings.DEFAULT_SWITCH_AFTER,
             description = "the steady emotion changes after N confident clips of another label in a row; 2 or more "
                     + "ignores a single odd clip (default: ${DEFAULT-VALUE})")
     int smoothSwitchAfter;
 
-    @Option(names = "--smooth-max-gap-ms", paramLabel = "MS", defaultValue = "10000",
-            description = "a longer pause between a camera's clips starts its steady emotion afresh (default: ${DEFAULT-VALUE})")
+    @Option(names = "--smooth-max-gap-ms", paramLabel = "MS", defaultValue = "" + SmoothingSettings.DEFAULT_MAX_GAP_MILLIS,
+            description = "a longer pause between a face's clips starts its steady emotion afresh (default: ${DEFAULT-VALUE})")
     long smoothMaxGapMillis;
 
     /**
      * Loads the model, checks its ONNX file and the landmark model (a missing or foreign file is a startup error, not
      * a restart loop) and builds the settings.
-     *
-     * @param framesTopic named in the dead letters of late frames
      */
-    public PipelineSettings settings(String framesTopic) {
+    public PipelineSettings settings() {
         if (!Files.isReadable(landmarks)) {
             throw new IllegalArgumentException("cannot read dlib's landmark model " + landmarks
                     + " (install Debian's libdlib-data, or name the file with --landmarks)");
@@ -133,13 +133,13 @@ public class PipelineOptions {
         descriptor.verifyOnnxFile();
         int length = descriptor.clipLength();
         ClipSettings clips = new ClipSettings(length, stride == null ? length : stride, maxDroppedFrames,
-                maxTimeGapMillis, maxFramesWithoutFace == null ? length / 5 : maxFramesWithoutFace, maxOutOfOrderMillis,
+                maxTimeGapMillis, maxFramesWithoutFace == null ? length / ClipSettings.DEFAULT_FACELESS_SHARE_DIVISOR
+                        : maxFramesWithoutFace, maxOutOfOrderMillis,
                 releaseAfterMillis, cameraIdleMillis);
         return new PipelineSettings(descriptor, new FaceStageSettings(landmarks.toString(), upsample, minFaceScore,
                 keyframeInterval, trackMargin, keyframeShrink, minFaceSimilarity, fullKeyframeEvery, maxFaces),
-                clips, new ScorerSettings(batch, batchDelayMillis, scoringThreads, device),
+                clips, new ScorerSettings(new ScoringOptions(device, 0, scoringThreads, batch), batchDelayMillis),
                 new SmoothingSettings(smoothClips, smoothSwitchAfter, smoothMaxGapMillis,
-                        SmoothingSettings.defaults().stateTtlMillis()),
-                framesTopic);
+                        SmoothingSettings.DEFAULT_STATE_TTL_MILLIS));
     }
 }

@@ -7,10 +7,9 @@ import java.io.Serializable;
  * The processing settings of the job graph, apart from where records come from and go to.
  *
  * @param model the model, loaded and checked once: the face stage cuts its crops, the scorer runs it
- * @param framesTopic named in dead letters of late frames
  */
 public record PipelineSettings(ModelDescriptor model, FaceStageSettings face, ClipSettings clips,
-                               ScorerSettings scorer, SmoothingSettings smoothing, String framesTopic)
+                               ScorerSettings scorer, SmoothingSettings smoothing)
         implements Serializable {
     public PipelineSettings {
         if (clips.clipLength() != model.clipLength()) {

@@ -33,12 +33,12 @@ public class Rejection {
         return r;
     }
 
-    static Rejection lateFrame(FaceFrame frame, String topic) {
+    static Rejection lateFrame(FaceFrame frame) {
         Rejection r = new Rejection();
         r.reason = DeadLetterReason.LATE_FRAME;
         r.detail = "frame " + frame.sequence + " captured at " + frame.captureTimeMillis
                 + " arrived after its camera's frames up to then had been taken into clips";
-        r.sourceTopic = topic;
+        r.sourceTopic = frame.sourceTopic;
         r.sourcePartition = frame.sourcePartition;
         r.sourceOffset = frame.sourceOffset;
         r.cameraId = frame.cameraId;

@@ -27,12 +27,6 @@ public class ScoredClip {
     public String modelVersion;
     /** From the capture of the clip's last frame to the end of scoring (wall clock). */
     public long processingLatencyMs;
-    /** The face's steady emotion over its recent clips ({@link EmotionSmoother}); null until one is set. */
-    public String smoothedLabel;
-    /** The mean probability of smoothedLabel over the clips smoothed over. */
-    public float smoothedConfidence;
-    /** How many recent clips were smoothed over. */
-    public int smoothedClips;
 
     public ScoredClip() {}
 
@@ -44,6 +38,6 @@ public class ScoredClip {
     @Override
     public String toString() {
         return cameraId + " face " + faceTrack + " " + label + " " + confidence + (confident ? "" : " (uncertain)") + " #" + firstSequence + "-"
-                + lastSequence + (smoothedLabel == null ? "" : " steady " + smoothedLabel);
+                + lastSequence;
     }
 }

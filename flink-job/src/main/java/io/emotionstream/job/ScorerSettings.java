@@ -6,22 +6,29 @@ import java.io.Serializable;
 /**
  * How clips are scored.
  *
- * @param maxBatch clips scored together (across cameras)
+ * @param options how ONNX Runtime runs the model: device, threads, and the batch (clips scored together, across
+ *     cameras)
  * @param maxDelayMillis the longest a clip waits for its batch to fill
- * @param threads ONNX Runtime threads per scorer instance (0: all cores)
- * @param device CPU, or CUDA with fall-back to CPU
  */
-public record ScorerSettings(int maxBatch, long maxDelayMillis, int threads,
-                             ScoringOptions.Device device) implements Serializable {
+public record ScorerSettings(ScoringOptions options, long maxDelayMillis) implements Serializable {
+    public static final int DEFAULT_BATCH = 8;
+    public static final long DEFAULT_BATCH_DELAY_MILLIS = 100;
+    public static final int DEFAULT_THREADS = 1;
+
     public ScorerSettings {
-        if (maxBatch < 1 || maxDelayMillis < 0 || threads < 0) {
-            throw new IllegalArgumentException("batch must be >= 1, batch delay and scoring threads >= 0, got "
-                    + maxBatch + ", " + maxDelayMillis + " and " + threads);
+        if (options == null || maxDelayMillis < 0) {
+            throw new IllegalArgumentException("scoring needs its options and a batch delay >= 0, got " + options
+                    + " and " + maxDelayMillis);
         }
     }
 
-    /** How ONNX Runtime is opened for these settings. */
-    public ScoringOptions scoringOptions() {
-        return new ScoringOptions(device, 0, threads, maxBatch);
+    /** The defaults on the CPU. */
+    public static ScorerSettings defaults() {
+        return new ScorerSettings(ScoringOptions.cpu(DEFAULT_THREADS, DEFAULT_BATCH), DEFAULT_BATCH_DELAY_MILLIS);
+    }
+
+    /** Clips scored together at most. */
+    public int maxBatch() {
+        return options.maxBatch();
     }
 }

@@ -28,7 +28,7 @@ class ClipScorerTest {
     @BeforeEach
     void open() throws Exception {
         harness = new OneInputStreamOperatorTestHarness<>(
-                new ClipScorer(ModelDescriptor.load(MODEL), new ScorerSettings(2, 100, 1, ScoringOptions.Device.CPU)));
+                new ClipScorer(ModelDescriptor.load(MODEL), new ScorerSettings(ScoringOptions.cpu(1, 2), 100)));
         harness.setProcessingTime(0);
         harness.open();
         JsonNode fixture = new ObjectMapper().readTree(MODEL.resolve("fixtures/fixture.json").toFile());

@@ -74,7 +74,7 @@ class EmotionJobEndToEndTest {
                     FaceStageSettings.defaults(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(),
                             FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL),
                     ClipSettings.defaults(CLIP),
-                    new ScorerSettings(4, 200, 1, ScoringOptions.Device.CPU), SmoothingSettings.defaults(), "frames");
+                    new ScorerSettings(ScoringOptions.cpu(1, 4), 200), SmoothingSettings.defaults());
             EmotionJob.defineWorkflow(env, EmotionJob.kafkaSource(kafka), EmotionJob.eventSink(kafka),
                     EmotionJob.deadLetterSink(kafka), settings);
             env.execute("emotion-job-e2e");

@@ -21,10 +21,10 @@ import org.junit.jupiter.api.Test;
 class EmotionSmootherTest {
     private static final String[] LABELS = {"neutral", "happy", "sad", "angry", "surprised"};
     private static final long CLIP_MS = 1_200;
-    private KeyedOneInputStreamOperatorTestHarness<String, ScoredClip, ScoredClip> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, ScoredClip, FaceEmotion> harness;
     private final List<Long> clipCounters = new ArrayList<>();
 
-    private KeyedOneInputStreamOperatorTestHarness<String, ScoredClip, ScoredClip> harness() throws Exception {
+    private KeyedOneInputStreamOperatorTestHarness<String, ScoredClip, FaceEmotion> harness() throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new EmotionSmoother(SmoothingSettings.defaults())), c -> c.cameraId,
                 Types.STRING);
@@ -43,7 +43,7 @@ class EmotionSmootherTest {
         harness.open();
         List<String> steady = new ArrayList<>();
         for (String label : List.of("neutral", "neutral", "sad", "neutral", "neutral", "happy", "happy", "happy")) {
-            steady.add(send("desk", label, 0.8f, true).smoothedLabel);
+            steady.add(send("desk", label, 0.8f, true).steadyLabel);
         }
         assertEquals(List.of("neutral", "neutral", "neutral", "neutral", "neutral", "neutral", "happy", "happy"), steady,
                 "the odd sad clip changes nothing; happy takes over at its second clip in a row");
@@ -53,14 +53,14 @@ class EmotionSmootherTest {
     void uncertainClipsNeitherSetNorChallengeTheSteadyEmotion() throws Exception {
         harness = harness();
         harness.open();
-        assertNull(send("desk", "sad", 0.3f, false).smoothedLabel, "nothing steady before a confident clip");
-        assertEquals("neutral", send("desk", "neutral", 0.7f, true).smoothedLabel);
-        assertEquals("neutral", send("desk", "sad", 0.35f, false).smoothedLabel);
-        assertEquals("neutral", send("desk", "sad", 0.35f, false).smoothedLabel);
-        assertEquals("neutral", send("desk", "happy", 0.9f, true).smoothedLabel);
+        assertNull(send("desk", "sad", 0.3f, false).steadyLabel, "nothing steady before a confident clip");
+        assertEquals("neutral", send("desk", "neutral", 0.7f, true).steadyLabel);
+        assertEquals("neutral", send("desk", "sad", 0.35f, false).steadyLabel);
+        assertEquals("neutral", send("desk", "sad", 0.35f, false).steadyLabel);
+        assertEquals("neutral", send("desk", "happy", 0.9f, true).steadyLabel);
         // an uncertain clip between two confident happy ones neither counts nor breaks the run
-        assertEquals("neutral", send("desk", "sad", 0.3f, false).smoothedLabel);
-        assertEquals("happy", send("desk", "happy", 0.9f, true).smoothedLabel);
+        assertEquals("neutral", send("desk", "sad", 0.3f, false).steadyLabel);
+        assertEquals("happy", send("desk", "happy", 0.9f, true).steadyLabel);
     }
 
     @Test
@@ -68,12 +68,12 @@ class EmotionSmootherTest {
         harness = harness();
         harness.open();
         float[] confidences = {0.9f, 0.5f, 0.7f, 0.6f, 0.8f, 0.4f};
-        ScoredClip last = null;
+        FaceEmotion last = null;
         for (float c : confidences) {
             last = send("desk", "neutral", c, true);
         }
-        assertEquals(5, last.smoothedClips);
-        assertEquals((0.5f + 0.7f + 0.6f + 0.8f + 0.4f) / 5, last.smoothedConfidence, 1e-6);
+        assertEquals(5, last.steadyClips);
+        assertEquals((0.5f + 0.7f + 0.6f + 0.8f + 0.4f) / 5, last.steadyConfidence, 1e-6);
     }
 
     @Test
@@ -82,13 +82,13 @@ class EmotionSmootherTest {
         harness.open();
         send("door", "happy", 0.8f, true);
         send("desk", "sad", 0.8f, true);
-        assertEquals("happy", send("door", "neutral", 0.8f, true).smoothedLabel);
-        assertEquals("sad", send("desk", "sad", 0.8f, true).smoothedLabel);
+        assertEquals("happy", send("door", "neutral", 0.8f, true).steadyLabel);
+        assertEquals("sad", send("desk", "sad", 0.8f, true).steadyLabel);
         ScoredClip afterPause = clip("door", "angry", 0.8f, true, clipCounters.size() * CLIP_MS + 60_000);
         harness.processElement(new StreamRecord<>(afterPause, afterPause.clipEndMillis));
-        ScoredClip out = last();
-        assertEquals("angry", out.smoothedLabel, "after a minute's pause the first confident clip sets it");
-        assertEquals(1, out.smoothedClips);
+        FaceEmotion out = last();
+        assertEquals("angry", out.steadyLabel, "after a minute's pause the first confident clip sets it");
+        assertEquals(1, out.steadyClips);
     }
 
     @Test
@@ -104,21 +104,21 @@ class EmotionSmootherTest {
         harness = harness();
         harness.initializeState(snapshot);
         harness.open();
-        assertEquals("sad", send("desk", "sad", 0.8f, true).smoothedLabel, "the challenger's run was restored");
+        assertEquals("sad", send("desk", "sad", 0.8f, true).steadyLabel, "the challenger's run was restored");
     }
 
-    private ScoredClip send(String camera, String label, float confidence, boolean confident) throws Exception {
+    private FaceEmotion send(String camera, String label, float confidence, boolean confident) throws Exception {
         ScoredClip clip = clip(camera, label, confidence, confident, clipCounters.size() * CLIP_MS);
         clipCounters.add(clip.clipEndMillis);
         harness.processElement(new StreamRecord<>(clip, clip.clipEndMillis));
         return last();
     }
 
-    private ScoredClip last() {
-        List<ScoredClip> out = new ArrayList<>();
+    private FaceEmotion last() {
+        List<FaceEmotion> out = new ArrayList<>();
         for (Object o : harness.getOutput()) {
             if (o instanceof StreamRecord<?> r) {
-                out.add((ScoredClip) r.getValue());
+                out.add((FaceEmotion) r.getValue());
             }
         }
         return out.get(out.size() - 1);

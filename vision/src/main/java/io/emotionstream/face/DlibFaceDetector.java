@@ -23,6 +23,9 @@ public final class DlibFaceDetector implements AutoCloseable {
      * @param minScore detections scoring below this are dropped (dlib's low scores are mostly false positives)
      */
     public record Options(Path landmarkModel, int upsample, double minScore) {
+        public static final int DEFAULT_UPSAMPLE = 0;
+        public static final double DEFAULT_MIN_SCORE = 0.2;
+
         public Options {
             if (upsample < 0 || upsample > 2) {
                 throw new IllegalArgumentException("upsample must be 0, 1 or 2, got " + upsample);
@@ -30,7 +33,7 @@ public final class DlibFaceDetector implements AutoCloseable {
         }
 
         public static Options defaults() {
-            return new Options(DEBIAN_LANDMARK_MODEL, 0, 0.2);
+            return new Options(DEBIAN_LANDMARK_MODEL, DEFAULT_UPSAMPLE, DEFAULT_MIN_SCORE);
         }
     }
 

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a clip of RGB face crops into a model's input values, exactly as the descriptor declares: it samples the
+ * Turns a clip of face crops (RGB, or gray for a model that reads only luma) into a model's input values, exactly as the descriptor declares: it samples the
  * declared frames, runs the preprocessing steps on each (grayscale or histogram-equalised grayscale, Gaussian blur,
  * Sobel magnitude, all with repeated-edge borders), standardises the declared channels and writes them in the
  * input's layout. A model that reads only the crop's luma ({@link ModelDescriptor#readsLumaOnly()}) takes gray crops

@@ -8,7 +8,7 @@ package io.emotionstream.model;
  * @param threads ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose (all cores)
  * @param maxBatch the most clips scored in one run; the input buffer is sized for it
  */
-public record ScoringOptions(Device device, int cudaDeviceId, int threads, int maxBatch) {
+public record ScoringOptions(Device device, int cudaDeviceId, int threads, int maxBatch) implements java.io.Serializable {
     public enum Device { CPU, CUDA }
 
     public ScoringOptions {
