@@ -1,10 +1,14 @@
 package io.emotionstream.app;
 
+import io.emotionstream.dashboard.SummaryApp;
+import io.emotionstream.dashboard.SummarySettings;
 import io.emotionstream.ingest.StopOnSignal;
-import io.emotionstream.kafka.BrokerSecurity;
+import io.emotionstream.job.KafkaSettings;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
+import io.emotionstream.kafka.access.AccessPolicy;
+import io.emotionstream.kafka.access.BrokerSecurity;
+import io.emotionstream.kafka.access.TopicCreator;
 import io.emotionstream.schema.PublishedSchemas;
-import io.emotionstream.schema.TopicCreator;
 import io.emotionstream.schema.Topics;
 import io.emotionstream.schema.VideoFrame;
 import java.io.PrintWriter;
@@ -85,13 +89,22 @@ final class BrokerCommand implements Callable<Integer> {
         prepare(broker.bootstrapServers(), broker.adminConfig(), broker.secure(), partitions, framesRetentionMinutes);
     }
 
+    /** The ACLs of the project's users for the default names of topics, the job's group and the summary app. */
+    static AccessPolicy defaultAccessPolicy() {
+        SummarySettings summaries = SummarySettings.defaults();
+        return new AccessPolicy(Topics.FRAMES.defaultName(), Topics.EMOTION_EVENTS.defaultName(),
+                Topics.DEAD_LETTERS.defaultName(), Topics.SCHEMAS.defaultName(), summaries.summariesTopic(),
+                summaries.deadLettersTopic(), KafkaSettings.DEFAULT_GROUP_ID,
+                KafkaSettings.DEFAULT_TRANSACTIONAL_ID_PREFIX, SummaryApp.APPLICATION_ID);
+    }
+
     /** As above, on any Kafka, through an administrator's client settings. */
     static void prepare(String bootstrap, Map<String, ?> adminConfig, boolean acls, int partitions,
                         int framesRetentionMinutes) {
         if (acls) {
             Map<String, Object> config = new java.util.HashMap<>(adminConfig);
             config.put("bootstrap.servers", bootstrap);
-            AccessPolicy.defaults().apply(config);
+            defaultAccessPolicy().apply(config);
         }
         TopicCreator.createMissing(bootstrap, adminConfig, List.of(
                 Topics.FRAMES.newTopic(Topics.FRAMES.defaultName(), partitions,

@@ -1,6 +1,6 @@
 package io.emotionstream.app;
 
-import io.emotionstream.kafka.BrokerSecurity;
+import io.emotionstream.kafka.access.BrokerSecurity;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -12,8 +12,9 @@ import io.emotionstream.job.KafkaSettings;
 import io.emotionstream.job.PipelineOptions;
 import io.emotionstream.job.PipelineSettings;
 import io.emotionstream.job.RunSettings;
-import io.emotionstream.kafka.BrokerSecurity;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
+import io.emotionstream.kafka.access.BrokerSecurity;
+import io.emotionstream.kafka.access.KafkaUser;
 import io.emotionstream.model.ProjectPaths;
 import io.emotionstream.schema.DeadLetter;
 import io.emotionstream.schema.EmotionEvent;
@@ -119,9 +120,9 @@ final class DemoCommand implements Callable<Integer> {
                 BrokerCommand.prepare(bootstrap, Map.of(), false, partitions, framesRetentionMinutes);
             }
             err.println("starting the Flink job on a local cluster...");
-            KafkaSettings kafka = KafkaSettings.defaults(bootstrap).withClientProperties(login(broker, "job"));
+            KafkaSettings kafka = KafkaSettings.defaults(bootstrap).withClientProperties(login(broker, KafkaUser.JOB));
             JobClient jobClient = EmotionJob.onKafka(kafka, settings, RunSettings.of(2, 2_000)).executeAsync("emotion-stream-demo");
-            Map<String, String> camera = new LinkedHashMap<>(login(broker, "camera"));
+            Map<String, String> camera = new LinkedHashMap<>(login(broker, KafkaUser.CAMERA));
             camera.put("bootstrap.servers", bootstrap);
             WebOptions web = WebOptions.local("127.0.0.1", dashboardPort);
             if (secure) {
@@ -130,8 +131,8 @@ final class DemoCommand implements Callable<Integer> {
                         Files.readString(security.dashboardKeystorePasswordFile()).strip());
             }
             try (SummaryApp dashboard = DashboardCommand.start(bootstrap, SummarySettings.defaults(),
-                         login(broker, "dashboard"), Files.createTempDirectory("emotion-stream-summaries"), web);
-                 KafkaConsumer<String, byte[]> events = consumer(bootstrap, login(broker, "admin"));
+                         login(broker, KafkaUser.DASHBOARD), Files.createTempDirectory("emotion-stream-summaries"), web);
+                 KafkaConsumer<String, byte[]> events = consumer(bootstrap, login(broker, KafkaUser.ADMIN));
                  CameraAgent agent = CameraAgent.start(specs,
                          AgentSettings.defaults(Topics.FRAMES.defaultName()).withRate(rate, loop), camera)) {
                 err.printf("publishing %d camera(s): %s%n", specs.size(),
@@ -154,8 +155,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** A user's client settings on the secure embedded broker; none otherwise. */
-    private static Map<String, String> login(EmbeddedKafkaBroker broker, String user) {
-        return broker != null && broker.secure() ? broker.security().clientProperties(user) : Map.of();
+    private static Map<String, String> login(EmbeddedKafkaBroker broker, KafkaUser user) {
+        return broker != null && broker.secure() ? broker.security().clientProperties(user.userName()) : Map.of();
     }
 
     /** Prints events and dead letters until interrupted, or until the videos ended and no event came for a while. */

@@ -1,8 +1,8 @@
 package io.emotionstream.app;
 
-import io.emotionstream.schema.KafkaAccess;
-import io.emotionstream.schema.KafkaClientOptions;
-import io.emotionstream.schema.KafkaAccessException;
+import io.emotionstream.kafka.access.KafkaAccess;
+import io.emotionstream.kafka.access.KafkaAccessException;
+import io.emotionstream.kafka.access.KafkaClientOptions;
 import io.emotionstream.schema.Topics;
 import java.io.PrintWriter;
 import java.time.Duration;

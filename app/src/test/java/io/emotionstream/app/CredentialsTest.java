@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.emotionstream.kafka.BrokerSecurity;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
+import io.emotionstream.kafka.access.BrokerSecurity;
 import io.emotionstream.model.ProjectPaths;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -96,7 +96,7 @@ class CredentialsTest {
                 assertEquals(0, run("setup-kafka", "-b", broker.bootstrapServers(), "--kafka-config", admin, "--acls"));
             }
             // the ACLs work: the job may read frames, a camera may not
-            io.emotionstream.schema.KafkaAccess.require(broker.bootstrapServers(),
+            io.emotionstream.kafka.access.KafkaAccess.require(broker.bootstrapServers(),
                     broker.security().clientProperties("job"), Map.of("camera-frames",
                             org.apache.kafka.common.acl.AclOperation.READ), java.time.Duration.ofSeconds(10), "");
 

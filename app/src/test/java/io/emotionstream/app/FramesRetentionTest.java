@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
-import io.emotionstream.schema.TopicCreator;
+import io.emotionstream.kafka.access.TopicCreator;
 import io.emotionstream.schema.Topics;
 import java.util.List;
 import java.util.Map;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.emotionstream.kafka.BrokerSecurity;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
+import io.emotionstream.kafka.access.BrokerSecurity;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import io.emotionstream.kafka.access.BrokerSecurity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;

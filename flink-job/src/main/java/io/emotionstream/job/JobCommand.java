@@ -1,8 +1,8 @@
 package io.emotionstream.job;
 
+import io.emotionstream.kafka.access.KafkaAccess;
+import io.emotionstream.kafka.access.KafkaClientOptions;
 import io.emotionstream.model.ModelException;
-import io.emotionstream.schema.KafkaAccess;
-import io.emotionstream.schema.KafkaClientOptions;
 import io.emotionstream.schema.Topics;
 import java.net.URI;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.emotionstream.ingest;
 
-import io.emotionstream.schema.KafkaAccess;
+import io.emotionstream.kafka.access.KafkaAccess;
 import io.emotionstream.schema.PublishedSchemas;
 import io.emotionstream.schema.Topics;
 import io.emotionstream.schema.VideoFrame;

@@ -1,6 +1,6 @@
 package io.emotionstream.ingest;
 
-import io.emotionstream.schema.KafkaClientOptions;
+import io.emotionstream.kafka.access.KafkaClientOptions;
 import io.emotionstream.schema.Topics;
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.emotionstream.schema;
+package io.emotionstream.kafka.access;
 
 import java.util.Collection;
 import java.util.HashMap;

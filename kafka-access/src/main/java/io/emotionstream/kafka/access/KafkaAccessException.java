@@ -1,4 +1,4 @@
-package io.emotionstream.schema;
+package io.emotionstream.kafka.access;
 
 /**
  * Kafka cannot be reached or used as this client: the message says who, what and where, in one line. An illegal

@@ -1,4 +1,4 @@
-package io.emotionstream.schema;
+package io.emotionstream.kafka.access;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.emotionstream.kafka;
+package io.emotionstream.kafka.access;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,10 +29,10 @@ import java.util.concurrent.TimeUnit;
  * listener (the certificate's subject, {@link #BROKER_PRINCIPAL}, is a super user, as is {@code admin}).
  */
 public final class BrokerSecurity {
-    /** The users made on first start: one for cameras, the job, the dashboard, and an administrator. */
-    public static final List<String> USERS = List.of("camera", "job", "dashboard", "admin");
+    /** The users made on first start ({@link KafkaUser}): cameras, the job, the dashboard, and an administrator. */
+    public static final List<String> USERS = KafkaUser.names();
     /** The user with every right (topics, ACLs). */
-    public static final String ADMIN = "admin";
+    public static final String ADMIN = KafkaUser.ADMIN.userName();
     /** The broker's own principal on its controller listener (mutual TLS). */
     public static final String BROKER_PRINCIPAL = "User:CN=emotion-stream-broker";
     static final String MECHANISM = "SCRAM-SHA-512";
@@ -166,7 +166,7 @@ public final class BrokerSecurity {
     }
 
     /** The formatter's SCRAM arguments: every user's credentials, stored in the metadata at format time. */
-    List<String> scramArguments() {
+    public List<String> scramArguments() {
         List<String> arguments = new ArrayList<>();
         for (String user : USERS) {
             arguments.add(MECHANISM + "=[name=" + user + ",password=" + secrets.getProperty("user." + user) + "]");
@@ -175,7 +175,7 @@ public final class BrokerSecurity {
     }
 
     /** The broker's settings for a SASL_SSL client listener and a mutual-TLS controller listener, with ACLs on. */
-    Map<String, String> brokerProperties(String clientListener, String controllerListener) {
+    public Map<String, String> brokerProperties(String clientListener, String controllerListener) {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("listener.security.protocol.map", clientListener + ":SASL_SSL," + controllerListener + ":SSL");
         props.put("inter.broker.listener.name", clientListener);
