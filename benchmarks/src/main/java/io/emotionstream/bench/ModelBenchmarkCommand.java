@@ -10,7 +10,7 @@ import io.emotionstream.model.ClipPreprocessor;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.OnnxClipClassifier;
 import io.emotionstream.model.ProjectPaths;
-import io.emotionstream.model.RgbFrame;
+import io.emotionstream.image.RgbFrame;
 import io.emotionstream.model.ScoringOptions;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -20,7 +20,7 @@ import io.emotionstream.job.PipelineOptions;
 import io.emotionstream.job.PipelineSettings;
 import io.emotionstream.job.RunSettings;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
-import io.emotionstream.model.ImageFrame;
+import io.emotionstream.image.ImageFrame;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.OnnxClipClassifier;
 import io.emotionstream.model.ProjectPaths;

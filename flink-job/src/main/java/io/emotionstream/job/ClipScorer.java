@@ -1,7 +1,7 @@
 package io.emotionstream.job;
 
 import io.emotionstream.model.ClipOutcome;
-import io.emotionstream.model.ImageFrame;
+import io.emotionstream.image.ImageFrame;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.OnnxClipClassifier;
 import java.util.AbstractList;

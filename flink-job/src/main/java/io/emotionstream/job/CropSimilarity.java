@@ -1,8 +1,8 @@
 package io.emotionstream.job;
 
-import io.emotionstream.model.GrayFrame;
-import io.emotionstream.model.ImageFrame;
-import io.emotionstream.model.RgbFrame;
+import io.emotionstream.image.GrayFrame;
+import io.emotionstream.image.ImageFrame;
+import io.emotionstream.image.RgbFrame;
 
 /** How alike two face crops are: the face tracker's check that landmarks fitted without detection are still on it. */
 final class CropSimilarity {

@@ -1,6 +1,6 @@
 package io.emotionstream.job;
 
-import io.emotionstream.model.ImageFrame;
+import io.emotionstream.image.ImageFrame;
 
 /**
  * A clip of one face of a camera (one face track) in frame order, ready for scoring. Frames without a face hold the crop of the

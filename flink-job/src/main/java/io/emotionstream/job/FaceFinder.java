@@ -4,7 +4,7 @@ import io.emotionstream.face.DetectedFace;
 import io.emotionstream.face.DlibFaceDetector;
 import io.emotionstream.face.FaceCropper;
 import io.emotionstream.face.FrameDecoder;
-import io.emotionstream.model.ImageFrame;
+import io.emotionstream.image.ImageFrame;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.schema.DeadLetterReason;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.emotionstream.job;
 import io.emotionstream.face.DetectedFace;
 import io.emotionstream.face.DlibFaceDetector;
 import io.emotionstream.face.FaceCropper;
-import io.emotionstream.model.ImageFrame;
+import io.emotionstream.image.ImageFrame;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -11,7 +11,7 @@ import io.emotionstream.ingest.FrameEncoder;
 import io.emotionstream.ingest.FrameSource;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.ProjectPaths;
-import io.emotionstream.model.ImageFrame;
+import io.emotionstream.image.ImageFrame;
 import io.emotionstream.schema.SingleObject;
 import java.nio.file.Files;
 import java.nio.file.Path;

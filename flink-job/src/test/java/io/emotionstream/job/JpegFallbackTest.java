@@ -9,7 +9,7 @@ import io.emotionstream.ingest.CameraSpec;
 import io.emotionstream.ingest.CapturedFrame;
 import io.emotionstream.ingest.FrameEncoder;
 import io.emotionstream.ingest.FrameSource;
-import io.emotionstream.model.ImageFrame;
+import io.emotionstream.image.ImageFrame;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.ProjectPaths;
 import io.emotionstream.schema.SingleObject;

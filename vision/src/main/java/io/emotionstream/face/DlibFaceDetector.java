@@ -1,6 +1,6 @@
 package io.emotionstream.face;
 
-import io.emotionstream.model.ImageFrame;
+import io.emotionstream.image.ImageFrame;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.emotionstream.face;
 
-import io.emotionstream.model.ImageFrame;
+import io.emotionstream.image.ImageFrame;
 import io.emotionstream.model.ModelDescriptor.CropGeometry;
-import io.emotionstream.model.RgbFrame;
+import io.emotionstream.image.RgbFrame;
 
 /**
  * Cuts a model's face crop out of a frame as the descriptor's crop geometry says: the face is turned so that the

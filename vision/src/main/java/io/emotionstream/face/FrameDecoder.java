@@ -1,8 +1,8 @@
 package io.emotionstream.face;
 
-import io.emotionstream.model.GrayFrame;
-import io.emotionstream.model.ImageFrame;
-import io.emotionstream.model.RgbFrame;
+import io.emotionstream.image.GrayFrame;
+import io.emotionstream.image.ImageFrame;
+import io.emotionstream.image.RgbFrame;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;

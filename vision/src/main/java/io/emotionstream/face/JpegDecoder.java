@@ -1,7 +1,7 @@
 package io.emotionstream.face;
 
-import io.emotionstream.model.GrayFrame;
-import io.emotionstream.model.RgbFrame;
+import io.emotionstream.image.GrayFrame;
+import io.emotionstream.image.RgbFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,6 @@
 package io.emotionstream.model;
 
+import io.emotionstream.image.ImageFrame;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;

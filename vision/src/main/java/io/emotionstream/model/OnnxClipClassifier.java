@@ -1,5 +1,6 @@
 package io.emotionstream.model;
 
+import io.emotionstream.image.ImageFrame;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.emotionstream.model.GrayFrame;
-import io.emotionstream.model.ImageFrame;
+import io.emotionstream.image.GrayFrame;
+import io.emotionstream.image.ImageFrame;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.ModelDescriptor.CropGeometry;
 import io.emotionstream.model.OnnxClipClassifier;
 import io.emotionstream.model.ProjectPaths;
-import io.emotionstream.model.RgbFrame;
+import io.emotionstream.image.RgbFrame;
 import io.emotionstream.model.ScoringOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.emotionstream.model.GrayFrame;
-import io.emotionstream.model.ImageFrame;
-import io.emotionstream.model.RgbFrame;
+import io.emotionstream.image.GrayFrame;
+import io.emotionstream.image.ImageFrame;
+import io.emotionstream.image.RgbFrame;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import javax.imageio.ImageIO;

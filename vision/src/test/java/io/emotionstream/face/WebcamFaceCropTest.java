@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.ModelDescriptor.CropGeometry;
 import io.emotionstream.model.ProjectPaths;
-import io.emotionstream.model.RgbFrame;
+import io.emotionstream.image.RgbFrame;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

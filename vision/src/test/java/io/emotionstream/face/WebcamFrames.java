@@ -1,7 +1,7 @@
 package io.emotionstream.face;
 
 import io.emotionstream.model.ProjectPaths;
-import io.emotionstream.model.RgbFrame;
+import io.emotionstream.image.RgbFrame;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.Java2DFrameConverter;

@@ -1,5 +1,7 @@
 package io.emotionstream.model;
 
+import io.emotionstream.image.GrayFrame;
+import io.emotionstream.image.RgbFrame;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

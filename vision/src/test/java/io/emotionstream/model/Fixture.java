@@ -1,5 +1,6 @@
 package io.emotionstream.model;
 
+import io.emotionstream.image.RgbFrame;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

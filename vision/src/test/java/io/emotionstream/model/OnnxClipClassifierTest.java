@@ -1,5 +1,6 @@
 package io.emotionstream.model;
 
+import io.emotionstream.image.RgbFrame;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

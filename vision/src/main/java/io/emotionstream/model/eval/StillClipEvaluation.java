@@ -3,7 +3,7 @@ package io.emotionstream.model.eval;
 import io.emotionstream.model.ClipOutcome;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.OnnxClipClassifier;
-import io.emotionstream.model.RgbFrame;
+import io.emotionstream.image.RgbFrame;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
-package io.emotionstream.model;
+package io.emotionstream.image;
 
 /**
  * An 8-bit image, row by row: {@link RgbFrame} (R, G, B interleaved) or {@link GrayFrame} (one luma byte a pixel,
- * for models whose preprocessing reads only the crop's luma: {@link ModelDescriptor#readsLumaOnly()}).
+ * for models whose preprocessing reads only the crop's luma: {@code ModelDescriptor.readsLumaOnly()}).
  */
 public sealed interface ImageFrame permits RgbFrame, GrayFrame {
     int width();

@@ -1,4 +1,4 @@
-package io.emotionstream.model;
+package io.emotionstream.image;
 
 /**
  * An 8-bit gray image, one byte a pixel row by row: a frame's luma, as a JPEG carries it in its Y channel

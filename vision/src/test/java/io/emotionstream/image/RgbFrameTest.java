@@ -1,4 +1,4 @@
-package io.emotionstream.model;
+package io.emotionstream.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

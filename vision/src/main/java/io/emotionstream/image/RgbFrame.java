@@ -1,4 +1,4 @@
-package io.emotionstream.model;
+package io.emotionstream.image;
 
 import java.awt.image.BufferedImage;
 
