@@ -2,6 +2,7 @@ package io.emotionstream.app;
 
 import io.emotionstream.bench.ModelBenchmarkCommand;
 import io.emotionstream.bench.PipelineBenchmarkCommand;
+import io.emotionstream.evaluation.EvaluateCommand;
 import io.emotionstream.ingest.CameraAgentCommand;
 import io.emotionstream.job.JobCommand;
 import io.emotionstream.model.ModelException;

@@ -8,6 +8,7 @@ import io.emotionstream.face.DlibFaceDetector;
 import io.emotionstream.ingest.FrameEncoder;
 import io.emotionstream.job.ClipSettings;
 import io.emotionstream.job.EmotionEventSerializer;
+import io.emotionstream.evaluation.InMemorySink;
 import io.emotionstream.job.EmotionJob;
 import io.emotionstream.job.FaceEmotion;
 import io.emotionstream.job.FaceFinder;

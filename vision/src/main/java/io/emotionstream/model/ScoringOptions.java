@@ -19,7 +19,7 @@ public record ScoringOptions(Device device, int cudaDeviceId, int threads, int m
             throw new IllegalArgumentException("threads must be >= 0 (0: ONNX Runtime's choice), got " + threads);
         }
         if (maxBatch < 1) {
-            throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
+            throw new IllegalArgumentException("batch must be >= 1 (maxBatch), got " + maxBatch);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.emotionstream.model.eval;
+package io.emotionstream.evaluation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

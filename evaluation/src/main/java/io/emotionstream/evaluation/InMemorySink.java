@@ -1,4 +1,4 @@
-package io.emotionstream.app;
+package io.emotionstream.evaluation;
 
 import java.util.Map;
 import java.util.Queue;
@@ -14,18 +14,18 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * evaluation). Each instance has its own queue, which {@link #received()} reads while or after the job runs; close
  * the sink to let go of the queue.
  */
-final class InMemorySink<T> implements Sink<T>, AutoCloseable {
+public final class InMemorySink<T> implements Sink<T>, AutoCloseable {
     private static final Map<String, Queue<Object>> QUEUES = new ConcurrentHashMap<>();
 
     private final String id = UUID.randomUUID().toString();
 
-    InMemorySink() {
+    public InMemorySink() {
         QUEUES.put(id, new ConcurrentLinkedQueue<>());
     }
 
     /** Everything the sink has received so far, in arrival order per writer. */
     @SuppressWarnings("unchecked")
-    Queue<T> received() {
+    public Queue<T> received() {
         return (Queue<T>) QUEUES.get(id);
     }
 

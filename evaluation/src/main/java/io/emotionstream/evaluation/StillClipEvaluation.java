@@ -1,4 +1,4 @@
-package io.emotionstream.model.eval;
+package io.emotionstream.evaluation;
 
 import io.emotionstream.model.ClipOutcome;
 import io.emotionstream.model.ModelDescriptor;

@@ -1,4 +1,4 @@
-package io.emotionstream.app;
+package io.emotionstream.evaluation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,11 +9,6 @@ import io.emotionstream.job.PipelineOptions;
 import io.emotionstream.job.PipelineSettings;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.OnnxClipClassifier;
-import io.emotionstream.model.eval.ClipFigures;
-import io.emotionstream.model.eval.FerPlusVotes;
-import io.emotionstream.model.eval.LabelledStills;
-import io.emotionstream.model.eval.LabelledVideos;
-import io.emotionstream.model.eval.StillClipEvaluation;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +40,7 @@ import picocli.CommandLine.Spec;
                 + "are given for all clips, per video and per person.",
                 "The model, face-stage, clip and scoring flags are the job's own (see `job --help`), so what is "
                 + "evaluated is what the job runs."})
-final class EvaluateCommand implements Callable<Integer> {
+public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 

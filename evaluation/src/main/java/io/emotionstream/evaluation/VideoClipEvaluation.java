@@ -1,4 +1,4 @@
-package io.emotionstream.app;
+package io.emotionstream.evaluation;
 
 import io.emotionstream.ingest.CameraSpec;
 import io.emotionstream.ingest.CapturedFrame;
@@ -14,9 +14,6 @@ import io.emotionstream.model.ClipOutcome;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.job.FaceClip;
 import io.emotionstream.job.FaceEmotion;
-import io.emotionstream.model.eval.ClipFigures;
-import io.emotionstream.model.eval.LabelledVideos;
-import io.emotionstream.model.eval.NpyFile;
 import io.emotionstream.schema.SingleObject;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;

@@ -1,4 +1,4 @@
-package io.emotionstream.app;
+package io.emotionstream.evaluation;
 
 import java.io.PrintWriter;
 

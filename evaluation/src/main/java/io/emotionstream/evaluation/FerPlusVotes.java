@@ -1,4 +1,4 @@
-package io.emotionstream.model.eval;
+package io.emotionstream.evaluation;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.emotionstream.model.eval;
+package io.emotionstream.evaluation;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
