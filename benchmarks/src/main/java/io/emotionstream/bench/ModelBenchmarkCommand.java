@@ -4,8 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.emotionstream.model.ClipPreprocessor;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.OnnxClipClassifier;
@@ -17,7 +15,6 @@ import java.io.PrintWriter;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -60,7 +57,8 @@ public final class ModelBenchmarkCommand implements Callable<Integer> {
     double roundSeconds;
 
     @Option(names = "--out", paramLabel = "FILE", defaultValue = "bench-results/model-benchmark.json",
-            description = "JSON results (default: ${DEFAULT-VALUE})")
+            description = "JSON results, always the latest run; each run is also kept in a dated file in history/ next "
+                    + "to it (default: ${DEFAULT-VALUE})")
     Path out;
 
     private PrintWriter log;
@@ -71,8 +69,8 @@ public final class ModelBenchmarkCommand implements Callable<Integer> {
         if (models == null) {
             models = List.of(ProjectPaths.defaultModel(), ProjectPaths.models().resolve("seed-3dcnn"));
         }
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("date", Instant.now().toString());
+        BenchmarkReport report = new BenchmarkReport(out, "./emotion-stream benchmark-models "
+                + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         report.put("machine", machine());
         report.put("threads", threads);
         report.put("method", "median over " + rounds + " rounds of at least " + roundSeconds
@@ -86,35 +84,38 @@ public final class ModelBenchmarkCommand implements Callable<Integer> {
                 log.printf("skipping %s: %s not generated (see models/README.md)%n", model.name(), model.onnxFile());
                 continue;
             }
-            if (model.cost() == null) {
-                throw new IllegalArgumentException(model.name() + " declares no cost (parameters, flops_per_clip)");
-            }
-            long flops = model.cost().flopsPerClip();
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("model", model.name());
-            row.put("parameters", model.cost().parameters());
-            row.put("flops_per_clip", flops);
-            row.put("preprocessing_clips_per_s", round(preprocessingRate(model)));
-            Map<String, Object> perBatch = new LinkedHashMap<>();
-            for (int batch : batches) {
-                double clipsPerSecond = inferenceRate(model, batch);
-                Map<String, Object> figures = new LinkedHashMap<>();
-                figures.put("clips_per_s", round(clipsPerSecond));
-                figures.put("ms_per_clip", round(1000.0 / clipsPerSecond));
-                figures.put("share_of_peak_flops", round(flops * clipsPerSecond / peak));
-                perBatch.put("batch_" + batch, figures);
-                log.printf("%-18s batch %2d: %9.2f clips/s, %5.1f%% of peak FLOP rate%n", model.name(), batch,
-                        clipsPerSecond, 100 * flops * clipsPerSecond / peak);
-            }
-            row.put("onnx_runtime_cpu", perBatch);
-            rows.add(row);
+            rows.add(measure(model, peak));
         }
         report.put("models", rows);
-        Path parent = out.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), report);
-        log.println("wrote " + out);
+        report.write();
+        log.println("wrote " + report.canonical() + " and " + report.history());
         return 0;
+    }
+
+    /** One model's figures: preprocessing, and inference at each batch size against the machine's peak. */
+    private Map<String, Object> measure(ModelDescriptor model, double peak) {
+        if (model.cost() == null) {
+            throw new IllegalArgumentException(model.name() + " declares no cost (parameters, flops_per_clip)");
+        }
+        long flops = model.cost().flopsPerClip();
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("model", model.name());
+        row.put("parameters", model.cost().parameters());
+        row.put("flops_per_clip", flops);
+        row.put("preprocessing_clips_per_s", round(preprocessingRate(model)));
+        Map<String, Object> perBatch = new LinkedHashMap<>();
+        for (int batch : batches) {
+            double clipsPerSecond = inferenceRate(model, batch);
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("clips_per_s", round(clipsPerSecond));
+            figures.put("ms_per_clip", round(1000.0 / clipsPerSecond));
+            figures.put("share_of_peak_flops", round(flops * clipsPerSecond / peak));
+            perBatch.put("batch_" + batch, figures);
+            log.printf("%-18s batch %2d: %9.2f clips/s, %5.1f%% of peak FLOP rate%n", model.name(), batch,
+                    clipsPerSecond, 100 * flops * clipsPerSecond / peak);
+        }
+        row.put("onnx_runtime_cpu", perBatch);
+        return row;
     }
 
     private double inferenceRate(ModelDescriptor model, int batch) {

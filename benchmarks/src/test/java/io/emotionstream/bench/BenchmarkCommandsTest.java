@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.emotionstream.model.ProjectPaths;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -38,6 +40,15 @@ class BenchmarkCommandsTest {
         assertEquals("compact-r2plus1d", model.at("/model").asText());
         assertTrue(model.at("/onnx_runtime_cpu/batch_1/clips_per_s").asDouble() > 0, report.toString());
         assertTrue(model.at("/preprocessing_clips_per_s").asDouble() > 0, report.toString());
+        assertTrue(report.at("/command").asText().startsWith("./emotion-stream benchmark-models --model "),
+                report.toString());
+        // the run is kept in a dated copy next to the canonical file
+        try (java.util.stream.Stream<Path> history = Files.list(temp.resolve("history"))) {
+            List<Path> runs = history.filter(p -> p.getFileName().toString().matches("models-\\d{4}-.*\\.json"))
+                    .toList();
+            assertEquals(1, runs.size(), runs.toString());
+            assertEquals(report, new ObjectMapper().readTree(runs.get(0).toFile()));
+        }
     }
 
     @Test

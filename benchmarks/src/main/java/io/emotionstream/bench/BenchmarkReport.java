@@ -1,0 +1,62 @@
+package io.emotionstream.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where a benchmark's figures go: its canonical file (e.g. {@code bench-results/pipeline-benchmark.json}, which the
+ * docs and tooling read, always the latest run) and a dated copy in {@code history/} next to it, so every run is kept.
+ * The report names the command that produced it.
+ */
+final class BenchmarkReport {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private final Path canonical;
+    private final Path history;
+    private final Map<String, Object> figures = new LinkedHashMap<>();
+
+    /**
+     * @param command the command line that produced the figures, written into the report
+     */
+    BenchmarkReport(Path canonical, String command) {
+        this.canonical = canonical.toAbsolutePath();
+        Instant now = Instant.now();
+        String name = canonical.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        this.history = this.canonical.getParent().resolve("history").resolve(stem + "-" + STAMP.format(now) + ".json");
+        figures.put("date", now.toString());
+        figures.put("command", command);
+    }
+
+    /** Sets a figure (in the order first set). */
+    BenchmarkReport put(String key, Object value) {
+        figures.put(key, value);
+        return this;
+    }
+
+    /** Writes (again) the canonical file and the run's dated copy; a run in progress writes as it goes. */
+    void write() throws IOException {
+        Files.createDirectories(history.getParent());
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        json.writeValue(canonical.toFile(), figures);
+        json.writeValue(history.toFile(), figures);
+    }
+
+    Path canonical() {
+        return canonical;
+    }
+
+    Path history() {
+        return history;
+    }
+}
