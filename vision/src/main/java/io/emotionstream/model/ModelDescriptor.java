@@ -61,22 +61,127 @@ public final class ModelDescriptor implements Serializable {
                     PreprocessingSection preprocessing, CropSection crop, DecisionSection decision, Cost cost,
                     String fixtures) {}
 
-    record InputSection(String name, int[] shape, String layout, String type) {}
+    /** The input tensor as the model takes it: name, layout and the size of one clip. */
+    record Input(String name, TensorLayout layout, int frames, int height, int width, int channels) {}
+
+    record InputSection(String name, int[] shape, String layout, String type) {
+        Input check() {
+            TensorLayout order = parseLayout(text(layout, "input.layout"));
+            if (!"float32".equals(text(type, "input.type"))) {
+                throw new ModelException("input.type must be float32, found " + type);
+            }
+            int[] dims = list(shape, "input.shape");
+            if (dims.length != 5) {
+                throw new ModelException("input.shape must have 5 dimensions (" + order + "), found " + dims.length);
+            }
+            if (dims[0] != -1 && dims[0] < 1) {
+                throw new ModelException("input.shape[0] is the batch: -1 (any) or positive, found " + dims[0]);
+            }
+            boolean last = order == TensorLayout.NTHWC;
+            return new Input(text(name, "input.name"), order, positive(dims[last ? 1 : 2], "input frames"),
+                    positive(dims[last ? 2 : 3], "input height"), positive(dims[last ? 3 : 4], "input width"),
+                    positive(dims[last ? 4 : 1], "input channels"));
+        }
+    }
 
     record OutputSection(String name) {}
 
-    record ClipSection(Integer length, @JsonProperty("frame_indices") int[] frameIndices) {}
+    record ClipSection(Integer length, @JsonProperty("frame_indices") int[] frameIndices) {
+        /** The frame indices, checked against the clip's length and the frames the input takes. */
+        int[] check(int frames) {
+            int clipLength = positive(number(length, "clip.length"), "clip.length");
+            int[] indices = list(frameIndices, "clip.frame_indices");
+            if (indices.length != frames) {
+                throw new ModelException("clip.frame_indices names " + indices.length + " frames but the input takes "
+                        + frames);
+            }
+            for (int index : indices) {
+                if (index < 0 || index >= clipLength) {
+                    throw new ModelException("clip.frame_indices holds " + index + ", outside a clip of "
+                            + clipLength + " frames");
+                }
+            }
+            return indices.clone();
+        }
+    }
 
-    record PreprocessingSection(List<PreprocessingStep.Spec> steps, List<ChannelSection> channels) {}
+    record PreprocessingSection(List<PreprocessingStep.Spec> steps, List<ChannelSection> channels) {
+        /** The steps in order, each reading only planes that earlier steps make. */
+        List<PreprocessingStep> checkSteps() {
+            List<PreprocessingStep> out = new ArrayList<>();
+            Set<String> planes = new HashSet<>();
+            for (PreprocessingStep.Spec spec : list(steps, "preprocessing.steps")) {
+                PreprocessingStep step = spec.toStep();
+                if (step.of() != null && !planes.contains(step.of())) {
+                    throw new ModelException("preprocessing step " + step.name() + " reads '" + step.of()
+                            + "', which no earlier step makes");
+                }
+                out.add(step);
+                planes.add(step.name());
+            }
+            return List.copyOf(out);
+        }
 
-    record ChannelSection(String name, String from, Float mean, Float std) {}
+        /** The input channels, each from a plane a step makes, as many as the input takes. */
+        List<Channel> checkChannels(List<PreprocessingStep> made, int channelCount) {
+            Set<String> planes = new HashSet<>();
+            made.forEach(step -> planes.add(step.name()));
+            List<Channel> out = new ArrayList<>();
+            for (ChannelSection channel : list(channels, "preprocessing.channels")) {
+                out.add(channel.check(planes));
+            }
+            if (out.size() != channelCount) {
+                throw new ModelException("preprocessing declares " + out.size() + " channels but the input takes "
+                        + channelCount);
+            }
+            return List.copyOf(out);
+        }
+    }
+
+    record ChannelSection(String name, String from, Float mean, Float std) {
+        Channel check(Set<String> planes) {
+            String plane = text(from, "preprocessing.channels[].from");
+            String channelName = name == null ? plane : name;
+            if (!planes.contains(plane)) {
+                throw new ModelException("channel " + channelName + " comes from '" + plane
+                        + "', which no preprocessing step makes");
+            }
+            float deviation = std == null ? 1f : std;
+            if (!(deviation > 0)) {
+                throw new ModelException("channel " + channelName + " has std " + deviation + "; it must be > 0");
+            }
+            return new Channel(channelName, plane, mean == null ? 0f : mean, deviation);
+        }
+    }
 
     record CropSection(Integer width, Integer height, @JsonProperty("eye_center_x") Double eyeCenterX,
                        @JsonProperty("eye_center_y") Double eyeCenterY,
                        @JsonProperty("eye_distance") Double eyeDistance,
-                       @JsonProperty("level_eyes") Boolean levelEyes) {}
+                       @JsonProperty("level_eyes") Boolean levelEyes) {
+        /** The geometry, of the size the input takes. */
+        CropGeometry check(Input input) {
+            CropGeometry crop = new CropGeometry(positive(number(width, "crop.width"), "crop.width"),
+                    positive(number(height, "crop.height"), "crop.height"), number(eyeCenterX, "crop.eye_center_x"),
+                    number(eyeCenterY, "crop.eye_center_y"), number(eyeDistance, "crop.eye_distance"),
+                    levelEyes == null || levelEyes);
+            if (crop.width() != input.width() || crop.height() != input.height()) {
+                throw new ModelException("crop is " + crop.width() + "x" + crop.height() + " but the input takes "
+                        + input.width() + "x" + input.height());
+            }
+            return crop;
+        }
+    }
 
-    record DecisionSection(@JsonProperty("min_confidence") Double minConfidence) {}
+    record DecisionSection(@JsonProperty("min_confidence") Double minConfidence) {
+        /** The threshold of a decision section, or 0 without one. */
+        static float check(DecisionSection decision) {
+            Double threshold = decision == null ? Double.valueOf(0) : decision.minConfidence();
+            if (threshold == null || !(threshold >= 0 && threshold <= 1)) {
+                throw new ModelException("decision.min_confidence must be a number from 0 to 1, found " + threshold);
+            }
+            return threshold.floatValue();
+        }
+    }
 
     /**
      * Binds strictly: no text for numbers, no numbers for text, no fractions for integers; fields it does not bind
@@ -98,13 +203,8 @@ public final class ModelDescriptor implements Serializable {
     private final String version;
     private final Path onnxFile;
     private final String onnxSha256;
-    private final String inputName;
+    private final Input input;
     private final String outputName;
-    private final TensorLayout layout;
-    private final int frames;
-    private final int height;
-    private final int width;
-    private final int channelCount;
     private final List<String> labels;
     private final int clipLength;
     private final int[] frameIndices;
@@ -124,92 +224,22 @@ public final class ModelDescriptor implements Serializable {
         this.onnxFile = directory.resolve(text(d.onnx(), "onnx")).normalize();
         this.onnxSha256 = text(d.onnxSha256(), "onnx_sha256").toLowerCase(Locale.ROOT);
         if (!onnxSha256.matches("[0-9a-f]{64}")) {
-            throw invalid("onnx_sha256 must be 64 hex digits, found '" + onnxSha256 + "'");
+            throw new ModelException("onnx_sha256 must be 64 hex digits, found '" + onnxSha256 + "'");
         }
-
-        InputSection input = object(d.input(), "input");
-        this.inputName = text(input.name(), "input.name");
-        this.layout = parseLayout(text(input.layout(), "input.layout"));
-        if (!"float32".equals(text(input.type(), "input.type"))) {
-            throw invalid("input.type must be float32, found " + input.type());
-        }
-        int[] shape = list(input.shape(), "input.shape");
-        if (shape.length != 5) {
-            throw invalid("input.shape must have 5 dimensions (" + layout + "), found " + shape.length);
-        }
-        if (shape[0] != -1 && shape[0] < 1) {
-            throw invalid("input.shape[0] is the batch: -1 (any) or positive, found " + shape[0]);
-        }
-        boolean last = layout == TensorLayout.NTHWC;
-        this.frames = positive(shape[last ? 1 : 2], "input frames");
-        this.height = positive(shape[last ? 2 : 3], "input height");
-        this.width = positive(shape[last ? 3 : 4], "input width");
-        this.channelCount = positive(shape[last ? 4 : 1], "input channels");
+        this.input = object(d.input(), "input").check();
         this.outputName = text(object(d.output(), "output").name(), "output.name");
-
         this.labels = List.copyOf(list(d.labels(), "labels"));
         if (labels.isEmpty() || new HashSet<>(labels).size() != labels.size()) {
-            throw invalid("labels must be a non-empty list without repeats, found " + labels);
+            throw new ModelException("labels must be a non-empty list without repeats, found " + labels);
         }
-
         ClipSection clip = object(d.clip(), "clip");
-        this.clipLength = positive(number(clip.length(), "clip.length"), "clip.length");
-        this.frameIndices = list(clip.frameIndices(), "clip.frame_indices");
-        if (frameIndices.length != frames) {
-            throw invalid("clip.frame_indices names " + frameIndices.length + " frames but the input takes " + frames);
-        }
-        for (int index : frameIndices) {
-            if (index < 0 || index >= clipLength) {
-                throw invalid("clip.frame_indices holds " + index + ", outside a clip of " + clipLength + " frames");
-            }
-        }
-
+        this.frameIndices = clip.check(input.frames());
+        this.clipLength = clip.length();
         PreprocessingSection preprocessing = object(d.preprocessing(), "preprocessing");
-        List<PreprocessingStep> stepList = new ArrayList<>();
-        Set<String> planes = new HashSet<>();
-        for (PreprocessingStep.Spec spec : list(preprocessing.steps(), "preprocessing.steps")) {
-            PreprocessingStep step = spec.toStep();
-            if (step.of() != null && !planes.contains(step.of())) {
-                throw invalid("preprocessing step " + step.name() + " reads '" + step.of()
-                        + "', which no earlier step makes");
-            }
-            stepList.add(step);
-            planes.add(step.name());
-        }
-        this.steps = List.copyOf(stepList);
-        List<Channel> channelList = new ArrayList<>();
-        for (ChannelSection channel : list(preprocessing.channels(), "preprocessing.channels")) {
-            String from = text(channel.from(), "preprocessing.channels[].from");
-            String channelName = channel.name() == null ? from : channel.name();
-            if (!planes.contains(from)) {
-                throw invalid("channel " + channelName + " comes from '" + from
-                        + "', which no preprocessing step makes");
-            }
-            float std = channel.std() == null ? 1f : channel.std();
-            if (!(std > 0)) {
-                throw invalid("channel " + channelName + " has std " + std + "; it must be > 0");
-            }
-            channelList.add(new Channel(channelName, from, channel.mean() == null ? 0f : channel.mean(), std));
-        }
-        this.channels = List.copyOf(channelList);
-        if (channels.size() != channelCount) {
-            throw invalid("preprocessing declares " + channels.size() + " channels but the input takes " + channelCount);
-        }
-
-        CropSection c = object(d.crop(), "crop");
-        this.crop = new CropGeometry(positive(number(c.width(), "crop.width"), "crop.width"),
-                positive(number(c.height(), "crop.height"), "crop.height"), number(c.eyeCenterX(), "crop.eye_center_x"),
-                number(c.eyeCenterY(), "crop.eye_center_y"), number(c.eyeDistance(), "crop.eye_distance"),
-                c.levelEyes() == null || c.levelEyes());
-        if (crop.width() != width || crop.height() != height) {
-            throw invalid("crop is " + crop.width() + "x" + crop.height() + " but the input takes " + width + "x" + height);
-        }
-
-        Double threshold = d.decision() == null ? Double.valueOf(0) : d.decision().minConfidence();
-        if (threshold == null || !(threshold >= 0 && threshold <= 1)) {
-            throw invalid("decision.min_confidence must be a number from 0 to 1, found " + threshold);
-        }
-        this.minConfidence = threshold.floatValue();
+        this.steps = preprocessing.checkSteps();
+        this.channels = preprocessing.checkChannels(steps, input.channels());
+        this.crop = object(d.crop(), "crop").check(input);
+        this.minConfidence = DecisionSection.check(d.decision());
         this.cost = d.cost();
         this.fixtures = d.fixtures() == null ? null : directory.resolve(d.fixtures()).normalize();
     }
@@ -346,7 +376,7 @@ public final class ModelDescriptor implements Serializable {
     }
 
     public String inputName() {
-        return inputName;
+        return input.name();
     }
 
     public String outputName() {
@@ -354,29 +384,29 @@ public final class ModelDescriptor implements Serializable {
     }
 
     public TensorLayout layout() {
-        return layout;
+        return input.layout();
     }
 
     /** Frames the model takes (sampled from a clip of {@link #clipLength()} frames). */
     public int frames() {
-        return frames;
+        return input.frames();
     }
 
     public int height() {
-        return height;
+        return input.height();
     }
 
     public int width() {
-        return width;
+        return input.width();
     }
 
     public int channelCount() {
-        return channelCount;
+        return input.channels();
     }
 
     /** Number of values of one clip's input tensor. */
     public int valuesPerClip() {
-        return frames * height * width * channelCount;
+        return input.frames() * input.height() * input.width() * input.channels();
     }
 
     public List<String> labels() {
@@ -455,10 +485,6 @@ public final class ModelDescriptor implements Serializable {
         }
         return new ClipOutcome(best, labels.get(best), probabilities[best], probabilities[best] >= minConfidence,
                 probabilities);
-    }
-
-    private ModelException invalid(String message) {
-        return new ModelException(message);
     }
 
     private static TensorLayout parseLayout(String layout) {
