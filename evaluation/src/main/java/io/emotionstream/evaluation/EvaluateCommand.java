@@ -165,24 +165,36 @@ public final class EvaluateCommand implements Callable<Integer> {
                 FrameEncoder.agentDefaults(), new FrameRecordDeserializer(FrameLimits.defaults()),
                 parallelism, cropsFile != null, new ProgressLine(err, "frames encoded"), new ProgressLine(err, "clips"));
         double seconds = (System.nanoTime() - started) / 1e9;
+        printVideoFigures(out, settings, result);
+        if (clipsFile != null) {
+            VideoClipEvaluation.writeClips(clipsFile, descriptor, result.clips());
+            err.println("wrote " + clipsFile);
+        }
+        if (cropsFile != null) {
+            VideoClipEvaluation.writeCrops(cropsFile, result.clips());
+            err.println("wrote " + cropsFile);
+        }
+        Map<String, Object> report = result.all().toMap();
+        report.put("labels_file", input.normalize().toString());
+        report.put("videos", perVideo(result));
+        Map<String, Object> perPerson = new LinkedHashMap<>();
+        result.byPerson().forEach((person, figures) -> perPerson.put(person, figures.toMap()));
+        report.put("persons", perPerson);
+        report.put("rejected_frames", result.rejectedFrames());
+        report.put("clip", "clips of " + settings.clips().clipLength() + " frames every " + settings.clips().stride()
+                + " through the job's face stage and clip assembly; counted when wholly inside a labelled span");
+        report.put("seconds", Math.round(seconds * 10) / 10.0);
+        return report;
+    }
+
+    /** The figures of all labelled clips, then a line per video and per person. */
+    private void printVideoFigures(PrintWriter out, PipelineSettings settings, VideoClipEvaluation.Result result) {
+        ModelDescriptor descriptor = settings.model();
         out.printf("%s %s on %s: clips of %d frames every %d, scored through the job's path%n", descriptor.name(),
                 descriptor.version(), input, settings.clips().clipLength(), settings.clips().stride());
-        List<Map<String, Object>> perVideo = new ArrayList<>();
         for (VideoClipEvaluation.VideoCounts v : result.videos()) {
             out.printf("%-24s %6d frames at %.2f fps  %4d clips scored, %4d inside a labelled span%n", v.video(),
                     v.frames(), v.framesPerSecond(), v.clips(), v.labelledClips());
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("video", v.video());
-            m.put("person", v.person());
-            m.put("frames", v.frames());
-            m.put("frames_per_second", v.framesPerSecond());
-            m.put("clips", v.clips());
-            m.put("labelled_clips", v.labelledClips());
-            ClipFigures figures = result.byVideo().get(v.video());
-            if (figures != null) {
-                m.put("figures", figures.toMap());
-            }
-            perVideo.add(m);
         }
         if (!result.rejectedFrames().isEmpty()) {
             out.println("frames the job rejected: " + result.rejectedFrames());
@@ -205,24 +217,25 @@ public final class EvaluateCommand implements Callable<Integer> {
         out.printf("%n%s", ClipFigures.formatHeader("per person", nameWidth));
         result.byPerson().forEach((person, figures) -> out.print(figures.formatRow(person, nameWidth)));
         out.flush();
-        if (clipsFile != null) {
-            VideoClipEvaluation.writeClips(clipsFile, descriptor, result.clips());
-            err.println("wrote " + clipsFile);
+    }
+
+    /** Each video's counts and figures, for JSON. */
+    private static List<Map<String, Object>> perVideo(VideoClipEvaluation.Result result) {
+        List<Map<String, Object>> perVideo = new ArrayList<>();
+        for (VideoClipEvaluation.VideoCounts v : result.videos()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("video", v.video());
+            m.put("person", v.person());
+            m.put("frames", v.frames());
+            m.put("frames_per_second", v.framesPerSecond());
+            m.put("clips", v.clips());
+            m.put("labelled_clips", v.labelledClips());
+            ClipFigures figures = result.byVideo().get(v.video());
+            if (figures != null) {
+                m.put("figures", figures.toMap());
+            }
+            perVideo.add(m);
         }
-        if (cropsFile != null) {
-            VideoClipEvaluation.writeCrops(cropsFile, result.clips());
-            err.println("wrote " + cropsFile);
-        }
-        Map<String, Object> report = all.toMap();
-        report.put("labels_file", input.normalize().toString());
-        report.put("videos", perVideo);
-        Map<String, Object> perPerson = new LinkedHashMap<>();
-        result.byPerson().forEach((person, figures) -> perPerson.put(person, figures.toMap()));
-        report.put("persons", perPerson);
-        report.put("rejected_frames", result.rejectedFrames());
-        report.put("clip", "clips of " + settings.clips().clipLength() + " frames every " + settings.clips().stride()
-                + " through the job's face stage and clip assembly; counted when wholly inside a labelled span");
-        report.put("seconds", Math.round(seconds * 10) / 10.0);
-        return report;
+        return perVideo;
     }
 }

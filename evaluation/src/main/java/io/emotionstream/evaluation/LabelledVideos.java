@@ -79,33 +79,14 @@ public final class LabelledVideos {
                 continue;
             }
             String where = labelsFile + " line " + (n + 1) + ": ";
-            String[] fields = line.split(",", -1);
-            if (fields.length != columns) {
-                throw new IllegalArgumentException(where + "expected " + columns + " fields (" + header + "), found "
-                        + fields.length);
-            }
-            String video = fields[0].trim();
-            int label = labels.indexOf(fields[1].trim());
-            if (video.isEmpty()) {
-                throw new IllegalArgumentException(where + "names no video");
-            }
-            if (label < 0) {
-                throw new IllegalArgumentException(where + "label '" + fields[1].trim()
-                        + "' is not one of the model's labels " + labels);
-            }
-            double start = seconds(fields[2], where + "start_s");
-            double end = seconds(fields[3], where + "end_s");
-            if (!(end > start)) {
-                throw new IllegalArgumentException(where + "end_s " + end + " must be after start_s " + start);
-            }
-            String person = columns == 5 ? fields[4].trim() : defaultPerson(video);
-            if (person.isEmpty()) {
-                throw new IllegalArgumentException(where + "names no person");
-            }
-            String earlier = persons.putIfAbsent(video, person);
-            if (earlier != null && !earlier.equals(person)) {
-                throw new IllegalArgumentException(where + "person '" + person + "' of " + video + " differs from '"
-                        + earlier + "' on an earlier line");
+            Line parsed = Line.parse(line.split(",", -1), columns, header, labels, where);
+            String video = parsed.video();
+            double start = parsed.span().startSeconds();
+            double end = parsed.span().endSeconds();
+            String earlier = persons.putIfAbsent(video, parsed.person());
+            if (earlier != null && !earlier.equals(parsed.person())) {
+                throw new IllegalArgumentException(where + "person '" + parsed.person() + "' of " + video
+                        + " differs from '" + earlier + "' on an earlier line");
             }
             List<Span> list = spans.computeIfAbsent(video, v -> new ArrayList<>());
             for (Span other : list) {
@@ -114,7 +95,7 @@ public final class LabelledVideos {
                             + " overlaps " + other.startSeconds() + "-" + other.endSeconds() + " s");
                 }
             }
-            list.add(new Span(label, start, end));
+            list.add(parsed.span());
         }
         if (spans.isEmpty()) {
             throw new IllegalArgumentException(labelsFile + " labels no video");
@@ -140,6 +121,35 @@ public final class LabelledVideos {
 
     public List<Video> videos() {
         return videos;
+    }
+
+    /** One line of a labels file: video, span and person. */
+    private record Line(String video, Span span, String person) {
+        static Line parse(String[] fields, int columns, String header, List<String> labels, String where) {
+            if (fields.length != columns) {
+                throw new IllegalArgumentException(where + "expected " + columns + " fields (" + header + "), found "
+                        + fields.length);
+            }
+            String video = fields[0].trim();
+            int label = labels.indexOf(fields[1].trim());
+            if (video.isEmpty()) {
+                throw new IllegalArgumentException(where + "names no video");
+            }
+            if (label < 0) {
+                throw new IllegalArgumentException(where + "label '" + fields[1].trim()
+                        + "' is not one of the model's labels " + labels);
+            }
+            double start = seconds(fields[2], where + "start_s");
+            double end = seconds(fields[3], where + "end_s");
+            if (!(end > start)) {
+                throw new IllegalArgumentException(where + "end_s " + end + " must be after start_s " + start);
+            }
+            String person = columns == 5 ? fields[4].trim() : defaultPerson(video);
+            if (person.isEmpty()) {
+                throw new IllegalArgumentException(where + "names no person");
+            }
+            return new Line(video, new Span(label, start, end), person);
+        }
     }
 
     /** A video's file name up to its first underscore (without its folders and extension). */
