@@ -61,8 +61,10 @@ public final class EmotionJob {
 
     /** The processing part of the graph, from frame records to its outputs, without sinks. */
     public static Outputs process(DataStream<KafkaFrameRecord> records, PipelineSettings settings) {
+        // at the source's parallelism, chained to it: a rebalance here would mix up each camera's frame order
         SingleOutputStreamOperator<KafkaFrameRecord> usable = records
                 .process(new UnusableRecords())
+                .setParallelism(records.getParallelism())
                 .name("unusable-records").uid("unusable-records");
 
         SingleOutputStreamOperator<FaceFrame> faces = usable
