@@ -196,6 +196,30 @@ class CalibrationTest(unittest.TestCase):
         self.assertEqual(share, 0.5)
         self.assertEqual(accuracy, 1.0)
 
+    def test_where_no_threshold_reaches_the_accuracy_the_most_accurate_with_half_the_clips_is_taken(self):
+        probabilities = np.array([[0.9, 0.1], [0.8, 0.2], [0.7, 0.3], [0.6, 0.4]])
+        targets = np.array([1, 0, 0, 1])  # the most confident clip is wrong
+        threshold, share, accuracy = calibrate.confidence_threshold(probabilities, targets, 0.95)
+        self.assertEqual((0.65, 0.75), (threshold, share), "the lowest that keeps the 3 clips from 0.7, 2 of them right")
+        self.assertAlmostEqual(2 / 3, accuracy)
+
+    def test_each_group_weighs_the_same(self):
+        weights = calibrate.equal_weights(["a", "a", "a", "b"])
+        self.assertAlmostEqual(0.5, weights[:3].sum())
+        self.assertAlmostEqual(0.5, weights[3])
+
+    def test_sets_are_weighed_in_the_temperature(self):
+        generator = torch.Generator().manual_seed(3)
+        z = torch.randn(2000, 5, generator=generator)
+        labels = torch.multinomial(torch.softmax(z, 1), 1, generator=generator).squeeze(1)
+        # a large set that wants temperature 3 and a small one that wants 1: with equal weights both count alike
+        sets = {"large": (3.0 * z, labels, np.full(2000, 1 / 2000)),
+                "small": (z[:200], labels[:200], np.full(200, 1 / 200))}
+        temperature, _ = calibrate.fit_on_sets(sets, 0.9, "small")
+        self.assertTrue(1.2 < temperature < 2.6, temperature)
+        alone = calibrate.fit_temperature(torch.cat([3.0 * z, z[:200]]), torch.cat([labels, labels[:200]]))
+        self.assertGreater(alone, temperature, "unweighted, the large set decides")
+
 
 if __name__ == "__main__":
     unittest.main()
