@@ -61,10 +61,11 @@ def expected_calibration_error(probabilities, targets, bins=ECE_BINS):
 
 
 def confidence_threshold(probabilities, targets, min_accuracy, weights=None, min_coverage=0.5):
-    """The lowest confidence t (a multiple of 0.05) at which the clips with confidence >= t are right at least
-    min_accuracy of the time (each clip weighted by `weights` when given); returns (t, share of clips at or above t,
-    their accuracy). Where no t below 1 reaches min_accuracy, the t with the most accurate confident clips among those
-    that leave at least `min_coverage` of the clips confident."""
+    """The lowest confidence t (a multiple of 0.05) that leaves at least `min_coverage` of the clips confident and at
+    which those clips are right at least min_accuracy of the time (each clip weighted by `weights` when given); where
+    none does, the t with the most accurate confident clips among those that leave `min_coverage` confident. Returns
+    (t, share of clips at or above t, their accuracy). A threshold that calls most clips uncertain helps nobody, so
+    `min_coverage` bounds the uncertain share."""
     probabilities = np.asarray(probabilities)
     weights = np.ones(len(probabilities)) if weights is None else np.asarray(weights, dtype=np.float64)
     confidence = probabilities.max(axis=1)
@@ -77,9 +78,11 @@ def confidence_threshold(probabilities, targets, min_accuracy, weights=None, min
             continue
         share = float(weights[kept].sum() / weights.sum())
         accuracy = float(weights[kept & correct].sum() / weights[kept].sum())
+        if share < min_coverage:
+            break  # higher thresholds keep fewer clips still
         if accuracy >= min_accuracy:
             return t, share, accuracy
-        if share >= min_coverage and (best is None or accuracy > best[2]):
+        if best is None or accuracy > best[2]:
             best = (t, share, accuracy)
     return best if best is not None else (1.0, 0.0, float("nan"))
 

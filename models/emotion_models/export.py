@@ -261,9 +261,10 @@ def calibrate_model(model, pre, args):
     decision = {
         "min_confidence": threshold,
         "note": "a clip whose highest probability is below min_confidence is 'uncertain'; chosen as the lowest multiple "
-                "of 0.05 at which at least %.0f%% of the development videos' confident clips are right (each person "
-                "weighing the same), or where none is, the one with the most accurate confident clips that leaves at "
-                "least half of them confident" % (100 * args.confident_accuracy),
+                "of 0.05 that leaves at least half of the development videos' clips confident and at which at least "
+                "%.0f%% of the confident ones are right (each person weighing the same), or where none is, the one "
+                "with the most accurate confident clips that leaves half of them confident"
+                % (100 * args.confident_accuracy),
     }
     return calibration, decision
 
