@@ -204,12 +204,13 @@ class CalibrationTest(unittest.TestCase):
         self.assertAlmostEqual(2 / 3, accuracy)
 
     def test_a_threshold_never_leaves_most_clips_uncertain(self):
-        # only the one clip at 0.97 is right for sure; 0.5 keeps 6 of 10 clips, 4 of them right
-        probabilities = np.array([[c, 1 - c] for c in (0.97, 0.6, 0.6, 0.55, 0.55, 0.5, 0.3, 0.3, 0.2, 0.2)])
-        targets = np.array([0, 0, 0, 1, 1, 0, 1, 1, 1, 1])
-        threshold, share, _ = calibrate.confidence_threshold(probabilities, targets, 0.95)
-        self.assertGreaterEqual(share, 0.5, "not 0.95, which would call 9 of 10 clips uncertain")
-        self.assertLessEqual(threshold, 0.5)
+        # one clip at 0.97, right; nine at 0.6, six of them right: 0.95 is reached only by calling 9 of 10 uncertain
+        probabilities = np.array([[0.97, 0.03]] + [[0.6, 0.4]] * 9)
+        targets = np.array([0, 0, 0, 0, 0, 0, 0, 1, 1, 1])
+        threshold, share, accuracy = calibrate.confidence_threshold(probabilities, targets, 0.95)
+        self.assertEqual(1.0, share, "not 0.65 and above, which would keep one clip in ten")
+        self.assertLessEqual(threshold, 0.6)
+        self.assertAlmostEqual(0.7, accuracy)
 
     def test_each_group_weighs_the_same(self):
         weights = calibrate.equal_weights(["a", "a", "a", "b"])
