@@ -124,12 +124,6 @@ public class JobCommand implements Callable<Integer> {
         return pipeline.settings();
     }
 
-    /** The environment with the graph built, ready to execute. */
-    StreamExecutionEnvironment environment() {
-        return EmotionJob.onKafka(kafkaSettings(), pipelineSettings(),
-                runSettings());
-    }
-
     RunSettings runSettings() {
         String restore = fromCheckpoint;
         if ("latest".equals(fromCheckpoint)) {
@@ -161,8 +155,9 @@ public class JobCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PipelineSettings pipeline = pipelineSettings(); // the model and dlib's files first: local, and quick
         requireKafka(kafkaSettings(), Duration.ofSeconds(15));
-        StreamExecutionEnvironment env = environment();
+        StreamExecutionEnvironment env = EmotionJob.onKafka(kafkaSettings(), pipeline, runSettings());
         if (fromCheckpoint != null) {
             System.err.println("resuming from " + env.getConfiguration().get(StateRecoveryOptions.SAVEPOINT_PATH));
         }

@@ -2,6 +2,7 @@ package io.emotionstream.job;
 
 import io.emotionstream.face.DlibFaceDetector;
 import io.emotionstream.model.ModelDescriptor;
+import io.emotionstream.model.OnnxClipClassifier;
 import io.emotionstream.model.ProjectPaths;
 import io.emotionstream.model.ScoringOptions;
 import java.nio.file.Files;
@@ -121,8 +122,8 @@ public class PipelineOptions {
     long smoothMaxGapMillis;
 
     /**
-     * Loads the model, checks its ONNX file and the landmark model (a missing or foreign file is a startup error, not
-     * a restart loop) and builds the settings.
+     * Loads the model, checks its ONNX file (its checksum, and that ONNX Runtime loads and runs it) and the landmark
+     * model (a missing, foreign or broken file is a start-up error, not a restart loop) and builds the settings.
      */
     public PipelineSettings settings() {
         if (!Files.isReadable(landmarks)) {
@@ -130,7 +131,11 @@ public class PipelineOptions {
                     + " (install Debian's libdlib-data, or name the file with --landmarks)");
         }
         ModelDescriptor descriptor = ModelDescriptor.load(model);
-        descriptor.verifyOnnxFile();
+        // a real ONNX Runtime session, opened and run once: a file that matches its checksum but cannot be loaded (or
+        // does not take the descriptor's input) ends the start-up, rather than sending the job into a restart loop
+        try (OnnxClipClassifier probe = OnnxClipClassifier.open(descriptor, ScoringOptions.cpu(1, 1))) {
+            descriptor = probe.model();
+        }
         int length = descriptor.clipLength();
         ClipSettings clips = new ClipSettings(length, stride == null ? length : stride, maxDroppedFrames,
                 maxTimeGapMillis, maxFramesWithoutFace == null ? length / ClipSettings.DEFAULT_FACELESS_SHARE_DIVISOR

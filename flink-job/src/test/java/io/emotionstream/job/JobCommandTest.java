@@ -47,6 +47,24 @@ class JobCommandTest {
     }
 
     @Test
+    void anOnnxFileThatOnnxRuntimeCannotLoadIsAStartupErrorEvenWithItsChecksum() throws Exception {
+        Path model = Files.createDirectory(temp.resolve("garbage"));
+        byte[] garbage = "not an ONNX graph, whatever its checksum says".getBytes();
+        Files.write(model.resolve("model.onnx"), garbage);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(garbage));
+        String descriptor = Files.readString(ProjectPaths.defaultModel().resolve("model.json"))
+                .replaceFirst("\"onnx_sha256\": \"[0-9a-f]{64}\"", "\"onnx_sha256\": \"" + sha + "\"");
+        Files.writeString(model.resolve("model.json"), descriptor);
+        StringWriter err = new StringWriter();
+        CommandLine cli = JobCommand.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        assertEquals(2, cli.execute("--model", model.toString(), "-b", "127.0.0.1:1"));
+        assertTrue(err.toString().startsWith("error: ") && err.toString().contains("ONNX Runtime cannot load"),
+                err.toString());
+        assertEquals(1, err.toString().strip().lines().count(), "one line: " + err);
+    }
+
+    @Test
     void aMissingLandmarkModelIsAStartupError() {
         JobCommand job = new JobCommand();
         new CommandLine(job).parseArgs("--landmarks", temp.resolve("absent.dat").toString());
