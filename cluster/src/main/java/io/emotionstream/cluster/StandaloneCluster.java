@@ -85,6 +85,15 @@ public final class StandaloneCluster implements AutoCloseable {
         this.jobManager = jobManager;
     }
 
+    /** Makes a folder readable by its owner only (0700), where the file system has POSIX permissions. */
+    private static void ownerOnly(Path folder) throws IOException {
+        try {
+            Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // left as the platform makes it
+        }
+    }
+
     /** Writes the configuration, starts the JobManager and the TaskManagers, and waits until all have registered. */
     public static StandaloneCluster start(Settings settings) {
         if (!Files.isDirectory(settings.flinkLib())) {
@@ -93,6 +102,8 @@ public final class StandaloneCluster implements AutoCloseable {
         }
         int restPort = settings.restPort() == 0 ? freePort() : settings.restPort();
         try {
+            Files.createDirectories(settings.folder());
+            ownerOnly(settings.folder()); // its checkpoints and savepoints hold face crops
             Files.createDirectories(settings.folder().resolve("conf"));
             Files.createDirectories(settings.folder().resolve("log"));
             Files.createDirectories(settings.folder().resolve("checkpoints"));

@@ -40,6 +40,8 @@ class SavepointUpgradeTest {
                      StandaloneCluster.defaultFlinkLib(ProjectPaths.home()), 1, 2, 0, Map.of()));
              KafkaProducer<byte[], byte[]> producer = CameraFeed.producer(broker.bootstrapServers())) {
             String bootstrap = broker.bootstrapServers();
+            assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    java.nio.file.Files.getPosixFilePermissions(folder)), "its savepoints hold face crops");
             CameraFeed.createTopics(broker, 2);
             String first = ClusterJobs.submit(cluster, jar, bootstrap, folder);
             feed.publish(producer, 0, BEFORE_STOP, 25);

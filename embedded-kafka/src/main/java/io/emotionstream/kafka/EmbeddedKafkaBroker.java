@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import io.emotionstream.kafka.access.BrokerSecurity;
+import io.emotionstream.kafka.access.PrivateFolders;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -127,6 +128,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("log.retention.check.interval.ms", "60000");
         props.putAll(overrides);
         try {
+            PrivateFolders.create(directory); // frames show faces: no other local user may read them
             Files.createDirectories(data);
             Files.createDirectories(metadata);
             if (!formatted) {

@@ -2,6 +2,9 @@ package io.emotionstream.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +19,22 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedKafkaBrokerTest {
+    @TempDir
+    Path temp;
+
+    @Test
+    void itsDataFolderIsReadableByItsOwnerOnly() throws Exception {
+        Path data = Files.createDirectory(temp.resolve("kafka"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data, false, 0, Map.of())) {
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data)),
+                    "frames show faces: no other local user may read the broker's data");
+        }
+    }
+
     @Test
     void transactionalWritesReachReadCommittedConsumersAndAbortedOnesDoNot() {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {

@@ -2,8 +2,10 @@ package io.emotionstream.job;
 
 import io.emotionstream.kafka.access.KafkaAccess;
 import io.emotionstream.kafka.access.KafkaClientOptions;
+import io.emotionstream.kafka.access.PrivateFolders;
 import io.emotionstream.model.ModelException;
 import io.emotionstream.schema.Topics;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,7 +126,13 @@ public class JobCommand implements Callable<Integer> {
         return pipeline.settings();
     }
 
-    RunSettings runSettings() {
+    RunSettings runSettings() throws IOException {
+        URI checkpoints = URI.create(checkpointDir);
+        if (checkpoints.getScheme() == null || checkpoints.getScheme().equals("file")) {
+            // checkpoints hold face crops of clips in progress: a local folder is made owner-only (on a cluster,
+            // make the TaskManagers' checkpoint folder so too)
+            PrivateFolders.create(checkpoints.getScheme() == null ? Path.of(checkpointDir) : Path.of(checkpoints));
+        }
         String restore = fromCheckpoint;
         if ("latest".equals(fromCheckpoint)) {
             URI dir = URI.create(checkpointDir);

@@ -36,6 +36,16 @@ class JobCommandTest {
     }
 
     @Test
+    void aLocalCheckpointFolderIsReadableByItsOwnerOnly() throws Exception {
+        Path checkpoints = temp.resolve("state/checkpoints");
+        JobCommand job = new JobCommand();
+        new CommandLine(job).parseArgs("--checkpoint-dir", checkpoints.toUri().toString());
+        job.runSettings();
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(checkpoints)), "checkpoints hold face crops");
+    }
+
+    @Test
     void aForeignOnnxFileIsAStartupError() throws Exception {
         Path model = Files.createDirectory(temp.resolve("model"));
         Files.copy(ProjectPaths.defaultModel().resolve("model.json"), model.resolve("model.json"));
