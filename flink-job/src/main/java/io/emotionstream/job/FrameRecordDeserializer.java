@@ -1,5 +1,6 @@
 package io.emotionstream.job;
 
+import io.emotionstream.schema.CameraIds;
 import io.emotionstream.schema.DeadLetterReason;
 import io.emotionstream.schema.DeadLetters;
 import io.emotionstream.schema.FrameEncoding;
@@ -120,8 +121,14 @@ public class FrameRecordDeserializer implements KafkaRecordDeserializationSchema
         if (r.cameraId == null || r.cameraId.isBlank()) {
             return "camera_id is empty";
         }
+        String badId = CameraIds.problem(r.cameraId);
+        if (badId != null) {
+            r.cameraId = CameraIds.shown(r.cameraId); // a dead letter keeps no more of it
+            r.key = CameraIds.shown(r.key);
+            return badId;
+        }
         if (r.key != null && !r.key.equals(r.cameraId)) {
-            return "record key '" + r.key + "' differs from camera_id '" + r.cameraId + "'";
+            return "record key '" + CameraIds.shown(r.key) + "' differs from camera_id '" + r.cameraId + "'";
         }
         if (r.width < 1 || r.height < 1 || r.width > limits.maxFrameSide() || r.height > limits.maxFrameSide()) {
             return "frame size " + r.width + "x" + r.height + " is outside 1.." + limits.maxFrameSide();

@@ -107,6 +107,21 @@ class FaceCropStageTest {
     }
 
     @Test
+    void aCameraIdOfTenThousandCharactersIsRefusedAndNotKeptWhole() throws Exception {
+        String id = "c".repeat(10_000);
+        send(id, frame(id, 1, new BufferedImage(32, 32, BufferedImage.TYPE_3BYTE_BGR), "png"));
+        send("bad id!", frame("bad id!", 2, new BufferedImage(32, 32, BufferedImage.TYPE_3BYTE_BGR), "png"));
+        assertTrue(harness.extractOutputValues().isEmpty());
+        List<Rejection> rejected = rejected();
+        assertEquals(List.of(DeadLetterReason.INVALID_FRAME, DeadLetterReason.INVALID_FRAME),
+                rejected.stream().map(r -> r.reason).toList());
+        assertTrue(rejected.get(0).detail.contains("(10000 characters) must be 1-64"), rejected.get(0).detail);
+        assertTrue(rejected.get(0).cameraId.length() < 100 && rejected.get(0).detail.length() < 300,
+                "the dead letter keeps a prefix of the id");
+        assertTrue(rejected.get(1).detail.contains("must be 1-64 letters, digits"), rejected.get(1).detail);
+    }
+
+    @Test
     void aJpegWhoseHeaderClaimsAnotherSizeIsRejectedFromItsHeader() throws Exception {
         BufferedImage small = new BufferedImage(64, 48, BufferedImage.TYPE_3BYTE_BGR);
         ByteArrayOutputStream jpeg = new ByteArrayOutputStream();

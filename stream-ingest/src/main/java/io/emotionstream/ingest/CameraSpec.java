@@ -1,5 +1,6 @@
 package io.emotionstream.ingest;
 
+import io.emotionstream.schema.CameraIds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
@@ -11,7 +12,6 @@ import java.util.regex.Pattern;
 public record CameraSpec(String cameraId, String source, Kind kind) {
     public enum Kind { WEBCAM, STREAM, VIDEO_FILE, IMAGE_FOLDER }
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern URL = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://.+");
 
     /** Parses ID=SOURCE; a source alone takes its file name (without extension) as the id. */
@@ -19,7 +19,7 @@ public record CameraSpec(String cameraId, String source, Kind kind) {
         String id;
         String source;
         int eq = text.indexOf('=');
-        if (eq > 0 && ID.matcher(text.substring(0, eq)).matches()) {
+        if (eq > 0 && CameraIds.valid(text.substring(0, eq))) {
             id = text.substring(0, eq);
             source = text.substring(eq + 1);
         } else {
@@ -30,8 +30,8 @@ public record CameraSpec(String cameraId, String source, Kind kind) {
         if (source.isBlank()) {
             throw new IllegalArgumentException("camera '" + text + "' names no source");
         }
-        if (!ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("camera id '" + id + "' must be 1-64 letters, digits, '.', '_' or '-'");
+        if (!CameraIds.valid(id)) {
+            throw new IllegalArgumentException(CameraIds.problem(id));
         }
         if (source.startsWith("webcam:")) {
             String index = source.substring("webcam:".length());
