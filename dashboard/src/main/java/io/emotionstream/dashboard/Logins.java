@@ -69,6 +69,22 @@ final class Logins {
         return match;
     }
 
+    /** The user name that HTTP Basic credentials give (before their first ':'), or null for none or unreadable. */
+    static String userOf(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        try {
+            String credentials = new String(Base64.getDecoder().decode(authorization.substring(6).strip()),
+                    StandardCharsets.UTF_8);
+            int colon = credentials.indexOf(':');
+            String user = colon < 0 ? credentials : credentials.substring(0, colon);
+            return user.length() > 256 ? user.substring(0, 256) : user;
+        } catch (IllegalArgumentException notBase64) {
+            return null;
+        }
+    }
+
     private static byte[] digest(String credentials) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(credentials.getBytes(StandardCharsets.UTF_8));

@@ -146,6 +146,124 @@ class DashboardServerTest {
     }
 
     @Test
+    void oneAddressHoldingHundredsOfHalfOpenConnectionsLeavesItAnsweringOthers() throws Exception {
+        try (SummaryApp app = SummaryApp.start(SummarySettings.defaults(), kafka, temp.resolve("flood"),
+                WebOptions.local("127.0.0.1", 0))) {
+            List<Socket> flood = new ArrayList<>();
+            try {
+                for (int i = 0; i < 560; i++) { // what took all 512 connections before
+                    Socket socket = new Socket("127.0.0.1", app.port());
+                    socket.getOutputStream().write("GET /api/cameras HTTP/1.1\r\nHost: x\r\nX-Slow: "
+                            .getBytes(StandardCharsets.US_ASCII));
+                    flood.add(socket);
+                }
+                // another address (127.0.0.2 is this machine's loopback too) is answered at once
+                assertEquals(200, status(rawGet("127.0.0.2", app.port(), "/api/recent", null)));
+                int closed = 0;
+                for (Socket socket : flood) {
+                    socket.setSoTimeout(20); // all within a few seconds, before the held ones time out
+                    try {
+                        if (socket.getInputStream().read() < 0) {
+                            closed++;
+                        }
+                    } catch (SocketTimeoutException held) {
+                        // one of those the server holds, waiting for its headers
+                    } catch (java.io.IOException reset) {
+                        closed++;
+                    }
+                }
+                assertTrue(closed >= 560 - DashboardServer.MAX_CONNECTIONS_PER_ADDRESS, "the connections beyond the "
+                        + "per-address limit are closed (those it held time out after 10 s): " + closed);
+            } finally {
+                for (Socket socket : flood) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aConnectionThatNeverCompletesARequestIsClosedSoon() throws Exception {
+        try (SummaryApp app = SummaryApp.start(SummarySettings.defaults(), kafka, temp.resolve("idle"),
+                WebOptions.local("127.0.0.1", 0));
+             Socket slow = new Socket("127.0.0.1", app.port())) {
+            slow.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            long started = System.nanoTime();
+            slow.setSoTimeout(DashboardServer.FIRST_REQUEST_TIMEOUT_MS + 5_000);
+            int read;
+            try {
+                read = slow.getInputStream().read();
+                while (read >= 0) { // an error answer, if any, then the end
+                    read = slow.getInputStream().read();
+                }
+            } catch (java.io.IOException reset) {
+                read = -1;
+            }
+            long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+            assertTrue(seconds <= DashboardServer.FIRST_REQUEST_TIMEOUT_MS / 1000 + 3,
+                    "closed after " + seconds + " s, not the accepted connections' 30 s");
+        }
+    }
+
+    @Test
+    void failedLoginsAreSlowedPerAddressAndPerUser() throws Exception {
+        Path logins = temp.resolve("backoff-logins");
+        Files.writeString(logins, "alice:correct horse\nbob:battery staple\n");
+        try (SummaryApp app = SummaryApp.start(SummarySettings.defaults(), kafka, temp.resolve("backoff"),
+                WebOptions.local("127.0.0.1", 0).withLogins(logins))) {
+            int refused = 0;
+            int slowed = 0;
+            int cut = 0;
+            long started = System.nanoTime();
+            for (int i = 0; i < 2_000; i++) { // a guesser from one address, a connection a guess
+                int status = status(rawGet("127.0.0.1", app.port(), "/api/recent", "alice:guess" + i));
+                if (status == 401) {
+                    refused++;
+                } else if (status == 429) {
+                    slowed++;
+                } else if (status == 0) {
+                    cut++; // closed unanswered: its address held too many connections still closing
+                }
+            }
+            assertEquals(2_000, refused + slowed + cut);
+            assertTrue(refused <= LoginBackOff.FREE_FAILURES + 3, "guesses checked: " + refused + " of 2000");
+            // while alice's name and that address wait, even her right password from there waits
+            while (status(rawGet("127.0.0.1", app.port(), "/api/recent", "alice:one more guess")) != 429) {
+                refused++; // a block ran out: this guess was checked, and the next block is twice as long
+            }
+            assertTrue(refused <= LoginBackOff.FREE_FAILURES + 4, "guesses checked: " + refused);
+            String answer = rawGet("127.0.0.1", app.port(), "/api/recent", "alice:correct horse");
+            assertEquals(429, status(answer), answer);
+            assertTrue(answer.contains("Retry-After: "), answer);
+            // alice's name waits from another address too; another user from another address does not
+            assertEquals(429, status(rawGet("127.0.0.2", app.port(), "/api/recent", "alice:correct horse")));
+            assertEquals(200, status(rawGet("127.0.0.3", app.port(), "/api/recent", "bob:battery staple")));
+            assertTrue((System.nanoTime() - started) / 1e9 < 60, "the refusals themselves are quick");
+        }
+    }
+
+    /** A GET over a plain socket from a local address of this machine; the whole answer (headers and body). */
+    private static String rawGet(String from, int port, String path, String credentials) throws Exception {
+        try (Socket socket = new Socket(java.net.InetAddress.getByName("127.0.0.1"), port,
+                java.net.InetAddress.getByName(from), 0)) {
+            socket.setSoTimeout((int) ANSWER.toMillis());
+            String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                    + (credentials == null ? "" : "Authorization: " + basic(credentials) + "\r\n") + "\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            try {
+                return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            } catch (java.net.SocketException reset) {
+                return ""; // closed unanswered
+            }
+        }
+    }
+
+    /** The answer's status, or 0 when the server closed the connection without one. */
+    private static int status(String answer) {
+        return answer.isEmpty() ? 0 : Integer.parseInt(answer.substring(9, 12));
+    }
+
+    @Test
     void beyondThisMachineItWantsLogins() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new WebOptions("0.0.0.0", 0, null, null, null, false));
