@@ -1,6 +1,7 @@
 package io.emotionstream.job;
 
 import io.emotionstream.job.ClipBuilder.DropReason;
+import io.emotionstream.schema.DeadLetterReason;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -25,20 +26,24 @@ import org.apache.flink.util.OutputTag;
 /**
  * Assembles each camera's face frames into clips, one clip stream per face track: the camera's frames are put in order
  * ({@link FrameReorderBuffer}) and cut into clips ({@link ClipBuilder}); this operator keeps their state per camera,
- * sends late frames to {@link #LATE_FRAMES}, and counts. A camera silent for {@code releaseAfterMillis} has its waiting
- * frames taken in at once, so its last clip comes out; silent for {@code idleTimeoutMillis}, its state is cleared (its
+ * sends frames refused on their own (late, out of place) to {@link #REFUSED_FRAMES}, and counts. A camera silent for
+ * {@code releaseAfterMillis} has its waiting frames taken in at once, so its last clip comes out; silent for {@code idleTimeoutMillis}, its state is cleared (its
  * partial clips counted as dropped, {@code CAMERA_IDLE}). At the end of a bounded input the waiting frames are taken in.
  */
 public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceClip> {
-    /** Frames older than what their camera had taken in: too late to be put in order. */
-    public static final OutputTag<FaceFrame> LATE_FRAMES = new OutputTag<>("late-frames") {};
+    /** Frames refused on their own: too late to be put in order, or out of place in their camera's sequence. */
+    public static final OutputTag<Rejection> REFUSED_FRAMES = new OutputTag<>("refused-frames") {};
 
     /** A camera's own event time and activity. A Flink POJO kept in keyed state. */
     public static class CameraClock {
-        /** The newest capture time the camera has sent. */
+        /** Unused since frames are ordered by sequence (kept so that state written before reads). */
         public long newestCapture = Long.MIN_VALUE;
-        /** Frames captured up to this time have been taken in; older ones are late. */
+        /** Unused since frames are ordered by sequence (kept so that state written before reads). */
         public long takenUpTo = Long.MIN_VALUE;
+        /** When (processing time) the camera's oldest waiting frame began to wait. */
+        public long waitingSince;
+        /** When (processing time) the camera's last frame was released in order. */
+        public long lastReleasedAt;
         /** When (processing time) the camera's last frame arrived. */
         public long lastArrival;
         /** The camera's pending processing-time timer; 0 for none. */
@@ -83,6 +88,8 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
     private transient ValueState<CameraClock> clock;
     private transient Counter clipsAssembled;
     private transient Counter lateFrames;
+    private transient Counter framesOutOfPlace;
+    private transient Counter framesRetimed;
     private transient Counter duplicateFrames;
     private transient Map<DropReason, Counter> clipsDropped;
     /** When (processing time) this instance began, once known: silence is counted from it after a restore. */
@@ -94,7 +101,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
 
     @Override
     public void open(OpenContext openContext) {
-        reorder = new FrameReorderBuffer(settings.maxOutOfOrderMillis());
+        reorder = new FrameReorderBuffer(settings.maxOutOfOrderMillis(), settings.maxTimeGapMillis());
         builder = new ClipBuilder(settings);
         pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending-frames", FaceFrame.class));
         progress = getRuntimeContext().getMapState(new MapStateDescriptor<>("track-clips", Integer.class,
@@ -102,6 +109,8 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
         clock = getRuntimeContext().getState(new ValueStateDescriptor<>("camera-clock", CameraClock.class));
         clipsAssembled = getRuntimeContext().getMetricGroup().counter("clipsAssembled");
         lateFrames = getRuntimeContext().getMetricGroup().counter("lateFrames");
+        framesOutOfPlace = getRuntimeContext().getMetricGroup().counter("framesOutOfPlace");
+        framesRetimed = getRuntimeContext().getMetricGroup().counter("framesRetimed");
         duplicateFrames = getRuntimeContext().getMetricGroup().counter("duplicateFrames");
         clipsDropped = new EnumMap<>(DropReason.class);
         for (DropReason reason : DropReason.values()) {
@@ -120,6 +129,11 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
         return duplicateFrames.getCount();
     }
 
+    /** Frames re-timed between their neighbours (a glitch of the camera's clock) so far by this instance. */
+    long framesRetimed() {
+        return framesRetimed.getCount();
+    }
+
     @Override
     public void processElement(FaceFrame frame, Context ctx, Collector<FaceClip> out) throws Exception {
         CameraClock camera = clock.value();
@@ -136,11 +150,12 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
             schedule(ctx.timerService(), camera, now + settings.releaseAfterMillis()); // the next release check
         }
         List<FaceFrame> waiting = waitingFrames();
-        FrameReorderBuffer.Result result = reorder.offer(camera, waiting, frame);
-        if (result.late != null) {
-            lateFrames.inc();
-            ctx.output(LATE_FRAMES, result.late);
+        FrameReorderBuffer.Result result = reorder.offer(camera, waiting, frame, now);
+        for (FrameReorderBuffer.Refused refused : result.refused) {
+            (refused.reason() == DeadLetterReason.LATE_FRAME ? lateFrames : framesOutOfPlace).inc();
+            ctx.output(REFUSED_FRAMES, Rejection.ofFrame(refused.frame(), refused.reason(), refused.detail()));
         }
+        framesRetimed.inc(result.retimed);
         build(result, waiting, ctx.getCurrentKey(), out);
         clock.update(camera);
     }
@@ -202,7 +217,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
             return;
         }
         if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
-            releaseAll(camera, ctx.getCurrentKey(), out);
+            releaseAll(camera, ctx.timerService().currentProcessingTime(), ctx.getCurrentKey(), out);
             clock.update(camera);
             return;
         }
@@ -218,7 +233,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
             clock.update(camera);
             return;
         }
-        releaseAll(camera, ctx.getCurrentKey(), out);
+        releaseAll(camera, timestamp, ctx.getCurrentKey(), out);
         if (silent < settings.idleTimeoutMillis()) {
             schedule(ctx.timerService(), camera, since + settings.idleTimeoutMillis());
             clock.update(camera);
@@ -235,9 +250,9 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
         ctx.timerService().deleteEventTimeTimer(END_OF_INPUT);
     }
 
-    private void releaseAll(CameraClock camera, String cameraId, Collector<FaceClip> out) throws Exception {
+    private void releaseAll(CameraClock camera, long now, String cameraId, Collector<FaceClip> out) throws Exception {
         List<FaceFrame> waiting = waitingFrames();
-        build(reorder.releaseAll(camera, waiting), waiting, cameraId, out);
+        build(reorder.releaseAll(camera, waiting, now), waiting, cameraId, out);
     }
 
     private static void schedule(TimerService timers, CameraClock camera, long at) {

@@ -10,12 +10,12 @@ import java.util.Map;
  *
  * <p>A track's clip starts at a frame with its face; frames without it (the face missed, or gone) hold its last face.
  * A partial clip is dropped, and counted by reason, when frames were lost, time jumped, the sequence restarted, the
- * crop size or kind (RGB, gray) changed, or too many frames lacked the track's face (so a face that leaves ends its
+ * camera's clock stepped, the crop size or kind (RGB, gray) changed, or too many frames lacked the track's face (so a face that leaves ends its
  * clip). After a clip is emitted the next starts {@code stride} frames later (overlapping when stride &lt; length).
  */
 final class ClipBuilder {
     /** Why a partial clip was dropped (the counters of metric group clipsDropped). */
-    public enum DropReason { DROPPED_FRAMES, TIME_GAP, SEQUENCE_RESET, CROP_SIZE_CHANGE, NO_FACE, CAMERA_IDLE }
+    public enum DropReason { DROPPED_FRAMES, TIME_GAP, SEQUENCE_RESET, CLOCK_STEP, CROP_SIZE_CHANGE, NO_FACE, CAMERA_IDLE }
 
     /** Where clips and dropped partial clips go. */
     interface Output {
@@ -98,6 +98,8 @@ final class ClipBuilder {
             return DropReason.DROPPED_FRAMES;
         } else if (frame.captureTimeMillis - clip.lastTime > settings.maxTimeGapMillis()) {
             return DropReason.TIME_GAP;
+        } else if (frame.clockStep) {
+            return DropReason.CLOCK_STEP;
         } else if (face != null && !clip.fits(face)) {
             return DropReason.CROP_SIZE_CHANGE;
         } else if (face == null && clip.framesWithoutFace() + 1 > settings.maxFramesWithoutFace()) {

@@ -8,10 +8,12 @@ import java.io.Serializable;
  * @param clipLength frames per clip
  * @param stride frames between the starts of consecutive clips (clipLength: back to back; less: overlapping)
  * @param maxDroppedFrames a jump in sequence numbers by more than this many missing frames ends a partial clip
- * @param maxTimeGapMillis more time than this between consecutive frames ends a partial clip
+ * @param maxTimeGapMillis more time than this between consecutive frames ends a partial clip; a frame further ahead
+ *     of the one before it than this (per frame), or back in time, disagrees with its camera's clock
+ *     ({@link FrameReorderBuffer})
  * @param maxFramesWithoutFace more frames without a face than this in one clip ends it
- * @param maxOutOfOrderMillis a camera's frames wait until the camera has sent a frame this much newer (capture
- *     time), so that frames arriving out of order by less are put right; older frames are late
+ * @param maxOutOfOrderMillis frames after a gap in a camera's sequence wait this long (arrival time) for the missing
+ *     ones, then are taken in past it; a missing frame that comes later is late
  * @param releaseAfterMillis a camera silent this long (processing time) has its waiting frames taken in at once, so
  *     its last clip comes out although no newer frame will
  * @param idleTimeoutMillis a camera silent this long (processing time) has its partial clip and state dropped

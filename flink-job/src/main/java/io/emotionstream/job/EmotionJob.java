@@ -85,9 +85,7 @@ public final class EmotionJob {
                 .process(new EmotionSmoother(settings.smoothing()))
                 .name("emotion-smoother").uid("emotion-smoother");
 
-        DataStream<Rejection> late = clips.getSideOutput(ClipAssembler.LATE_FRAMES)
-                .map(new LateFrameRejection())
-                .name("late-frames").uid("late-frames");
+        DataStream<Rejection> late = clips.getSideOutput(ClipAssembler.REFUSED_FRAMES);
         DataStream<Rejection> rejected = usable.getSideOutput(UnusableRecords.UNUSABLE)
                 .union(faces.getSideOutput(FaceCropStage.REJECTED), late);
         return new Outputs(emotions, rejected, clips);

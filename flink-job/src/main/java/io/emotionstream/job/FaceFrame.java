@@ -41,6 +41,11 @@ public class FaceFrame {
     public String sourceTopic;
     public int sourcePartition;
     public long sourceOffset;
+    /**
+     * Set by the clip stage when the camera's clock stepped (or the camera restarted) at this frame: a partial clip
+     * ends here ({@link FrameReorderBuffer}).
+     */
+    public boolean clockStep;
     /** The faces found, in track order; empty when none was. */
     public Face[] faces = NONE;
 

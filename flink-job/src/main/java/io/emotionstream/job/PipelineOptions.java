@@ -70,7 +70,8 @@ public class PipelineOptions {
     int maxDroppedFrames;
 
     @Option(names = "--max-time-gap-ms", paramLabel = "MS", defaultValue = "" + ClipSettings.DEFAULT_MAX_TIME_GAP_MILLIS,
-            description = "a longer pause between frames ends a partial clip (default: ${DEFAULT-VALUE})")
+            description = "a longer pause between frames ends a partial clip; a frame further ahead than this (per frame) "
+                    + "or back in time disagrees with its camera's clock (default: ${DEFAULT-VALUE})")
     long maxTimeGapMillis;
 
     @Option(names = "--max-frames-without-face", paramLabel = "N",
@@ -79,8 +80,9 @@ public class PipelineOptions {
 
     @Option(names = "--max-out-of-order-ms", paramLabel = "MS",
             defaultValue = "" + ClipSettings.DEFAULT_MAX_OUT_OF_ORDER_MILLIS,
-            description = "a camera's frames wait for one this much newer, to be put in capture order; a frame older "
-                    + "than that is late (default: ${DEFAULT-VALUE})")
+            description = "frames after a gap in a camera's sequence wait this long (arrival time) for the missing ones "
+                    + "before they are taken in past it; a missing frame that comes later is late "
+                    + "(default: ${DEFAULT-VALUE})")
     long maxOutOfOrderMillis;
 
     @Option(names = "--release-after-ms", paramLabel = "MS", defaultValue = "" + ClipSettings.DEFAULT_RELEASE_AFTER_MILLIS,

@@ -33,11 +33,11 @@ public class Rejection {
         return r;
     }
 
-    static Rejection lateFrame(FaceFrame frame) {
+    /** A frame the clip stage refused on its own (late, out of place), with the reason and what it was. */
+    static Rejection ofFrame(FaceFrame frame, DeadLetterReason reason, String detail) {
         Rejection r = new Rejection();
-        r.reason = DeadLetterReason.LATE_FRAME;
-        r.detail = "frame " + frame.sequence + " captured at " + frame.captureTimeMillis
-                + " arrived after its camera's frames up to then had been taken into clips";
+        r.reason = reason;
+        r.detail = detail + " (captured at " + frame.captureTimeMillis + ")";
         r.sourceTopic = frame.sourceTopic;
         r.sourcePartition = frame.sourcePartition;
         r.sourceOffset = frame.sourceOffset;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.emotionstream.job.ClipBuilder.DropReason;
+import io.emotionstream.schema.DeadLetterReason;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -202,7 +203,7 @@ class ClipAssemblerTest {
 
     @Test
     void framesInSequenceGoOnAtOnceAndFramesAfterAGapWaitForANewerOne() throws Exception {
-        open(ClipSettings.defaults(LENGTH)); // 500 ms: frames after a gap wait for one 12.5 frames newer
+        open(ClipSettings.defaults(LENGTH)); // 500 ms: frames after a gap wait 500 ms of arrival (13 frames)
         for (int seq = 0; seq < 30; seq++) {
             send(face("a", seq));
         }
@@ -214,24 +215,77 @@ class ClipAssemblerTest {
             }
         }
         assertEquals(List.of(0L), clips().stream().map(c -> c.firstSequence).toList(),
-                "after the lost frame 58, frame 59 waits until a frame 500 ms newer came");
+                "after the lost frame 58, frame 59 waits until the camera sent 500 ms more");
         send(face("a", 72));
         assertEquals(List.of(0L, 30L), clips().stream().map(c -> c.firstSequence).toList());
         assertEquals(60, clips().get(1).lastSequence, "30 frames: 30 to 60 without 58");
     }
 
     @Test
-    void lateFramesGoToTheSideOutput() throws Exception {
+    void aLateFrameGoesToTheSideOutputOnItsOwn() throws Exception {
         open(ClipSettings.defaults(LENGTH));
-        for (int seq = 0; seq < 40; seq++) {
+        for (int seq = 0; seq < 50; seq++) {
+            if (seq != 20) { // delayed: the camera's frames after it are taken in past it after 500 ms
+                send(face("a", seq));
+            }
+        }
+        send(face("a", 20));
+        for (int seq = 50; seq < 70; seq++) {
             send(face("a", seq));
         }
-        FaceFrame late = face("a", 100);
-        late.captureTimeMillis = time(5); // older than what camera a has taken in
-        send(late);
-        ConcurrentLinkedQueue<StreamRecord<FaceFrame>> sideOutput = harness.getSideOutput(ClipAssembler.LATE_FRAMES);
-        assertEquals(1, sideOutput.size());
-        assertEquals(100, sideOutput.peek().getValue().sequence);
+        List<Rejection> refused = refused();
+        assertEquals(1, refused.size());
+        assertEquals(DeadLetterReason.LATE_FRAME, refused.get(0).reason);
+        assertTrue(refused.get(0).detail.startsWith("frame 20 "), refused.get(0).detail);
+        assertEquals(List.of(0L, 31L), clips().stream().map(c -> c.firstSequence).toList(),
+                "the frames after the late one are not late (the first clip: 0 to 30 without 20)");
+    }
+
+    @Test
+    void aFrameStampedFiveSecondsAheadIsRetimedAndTheFramesAfterItAreNotLate() throws Exception {
+        open(ClipSettings.defaults(LENGTH));
+        for (int seq = 0; seq < 300; seq++) {
+            FaceFrame f = face("a", seq);
+            if (seq % 100 == 50) {
+                f.captureTimeMillis += 5_000; // a glitchy clock: one frame in 100
+            }
+            send(f);
+        }
+        endOfInput();
+        assertEquals(10, clips().size(), "300 frames, 10 clips");
+        assertEquals(3, assembler.framesRetimed());
+        assertEquals(List.of(), refused());
+        assertDropped(Map.of());
+    }
+
+    @Test
+    void aClockThatStepsBackAnHourStartsAFreshClipAndCarriesOn() throws Exception {
+        open(ClipSettings.defaults(LENGTH));
+        for (int seq = 0; seq < 165; seq++) {
+            FaceFrame f = face("a", seq);
+            if (seq >= 15) {
+                f.captureTimeMillis -= 3_600_000; // NTP corrected the camera's clock
+            }
+            send(f);
+        }
+        endOfInput();
+        assertEquals(List.of(15L, 45L, 75L, 105L, 135L), clips().stream().map(c -> c.firstSequence).toList(),
+                "the 150 frames after the step all come out in clips");
+        assertEquals(List.of(), refused());
+        assertDropped(Map.of(DropReason.CLOCK_STEP, 1L)); // the 15 frames before the step
+    }
+
+    @Test
+    void framesWithTheSameCaptureTimeAreTakenIn() throws Exception {
+        open(ClipSettings.defaults(LENGTH));
+        for (int seq = 0; seq < 60; seq++) {
+            FaceFrame f = face("a", seq);
+            f.captureTimeMillis = time(seq - seq % 3); // a coarse clock: three frames a tick
+            send(f);
+        }
+        endOfInput();
+        assertEquals(2, clips().size());
+        assertEquals(List.of(), refused());
     }
 
     @Test
@@ -245,8 +299,7 @@ class ClipAssemblerTest {
             send(face("c", seq));
         }
         assertEquals(List.of("a", "a", "c", "c"), clips().stream().map(c -> c.cameraId).sorted().toList());
-        assertTrue(harness.getSideOutput(ClipAssembler.LATE_FRAMES) == null
-                || harness.getSideOutput(ClipAssembler.LATE_FRAMES).isEmpty(), "no frame of a or c is late");
+        assertEquals(List.of(), refused(), "no frame of a or c is late");
     }
 
     @Test
@@ -264,7 +317,7 @@ class ClipAssemblerTest {
         assertEquals(List.of(0L), clips().stream().map(c -> c.firstSequence).toList());
         assertEquals(29L, clips().get(0).lastSequence);
         assertEquals(3, assembler.duplicateFrames());
-        assertTrue(harness.getSideOutput(ClipAssembler.LATE_FRAMES) == null, "a repeat is not a late frame");
+        assertEquals(List.of(), refused(), "a repeat is not a late frame");
         assertDropped(Map.of());
     }
 
@@ -277,9 +330,10 @@ class ClipAssemblerTest {
                 send(face("a", seq));
             }
         }
-        harness.setProcessingTime(1_500);
+        long last = harness.getProcessingTime();
+        harness.setProcessingTime(last + 1_500);
         assertEquals(0, clips().size(), "the last frames wait for newer ones");
-        harness.setProcessingTime(2_000);
+        harness.setProcessingTime(last + 2_000);
         assertEquals(List.of(0L), clips().stream().map(c -> c.firstSequence).toList());
     }
 
@@ -353,12 +407,20 @@ class ClipAssemblerTest {
         harness.processWatermark(new Watermark(Long.MAX_VALUE));
     }
 
+    /** A frame as it arrives: 40 ms of processing time after the one before (a camera at 25 fps). */
     private void send(FaceFrame frame) throws Exception {
+        harness.setProcessingTime(harness.getProcessingTime() + FRAME_MS);
         harness.processElement(new StreamRecord<>(frame, frame.captureTimeMillis));
     }
 
     private List<FaceClip> clips() {
         return harness.extractOutputValues();
+    }
+
+    /** The frames refused on their own so far. */
+    private List<Rejection> refused() {
+        ConcurrentLinkedQueue<StreamRecord<Rejection>> side = harness.getSideOutput(ClipAssembler.REFUSED_FRAMES);
+        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
     }
 
     private static long time(long seq) {

@@ -14,8 +14,10 @@ public enum DeadLetterReason {
     UNDECODABLE_IMAGE,
     /** A frame whose capture time lies further ahead of its Kafka record time (or the clock) than the job allows. */
     CAPTURE_TIME_AHEAD,
-    /** A frame older than what its camera had already taken into clips: too late to be put in order. */
+    /** A frame whose place in its camera's sequence had passed when it came: too late to be put in order. */
     LATE_FRAME,
+    /** A frame that does not fit its camera's sequence: far ahead of it, or back in it without a restart. */
+    OUT_OF_PLACE,
     /** Face detection or cropping failed on the frame. */
     FACE_STAGE_ERROR,
     /** An emotion event whose key differs from its camera id (summary app). */
