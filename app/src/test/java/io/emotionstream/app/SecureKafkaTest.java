@@ -88,7 +88,7 @@ class SecureKafkaTest {
     void thePipelineRunsEndToEndWithEachPartAsItsOwnUser() throws Exception {
         String bootstrap = broker.bootstrapServers();
         PipelineOptions options = new PipelineOptions();
-        new CommandLine(options).parseArgs();
+        new CommandLine(options).parseArgs("--max-fps", "1000"); // the agent below publishes as fast as it can
         KafkaSettings kafka = KafkaSettings.defaults(bootstrap).withClientProperties(security.clientProperties("job"));
         JobClient job = EmotionJob.onKafka(kafka, options.settings(), RunSettings.of(1, 1_000))
                 .executeAsync("secure-pipeline");

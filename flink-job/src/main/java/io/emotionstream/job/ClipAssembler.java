@@ -27,8 +27,9 @@ import org.apache.flink.util.OutputTag;
  * Assembles each camera's face frames into clips, one clip stream per face track: the camera's frames are put in order
  * ({@link FrameReorderBuffer}) and cut into clips ({@link ClipBuilder}); this operator keeps their state per camera,
  * sends frames refused on their own (late, out of place) to {@link #REFUSED_FRAMES}, and counts. A camera silent for
- * {@code releaseAfterMillis} has its waiting frames taken in at once, so its last clip comes out; silent for {@code idleTimeoutMillis}, its state is cleared (its
- * partial clips counted as dropped, {@code CAMERA_IDLE}). At the end of a bounded input the waiting frames are taken in.
+ * {@code releaseAfterMillis} has its waiting frames taken in at once, so its last clip comes out; silent for
+ * {@code idleTimeoutMillis}, or for {@code releaseAfterMillis} when it never sent a clip's worth of frames (an id seen
+ * once), its state is cleared (its partial clips counted as dropped, {@code CAMERA_IDLE}). At the end of a bounded input the waiting frames are taken in.
  */
 public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceClip> {
     /** Frames refused on their own: too late to be put in order, or out of place in their camera's sequence. */
@@ -53,6 +54,8 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
         public long runFirstTime;
         public long lastSequence = -1;
         public long lastTime;
+        /** Frames taken in since the camera's state began. */
+        public long framesTaken;
 
         public CameraClock() {}
 
@@ -73,6 +76,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
             }
             lastSequence = frame.sequence;
             lastTime = frame.captureTimeMillis;
+            framesTaken++;
         }
     }
 
@@ -234,7 +238,8 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
             return;
         }
         releaseAll(camera, timestamp, ctx.getCurrentKey(), out);
-        if (silent < settings.idleTimeoutMillis()) {
+        // a camera that never sent a clip's worth (a camera id seen once) is forgotten at once, not after the timeout
+        if (silent < settings.idleTimeoutMillis() && camera.framesTaken >= settings.clipLength()) {
             schedule(ctx.timerService(), camera, since + settings.idleTimeoutMillis());
             clock.update(camera);
             return;

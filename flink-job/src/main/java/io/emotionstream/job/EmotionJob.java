@@ -66,8 +66,12 @@ public final class EmotionJob {
                 .process(new UnusableRecords())
                 .setParallelism(records.getParallelism())
                 .name("unusable-records").uid("unusable-records");
+        SingleOutputStreamOperator<KafkaFrameRecord> shared = usable
+                .process(new FairShare(settings.fairShare()))
+                .setParallelism(records.getParallelism())
+                .name("fair-share").uid("fair-share");
 
-        SingleOutputStreamOperator<FaceFrame> faces = usable
+        SingleOutputStreamOperator<FaceFrame> faces = shared
                 .keyBy(KafkaFrameRecord::cameraKey)
                 .process(new FaceCropStage(settings.model(), settings.face()))
                 .name("face-crop").uid("face-crop");
@@ -87,7 +91,7 @@ public final class EmotionJob {
 
         DataStream<Rejection> late = clips.getSideOutput(ClipAssembler.REFUSED_FRAMES);
         DataStream<Rejection> rejected = usable.getSideOutput(UnusableRecords.UNUSABLE)
-                .union(faces.getSideOutput(FaceCropStage.REJECTED), late);
+                .union(shared.getSideOutput(FairShare.DROPPED), faces.getSideOutput(FaceCropStage.REJECTED), late);
         return new Outputs(emotions, rejected, clips);
     }
 

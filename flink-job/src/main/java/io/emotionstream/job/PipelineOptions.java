@@ -85,6 +85,22 @@ public class PipelineOptions {
                     + "(default: ${DEFAULT-VALUE})")
     long maxOutOfOrderMillis;
 
+    @Option(names = "--max-fps", paramLabel = "N", defaultValue = "" + FairShareSettings.DEFAULT_MAX_FRAMES_PER_SECOND,
+            description = "frames a camera may send a second (a burst of a second's worth); more are dropped and "
+                    + "counted (default: ${DEFAULT-VALUE})")
+    int maxFramesPerSecond;
+
+    @Option(names = "--max-cameras", paramLabel = "N", defaultValue = "" + FairShareSettings.DEFAULT_MAX_CAMERAS,
+            description = "cameras the job knows at once (shared out among the source's subtasks); frames of more are "
+                    + "refused (default: ${DEFAULT-VALUE})")
+    int maxCameras;
+
+    @Option(names = "--new-cameras-per-second", paramLabel = "N",
+            defaultValue = "" + FairShareSettings.DEFAULT_NEW_CAMERAS_PER_SECOND,
+            description = "new cameras let in a second per source subtask, so a flood of camera ids grows no state "
+                    + "(default: ${DEFAULT-VALUE})")
+    int newCamerasPerSecond;
+
     @Option(names = "--release-after-ms", paramLabel = "MS", defaultValue = "" + ClipSettings.DEFAULT_RELEASE_AFTER_MILLIS,
             description = "a camera silent this long has its waiting frames taken in, so its last clip comes out "
                     + "(default: ${DEFAULT-VALUE})")
@@ -147,6 +163,7 @@ public class PipelineOptions {
                 keyframeInterval, trackMargin, keyframeShrink, minFaceSimilarity, fullKeyframeEvery, maxFaces),
                 clips, new ScorerSettings(new ScoringOptions(device, 0, scoringThreads, batch), batchDelayMillis),
                 new SmoothingSettings(smoothClips, smoothSwitchAfter, smoothMaxGapMillis,
-                        SmoothingSettings.DEFAULT_STATE_TTL_MILLIS));
+                        SmoothingSettings.DEFAULT_STATE_TTL_MILLIS),
+                new FairShareSettings(maxFramesPerSecond, maxCameras, newCamerasPerSecond, cameraIdleMillis));
     }
 }

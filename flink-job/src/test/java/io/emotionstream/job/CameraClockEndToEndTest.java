@@ -90,7 +90,7 @@ class CameraClockEndToEndTest {
                     FaceStageSettings.defaults(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(),
                             FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL),
                     ClipSettings.defaults(CLIP), new ScorerSettings(ScoringOptions.cpu(1, 4), 200),
-                    SmoothingSettings.defaults());
+                    SmoothingSettings.defaults(), new FairShareSettings(10_000, 10, 10, 30_000)); // one backlog
             EmotionJob.defineWorkflow(env, EmotionJob.kafkaSource(kafka), EmotionJob.eventSink(kafka),
                     EmotionJob.deadLetterSink(kafka), settings);
             env.execute("camera-clocks");

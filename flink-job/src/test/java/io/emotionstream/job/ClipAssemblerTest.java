@@ -341,16 +341,16 @@ class ClipAssemblerTest {
     void aCameraThatResumesAfterARelease() throws Exception {
         open(ClipSettings.defaults(LENGTH)); // release after 2 s, idle after 30 s
         harness.setProcessingTime(0);
-        for (int seq = 0; seq < 15; seq++) {
+        for (int seq = 0; seq < 45; seq++) {
             send(face("a", seq));
         }
-        harness.setProcessingTime(2_000); // half a clip taken in
+        harness.setProcessingTime(3_000); // a clip and a half taken in
         harness.setProcessingTime(5_000);
-        for (int seq = 15; seq < 30; seq++) {
+        for (int seq = 45; seq < 60; seq++) {
             send(face("a", seq));
         }
         harness.setProcessingTime(7_000);
-        assertEquals(List.of(0L), clips().stream().map(c -> c.firstSequence).toList(),
+        assertEquals(List.of(0L, 30L), clips().stream().map(c -> c.firstSequence).toList(),
                 "its last clip comes 2 s after it went quiet again, not at the idle timeout");
     }
 
@@ -382,17 +382,30 @@ class ClipAssemblerTest {
     void aQuietCameraHasItsStateCleared() throws Exception {
         open(new ClipSettings(LENGTH, LENGTH, 5, 1_000, 6, 500, 2_000, 5_000));
         harness.setProcessingTime(0);
-        for (int seq = 0; seq < 12; seq++) {
+        for (int seq = 0; seq < 42; seq++) {
             send(face("a", seq));
         }
-        harness.setProcessingTime(2_000); // frames taken in: a partial clip of 12
+        harness.setProcessingTime(4_000); // frames taken in: a clip and a partial clip of 12
         assertTrue(harness.numKeyedStateEntries() > 0);
-        harness.setProcessingTime(4_000);
-        assertTrue(harness.numKeyedStateEntries() > 0, "not idle yet");
         harness.setProcessingTime(6_000);
+        assertTrue(harness.numKeyedStateEntries() > 0, "not idle yet");
+        harness.setProcessingTime(7_000);
         assertEquals(0, harness.numKeyedStateEntries(), "partial clip and state dropped");
-        assertEquals(0, clips().size());
+        assertEquals(1, clips().size());
         assertDropped(Map.of(DropReason.CAMERA_IDLE, 1L));
+    }
+
+    @Test
+    void aCameraIdSeenOnceIsForgottenAtTheRelease() throws Exception {
+        open(ClipSettings.defaults(LENGTH)); // release after 2 s, idle after 30 s
+        harness.setProcessingTime(0);
+        for (int camera = 0; camera < 100; camera++) {
+            send(face("flood-" + camera, 0));
+        }
+        assertTrue(harness.numKeyedStateEntries() > 0);
+        harness.setProcessingTime(7_000);
+        assertEquals(0, harness.numKeyedStateEntries(), "nothing is kept of 100 camera ids seen once");
+        assertDropped(Map.of(DropReason.CAMERA_IDLE, 100L));
     }
 
     /** The drop counters: the reasons given have these counts, every other reason none. */

@@ -74,7 +74,8 @@ class EmotionJobEndToEndTest {
                     FaceStageSettings.defaults(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(),
                             FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL),
                     ClipSettings.defaults(CLIP),
-                    new ScorerSettings(ScoringOptions.cpu(1, 4), 200), SmoothingSettings.defaults());
+                    new ScorerSettings(ScoringOptions.cpu(1, 4), 200), SmoothingSettings.defaults(),
+                    new FairShareSettings(200, 10, 10, 30_000)); // the agent publishes at 100 fps
             EmotionJob.defineWorkflow(env, EmotionJob.kafkaSource(kafka), EmotionJob.eventSink(kafka),
                     EmotionJob.deadLetterSink(kafka), settings);
             env.execute("emotion-job-e2e");

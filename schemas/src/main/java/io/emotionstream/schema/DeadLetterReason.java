@@ -18,6 +18,10 @@ public enum DeadLetterReason {
     LATE_FRAME,
     /** A frame that does not fit its camera's sequence: far ahead of it, or back in it without a restart. */
     OUT_OF_PLACE,
+    /** Frames over their camera's frame rate, dropped (one dead letter a second stands for them all). */
+    OVER_RATE,
+    /** Frames of cameras the job did not let in: too many cameras, or too many new ones at once (one a second). */
+    CAMERA_REFUSED,
     /** Face detection or cropping failed on the frame. */
     FACE_STAGE_ERROR,
     /** An emotion event whose key differs from its camera id (summary app). */

@@ -1,0 +1,173 @@
+package io.emotionstream.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.emotionstream.face.DlibFaceDetector;
+import io.emotionstream.ingest.AgentSettings;
+import io.emotionstream.ingest.CameraAgent;
+import io.emotionstream.ingest.CameraSpec;
+import io.emotionstream.ingest.CapturedFrame;
+import io.emotionstream.ingest.FrameEncoder;
+import io.emotionstream.ingest.FrameSource;
+import io.emotionstream.kafka.EmbeddedKafkaBroker;
+import io.emotionstream.model.ModelDescriptor;
+import io.emotionstream.model.ProjectPaths;
+import io.emotionstream.model.ScoringOptions;
+import io.emotionstream.schema.DeadLetter;
+import io.emotionstream.schema.EmotionEvent;
+import io.emotionstream.schema.SingleObject;
+import io.emotionstream.schema.Topics;
+import io.emotionstream.schema.VideoFrame;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The flood rows of an operator's worst week, beside a real camera, through a real broker and the whole job: while the
+ * camera agent publishes the sample video at 25 fps, 5,000 new camera ids send one frame each within 15 s and one
+ * camera sends ~230 frames a second. The real camera's events all come, each within 2 s of its clip's end; the floods
+ * are cut down and reported by dead letters, not queued.
+ */
+class CameraFloodTest {
+    private static final int FRAMES = 450; // 18 s at 25 fps
+    private static final int CLIP = 30;
+    private static final Logger LOG = LoggerFactory.getLogger(CameraFloodTest.class);
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @Test
+    void aRealCameraKeepsItsLatencyBesideFloods() throws Exception {
+        String video = ProjectPaths.home().resolve("samples/video/cap13_edit2.mp4").toString();
+        VideoFrame image = oneFrame(video);
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            broker.createTopics(List.of(Topics.FRAMES.newTopic("frames", 2), Topics.EMOTION_EVENTS.newTopic("events"),
+                    Topics.DEAD_LETTERS.newTopic("dead")));
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+            env.setParallelism(2);
+            env.enableCheckpointing(500);
+            KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers(), "frames", "events", "dead", "schemas",
+                    "job", "latest", false, "flood", FrameLimits.defaults(), Map.of());
+            PipelineSettings settings = new PipelineSettings(ModelDescriptor.load(ProjectPaths.defaultModel()),
+                    FaceStageSettings.defaults(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(),
+                            FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL),
+                    ClipSettings.defaults(CLIP), new ScorerSettings(ScoringOptions.cpu(1, 4), 100),
+                    SmoothingSettings.defaults()); // the default fair share
+            EmotionJob.defineWorkflow(env, EmotionJob.kafkaSource(kafka), EmotionJob.eventSink(kafka),
+                    EmotionJob.deadLetterSink(kafka), settings);
+            JobClient job = env.executeAsync("camera-flood");
+            try (KafkaConsumer<byte[], byte[]> events = readCommitted(broker, "events");
+                 KafkaConsumer<byte[], byte[]> dead = readCommitted(broker, "dead")) {
+                Thread.sleep(5_000); // the job reads from the end: let it start
+
+                List<Long> latencies = new ArrayList<>();
+                AgentSettings agentSettings = new AgentSettings("frames", "native", false, 85, 640, FRAMES, 100, 1_000);
+                Thread floods = new Thread(() -> flood(broker, image), "floods");
+                try (CameraAgent agent = CameraAgent.start(List.of(CameraSpec.parse("door=" + video)), agentSettings,
+                        Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                    Thread.sleep(1_500);
+                    floods.start();
+                    long deadline = System.currentTimeMillis() + 60_000;
+                    while (latencies.size() < FRAMES / CLIP && System.currentTimeMillis() < deadline) {
+                        for (ConsumerRecord<byte[], byte[]> r : events.poll(Duration.ofMillis(50))) {
+                            long now = System.currentTimeMillis();
+                            EmotionEvent e = EmotionEvent.fromByteBuffer(ByteBuffer.wrap(r.value()));
+                            if (e.getCameraId().equals("door")) {
+                                latencies.add(now - e.getClipEndTime().toEpochMilli());
+                            }
+                        }
+                    }
+                    floods.join();
+                }
+                assertEquals(FRAMES / CLIP, latencies.size(), "every clip of the real camera: " + latencies);
+                long worst = latencies.stream().mapToLong(Long::longValue).max().orElseThrow();
+                LOG.info("the real camera's latency beside the floods, clip end to readable event (ms): {}", latencies);
+                assertTrue(worst < 2_000, "the real camera's latency, clip end to readable event (ms): " + latencies);
+
+                List<String> reasons = new ArrayList<>();
+                long quietUntil = System.currentTimeMillis() + 3_000;
+                while (System.currentTimeMillis() < quietUntil) {
+                    for (ConsumerRecord<byte[], byte[]> r : dead.poll(Duration.ofMillis(200))) {
+                        reasons.add(DeadLetter.fromByteBuffer(ByteBuffer.wrap(r.value())).getReason().toString());
+                    }
+                }
+                assertTrue(reasons.contains("OVER_RATE") && reasons.contains("CAMERA_REFUSED"), reasons.toString());
+                assertTrue(reasons.size() < 100, "a dead letter a second per reason, not one per frame: "
+                        + reasons.size());
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
+    /** 5,000 new camera ids with a frame each over 15 s, and one camera at ~230 fps, at once. */
+    private static void flood(EmbeddedKafkaBroker broker, VideoFrame image) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                "bootstrap.servers", broker.bootstrapServers(), "max.request.size", Topics.FRAME_MAX_MESSAGE_BYTES,
+                "linger.ms", 5), new ByteArraySerializer(), new ByteArraySerializer())) {
+            long start = System.currentTimeMillis();
+            int newIds = 0;
+            long fastSequence = 0;
+            while (System.currentTimeMillis() - start < 15_000) {
+                long now = System.currentTimeMillis();
+                while (newIds < (now - start) / 3 && newIds < 5_000) { // one new id every 3 ms
+                    send(producer, image, "new-" + newIds++, 0, now);
+                }
+                send(producer, image, "fast", fastSequence++, now);
+                Thread.sleep(4); // ~230 frames a second
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, VideoFrame frame, String camera, long sequence,
+                             long captureTime) throws Exception {
+        VideoFrame stamped = VideoFrame.newBuilder(frame).setCameraId(camera).setSequence(sequence)
+                .setCaptureTime(Instant.ofEpochMilli(captureTime)).build();
+        producer.send(new ProducerRecord<>("frames", camera.getBytes(StandardCharsets.UTF_8),
+                SingleObject.encode(stamped)));
+    }
+
+    private static VideoFrame oneFrame(String video) throws Exception {
+        try (FrameSource source = CameraSpec.parse("cam=" + video).openSource()) {
+            source.open();
+            CapturedFrame frame = source.grab();
+            return FrameEncoder.agentDefaults().encode("cam", 0, 0, frame.image());
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> readCommitted(EmbeddedKafkaBroker broker, String topic) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(List.of(topic));
+        consumer.poll(Duration.ofMillis(100));
+        return consumer;
+    }
+}
