@@ -5,6 +5,7 @@ import io.emotionstream.ingest.CapturedFrame;
 import io.emotionstream.ingest.FrameEncoder;
 import io.emotionstream.ingest.FrameSource;
 import io.emotionstream.job.EmotionJob;
+import io.emotionstream.job.FairShareSettings;
 import io.emotionstream.job.FrameRecordDeserializer;
 import io.emotionstream.job.KafkaFrameRecord;
 import io.emotionstream.job.PipelineSettings;
@@ -158,7 +159,9 @@ final class VideoClipEvaluation {
              InMemorySink<FaceClip> crops = new InMemorySink<>()) {
             // one reader keeps each video's frames in order, as one Kafka partition keeps a camera's; the face
             // stage, keyed by camera, still spreads the videos over the subtasks
-            EmotionJob.Outputs outputs = EmotionJob.process(EmotionJob.frames(env, source).setParallelism(1), settings);
+            // recorded videos, replayed as fast as the job takes them: no camera's rate is a flood here
+            EmotionJob.Outputs outputs = EmotionJob.process(EmotionJob.frames(env, source).setParallelism(1),
+                    settings.withFairShare(FairShareSettings.unlimited()));
             outputs.emotions().sinkTo(clips).name("scored-clips");
             outputs.rejected().sinkTo(rejections).name("rejections");
             if (faceClips != null) {

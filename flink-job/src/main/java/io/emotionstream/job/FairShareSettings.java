@@ -26,6 +26,11 @@ public record FairShareSettings(int maxFramesPerSecond, int maxCameras, int newC
         }
     }
 
+    /** No limit: for recorded input replayed as fast as the job takes it (the evaluation). */
+    public static FairShareSettings unlimited() {
+        return new FairShareSettings(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, DEFAULT_FORGET_AFTER_MILLIS);
+    }
+
     public static FairShareSettings defaults() {
         return new FairShareSettings(DEFAULT_MAX_FRAMES_PER_SECOND, DEFAULT_MAX_CAMERAS,
                 DEFAULT_NEW_CAMERAS_PER_SECOND, DEFAULT_FORGET_AFTER_MILLIS);

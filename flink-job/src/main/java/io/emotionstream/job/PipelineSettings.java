@@ -18,6 +18,11 @@ public record PipelineSettings(ModelDescriptor model, FaceStageSettings face, Cl
         this(model, face, clips, scorer, smoothing, FairShareSettings.defaults());
     }
 
+    /** These settings with another fair share. */
+    public PipelineSettings withFairShare(FairShareSettings share) {
+        return new PipelineSettings(model, face, clips, scorer, smoothing, share);
+    }
+
     public PipelineSettings {
         if (clips.clipLength() != model.clipLength()) {
             throw new IllegalArgumentException("clips of " + clips.clipLength() + " frames, but " + model.name()
