@@ -10,12 +10,23 @@ package io.emotionstream.ingest;
  * @param jpegQuality 1-100
  * @param maxSide frames are scaled down so that their longer side is at most this many pixels
  * @param maxFrames stop each camera after this many frames; 0 for no limit
+ * @param sendQueueBytes frames a camera keeps while the broker cannot take them, in bytes; beyond, the oldest are
+ *     dropped
  */
 public record AgentSettings(String topic, String rate, boolean loop, int jpegQuality, int maxSide, long maxFrames,
-                            long initialBackoffMillis, long maxBackoffMillis) {
+                            long initialBackoffMillis, long maxBackoffMillis, long sendQueueBytes) {
     static final double FOLDER_FPS = 25;
     public static final int DEFAULT_JPEG_QUALITY = 80;
     public static final int DEFAULT_MAX_SIDE = 640;
+    /** About 3 minutes of a 640x480 camera at 25 fps (JPEG quality 80: 25-40 KB a frame). */
+    public static final int DEFAULT_SEND_QUEUE_MB = 192;
+
+    /** The settings with the default send queue. */
+    public AgentSettings(String topic, String rate, boolean loop, int jpegQuality, int maxSide, long maxFrames,
+                         long initialBackoffMillis, long maxBackoffMillis) {
+        this(topic, rate, loop, jpegQuality, maxSide, maxFrames, initialBackoffMillis, maxBackoffMillis,
+                (long) DEFAULT_SEND_QUEUE_MB << 20);
+    }
 
     public AgentSettings {
         if (jpegQuality < 1 || jpegQuality > 100) {
@@ -26,6 +37,9 @@ public record AgentSettings(String topic, String rate, boolean loop, int jpegQua
         }
         if (maxFrames < 0) {
             throw new IllegalArgumentException("max frames must be >= 0, got " + maxFrames);
+        }
+        if (sendQueueBytes < 1) {
+            throw new IllegalArgumentException("the send queue must hold something, got " + sendQueueBytes + " bytes");
         }
         if (initialBackoffMillis < 1 || maxBackoffMillis < initialBackoffMillis) {
             throw new IllegalArgumentException("backoff must be positive and its maximum at least its start");
@@ -50,7 +64,7 @@ public record AgentSettings(String topic, String rate, boolean loop, int jpegQua
 
     public AgentSettings withRate(String rate, boolean loop) {
         return new AgentSettings(topic, rate, loop, jpegQuality, maxSide, maxFrames, initialBackoffMillis,
-                maxBackoffMillis);
+                maxBackoffMillis, sendQueueBytes);
     }
 
     /** Frames per second to publish this source at; 0 for no pacing. */

@@ -54,6 +54,10 @@ public final class CameraAgent implements AutoCloseable {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // frames with the producer are retried through an outage of up to 10 minutes; the others wait in each
+        // camera's send queue (CameraPublisher), so an outage costs no frame until that is full
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "600000"); // the camera's sender waits for metadata, not capture
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "emotion-stream-agent");
         props.putAll(kafka);
         if (!props.containsKey(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)) {

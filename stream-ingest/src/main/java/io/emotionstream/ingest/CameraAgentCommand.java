@@ -54,6 +54,11 @@ public final class CameraAgentCommand implements Callable<Integer> {
             description = "stop each camera after N frames; 0 for no limit (default: ${DEFAULT-VALUE})")
     long maxFrames;
 
+    @Option(names = "--send-queue-mb", paramLabel = "MB", defaultValue = "" + AgentSettings.DEFAULT_SEND_QUEUE_MB,
+            description = "frames each camera keeps while the broker cannot take them; when full, the oldest are "
+                    + "dropped, counted and logged (default: ${DEFAULT-VALUE}, about 3 minutes at 640x480 and 25 fps)")
+    int sendQueueMb;
+
     @Mixin
     KafkaClientOptions kafkaClient = new KafkaClientOptions();
 
@@ -63,7 +68,8 @@ public final class CameraAgentCommand implements Callable<Integer> {
         for (String camera : cameras) {
             specs.add(CameraSpec.parse(camera));
         }
-        AgentSettings settings = new AgentSettings(topic, rate, loop, jpegQuality, maxSide, maxFrames, 1_000, 30_000);
+        AgentSettings settings = new AgentSettings(topic, rate, loop, jpegQuality, maxSide, maxFrames, 1_000, 30_000,
+                (long) sendQueueMb << 20);
         Map<String, String> kafka = new LinkedHashMap<>();
         kafka.put("bootstrap.servers", bootstrapServers);
         kafka.putAll(kafkaClient.properties());

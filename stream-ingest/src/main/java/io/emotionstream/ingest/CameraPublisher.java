@@ -4,6 +4,8 @@ import io.emotionstream.schema.SingleObject;
 import io.emotionstream.schema.VideoFrame;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -13,17 +15,27 @@ import org.slf4j.LoggerFactory;
  * Publishes one camera: grabs frames from its source, paces them, scales and JPEG-encodes them, and sends them as
  * {@link VideoFrame} records keyed by camera id. A live source that fails or drops is reopened with exponential
  * backoff until the agent stops; a file or folder is published once (or looped) and a failure ends the camera.
+ * Capturing never waits for the broker: frames go into the camera's {@link SendQueue}, and a sender thread of the
+ * camera hands them to the producer, at most {@value #MAX_IN_FLIGHT} unacknowledged at a time, so a broker outage
+ * costs no frame until the queue is full (then the oldest go first, counted and logged).
  */
 final class CameraPublisher implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(CameraPublisher.class);
+    /** Frames handed to the producer and not yet acknowledged, at most. */
+    static final int MAX_IN_FLIGHT = 32;
 
     private final CameraSpec camera;
     private final AgentSettings settings;
     private final Producer<String, byte[]> producer;
     private final CameraStats stats;
     private final FrameEncoder encoder;
+    private final SendQueue queue;
+    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+    /** Whether the sender keeps taking frames from the queue. */
+    private volatile boolean sending = true;
     private volatile boolean running = true;
     private long sequence;
+    private long droppedLoggedAt;
 
     CameraPublisher(CameraSpec camera, AgentSettings settings, Producer<String, byte[]> producer) {
         this.camera = camera;
@@ -31,6 +43,7 @@ final class CameraPublisher implements Runnable {
         this.producer = producer;
         this.stats = new CameraStats(camera.cameraId());
         this.encoder = new FrameEncoder(settings.jpegQuality(), settings.maxSide());
+        this.queue = new SendQueue(settings.sendQueueBytes());
     }
 
     CameraStats stats() {
@@ -43,6 +56,18 @@ final class CameraPublisher implements Runnable {
 
     @Override
     public void run() {
+        Thread sender = new Thread(this::handOver, Thread.currentThread().getName() + "-sender");
+        sender.setDaemon(true);
+        sender.start();
+        try {
+            capture();
+        } finally {
+            sending = false;
+            sender.interrupt();
+        }
+    }
+
+    private void capture() {
         long backoff = settings.initialBackoffMillis();
         try (FrameSource source = camera.openSource()) {
             while (running) {
@@ -52,7 +77,7 @@ final class CameraPublisher implements Runnable {
                     backoff = settings.initialBackoffMillis();
                     boolean reachedLimit = publish(source);
                     if (reachedLimit) {
-                        producer.flush(); // so that the counts are final when the camera reports FINISHED
+                        sendWaiting(); // so that the counts are final when the camera reports FINISHED
                         stats.state.set(CameraStats.State.FINISHED);
                         return;
                     }
@@ -63,7 +88,7 @@ final class CameraPublisher implements Runnable {
                         if (settings.loop()) {
                             continue;
                         }
-                        producer.flush();
+                        sendWaiting();
                         stats.state.set(CameraStats.State.FINISHED);
                         LOG.info("Camera {}: {} ended after {} frames", camera.cameraId(), source.describe(), sequence);
                         return;
@@ -128,18 +153,65 @@ final class CameraPublisher implements Runnable {
 
     private void send(BufferedImage image, long captureTimeMillis) {
         VideoFrame record = encoder.encode(camera.cameraId(), sequence++, captureTimeMillis, image);
-        byte[] value = SingleObject.encode(record);
-        producer.send(new ProducerRecord<>(settings.topic(), camera.cameraId(), value), (metadata, error) -> {
-            if (error == null) {
-                stats.framesSent.incrementAndGet();
-                stats.bytesSent.addAndGet(value.length);
-            } else {
-                if (stats.sendErrors.getAndIncrement() % 100 == 0) {
-                    LOG.warn("Camera {}: sending a frame failed: {}", camera.cameraId(), error.getMessage());
-                }
-                stats.lastError.set(error.getMessage());
+        int dropped = queue.add(SingleObject.encode(record));
+        if (dropped > 0) {
+            stats.framesDropped.addAndGet(dropped);
+            long now = System.currentTimeMillis();
+            if (now - droppedLoggedAt >= 10_000) {
+                droppedLoggedAt = now;
+                LOG.warn("Camera {}: the broker takes no frames; its send queue ({} MB) is full, so its oldest frames "
+                        + "are dropped ({} so far)", camera.cameraId(), settings.sendQueueBytes() >> 20,
+                        stats.framesDropped.get());
             }
-        });
+        }
+    }
+
+    /**
+     * The sender: hands the waiting frames to the producer, oldest first, at most MAX_IN_FLIGHT unacknowledged (a
+     * send may wait for the broker's metadata through an outage; capturing goes on meanwhile).
+     */
+    private void handOver() {
+        try {
+            while (sending) {
+                byte[] value = queue.take(200, TimeUnit.MILLISECONDS);
+                if (value == null) {
+                    continue;
+                }
+                inFlight.acquire();
+                producer.send(new ProducerRecord<>(settings.topic(), camera.cameraId(), value), (metadata, error) -> {
+                    inFlight.release();
+                    acknowledged(value, error);
+                    queue.done();
+                });
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("Camera {}: handing frames to Kafka failed: {}", camera.cameraId(), e.getMessage());
+            stats.lastError.set(e.getMessage());
+        }
+    }
+
+    /** Waits until every waiting frame is sent and acknowledged (while the agent runs). */
+    private void sendWaiting() {
+        while (running && !queue.finished()) {
+            sleep(20);
+        }
+        if (queue.size() > 0) {
+            LOG.warn("Camera {}: stopped with {} frames not sent", camera.cameraId(), queue.size());
+        }
+    }
+
+    private void acknowledged(byte[] value, Exception error) {
+        if (error == null) {
+            stats.framesSent.incrementAndGet();
+            stats.bytesSent.addAndGet(value.length);
+        } else {
+            if (stats.sendErrors.getAndIncrement() % 100 == 0) {
+                LOG.warn("Camera {}: sending a frame failed: {}", camera.cameraId(), error.getMessage());
+            }
+            stats.lastError.set(error.getMessage());
+        }
     }
 
     private void sleep(long millis) {

@@ -11,6 +11,7 @@ public final class CameraStats {
     final AtomicLong framesSent = new AtomicLong();
     final AtomicLong bytesSent = new AtomicLong();
     final AtomicLong sendErrors = new AtomicLong();
+    final AtomicLong framesDropped = new AtomicLong();
     final AtomicLong reconnects = new AtomicLong();
     final AtomicReference<State> state = new AtomicReference<>(State.CONNECTING);
     final AtomicReference<String> lastError = new AtomicReference<>();
@@ -34,6 +35,11 @@ public final class CameraStats {
 
     public long sendErrors() {
         return sendErrors.get();
+    }
+
+    /** Frames dropped, oldest first, while the broker could not take them and the send queue was full. */
+    public long framesDropped() {
+        return framesDropped.get();
     }
 
     /** Times the source was opened again after it failed or dropped. */

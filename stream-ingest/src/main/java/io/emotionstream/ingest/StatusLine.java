@@ -32,9 +32,10 @@ final class StatusLine {
             if (line.length() > 0) {
                 line.append(" | ");
             }
-            line.append(String.format("%s %s: %d frames, %.1f fps, %.1f MB%s", c.cameraId(),
+            line.append(String.format("%s %s: %d frames, %.1f fps, %.1f MB%s%s", c.cameraId(),
                     c.state().name().toLowerCase(), frames, (frames - before[0]) / seconds, bytes / 1e6,
-                    c.sendErrors() > 0 ? ", " + c.sendErrors() + " send errors" : ""));
+                    c.sendErrors() > 0 ? ", " + c.sendErrors() + " send errors" : "",
+                    c.framesDropped() > 0 ? ", " + c.framesDropped() + " dropped (broker unreachable)" : ""));
         }
         if (terminal) {
             out.print("\r" + line + "   ");
