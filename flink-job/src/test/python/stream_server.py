@@ -33,7 +33,8 @@ def serve_rtsp(port, folder):
     factory = GstRtspServer.RTSPMediaFactory()
     width, height = jpeg_size(os.path.join(folder, "00000.jpg"))
     factory.set_launch('( multifilesrc location="%s/%%05d.jpg" index=0 loop=true '
-                       'caps="image/jpeg,framerate=25/1,width=%d,height=%d" ! rtpjpegpay name=pay0 pt=26 )'
+                       'caps="image/jpeg,framerate=25/1,width=%d,height=%d" ! identity sleep-time=40000 '
+                       '! rtpjpegpay name=pay0 pt=26 )'
                        % (folder, width, height))
     factory.set_shared(True)
     server.get_mount_points().add_factory("/camera", factory)

@@ -2,15 +2,12 @@ package io.emotionstream.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.emotionstream.face.DlibFaceDetector;
 import io.emotionstream.ingest.CameraSpec;
 import io.emotionstream.ingest.CapturedFrame;
 import io.emotionstream.ingest.FrameEncoder;
 import io.emotionstream.ingest.FrameSource;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
-import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.ProjectPaths;
-import io.emotionstream.model.ScoringOptions;
 import io.emotionstream.schema.DeadLetter;
 import io.emotionstream.schema.EmotionEvent;
 import io.emotionstream.schema.SingleObject;
@@ -24,9 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -58,8 +53,7 @@ class CameraClockEndToEndTest {
         List<VideoFrame> video = videoFrames(FRAMES + 15);
         long start = System.currentTimeMillis() - 60_000;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            broker.createTopics(List.of(Topics.FRAMES.newTopic("frames", 2), Topics.EMOTION_EVENTS.newTopic("events"),
-                    Topics.DEAD_LETTERS.newTopic("dead")));
+            JobOnBroker.createTopics(broker);
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                     "bootstrap.servers", broker.bootstrapServers(), "max.request.size", Topics.FRAME_MAX_MESSAGE_BYTES),
                     new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -81,19 +75,9 @@ class CameraClockEndToEndTest {
                 producer.flush();
             }
 
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
-            env.setParallelism(2);
-            env.enableCheckpointing(1_000);
-            KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers(), "frames", "events", "dead", "schemas",
-                    "job", "earliest", true, "clock", FrameLimits.defaults(), Map.of());
-            PipelineSettings settings = new PipelineSettings(ModelDescriptor.load(ProjectPaths.defaultModel()),
-                    FaceStageSettings.defaults(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(),
-                            FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL),
-                    ClipSettings.defaults(CLIP), new ScorerSettings(ScoringOptions.cpu(1, 4), 200),
-                    SmoothingSettings.defaults(), new FairShareSettings(10_000, 10, 10, 30_000)); // one backlog
-            EmotionJob.defineWorkflow(env, EmotionJob.kafkaSource(kafka), EmotionJob.eventSink(kafka),
-                    EmotionJob.deadLetterSink(kafka), settings);
-            env.execute("camera-clocks");
+            // the frames are one backlog, sent at once: no fair share
+            JobOnBroker.define(broker, true, 1_000, "clock", JobOnBroker.settings(FairShareSettings.unlimited()))
+                    .execute("camera-clocks");
 
             Map<String, List<Long>> clipStarts = new TreeMap<>();
             for (byte[] value : readCommitted(broker, "events")) {

@@ -3,7 +3,6 @@ package io.emotionstream.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.emotionstream.face.DlibFaceDetector;
 import io.emotionstream.ingest.AgentSettings;
 import io.emotionstream.ingest.CameraAgent;
 import io.emotionstream.ingest.CameraSpec;
@@ -11,9 +10,7 @@ import io.emotionstream.ingest.CapturedFrame;
 import io.emotionstream.ingest.FrameEncoder;
 import io.emotionstream.ingest.FrameSource;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
-import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.ProjectPaths;
-import io.emotionstream.model.ScoringOptions;
 import io.emotionstream.schema.DeadLetter;
 import io.emotionstream.schema.EmotionEvent;
 import io.emotionstream.schema.SingleObject;
@@ -26,17 +23,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -63,23 +56,11 @@ class CameraFloodTest {
         String video = ProjectPaths.home().resolve("samples/video/cap13_edit2.mp4").toString();
         VideoFrame image = oneFrame(video);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            broker.createTopics(List.of(Topics.FRAMES.newTopic("frames", 2), Topics.EMOTION_EVENTS.newTopic("events"),
-                    Topics.DEAD_LETTERS.newTopic("dead")));
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
-            env.setParallelism(2);
-            env.enableCheckpointing(500);
-            KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers(), "frames", "events", "dead", "schemas",
-                    "job", "latest", false, "flood", FrameLimits.defaults(), Map.of());
-            PipelineSettings settings = new PipelineSettings(ModelDescriptor.load(ProjectPaths.defaultModel()),
-                    FaceStageSettings.defaults(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(),
-                            FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL),
-                    ClipSettings.defaults(CLIP), new ScorerSettings(ScoringOptions.cpu(1, 4), 100),
-                    SmoothingSettings.defaults()); // the default fair share
-            EmotionJob.defineWorkflow(env, EmotionJob.kafkaSource(kafka), EmotionJob.eventSink(kafka),
-                    EmotionJob.deadLetterSink(kafka), settings);
-            JobClient job = env.executeAsync("camera-flood");
-            try (KafkaConsumer<byte[], byte[]> events = readCommitted(broker, "events");
-                 KafkaConsumer<byte[], byte[]> dead = readCommitted(broker, "dead")) {
+            JobOnBroker.createTopics(broker);
+            JobClient job = JobOnBroker.define(broker, false, 500, "flood",
+                    JobOnBroker.settings(FairShareSettings.defaults())).executeAsync("camera-flood");
+            try (KafkaConsumer<byte[], byte[]> events = JobOnBroker.readCommitted(broker, "events");
+                 KafkaConsumer<byte[], byte[]> dead = JobOnBroker.readCommitted(broker, "dead")) {
                 Thread.sleep(5_000); // the job reads from the end: let it start
 
                 List<Long> latencies = new ArrayList<>();
@@ -157,17 +138,5 @@ class CameraFloodTest {
             CapturedFrame frame = source.grab();
             return FrameEncoder.agentDefaults().encode("cam", 0, 0, frame.image());
         }
-    }
-
-    private static KafkaConsumer<byte[], byte[]> readCommitted(EmbeddedKafkaBroker broker, String topic) {
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(topic));
-        consumer.poll(Duration.ofMillis(100));
-        return consumer;
     }
 }

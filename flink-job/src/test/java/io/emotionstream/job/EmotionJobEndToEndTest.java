@@ -3,14 +3,11 @@ package io.emotionstream.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.emotionstream.face.DlibFaceDetector;
 import io.emotionstream.ingest.AgentSettings;
 import io.emotionstream.ingest.CameraAgent;
 import io.emotionstream.ingest.CameraSpec;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
-import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.ProjectPaths;
-import io.emotionstream.model.ScoringOptions;
 import io.emotionstream.schema.DeadLetter;
 import io.emotionstream.schema.EmotionEvent;
 import io.emotionstream.schema.FrameEncoding;
@@ -27,9 +24,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -61,24 +56,12 @@ class EmotionJobEndToEndTest {
     @Test
     void videoToEmotionEventsExactlyOnceWithBadRecordsDeadLettered() throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            broker.createTopics(List.of(Topics.FRAMES.newTopic("frames", 2), Topics.EMOTION_EVENTS.newTopic("events"),
-                    Topics.DEAD_LETTERS.newTopic("dead")));
+            JobOnBroker.createTopics(broker);
             publish(broker);
 
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
-            env.setParallelism(2);
-            env.enableCheckpointing(1_000);
-            KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers(), "frames", "events", "dead", "schemas", "job",
-                    "earliest", true, "e2e", FrameLimits.defaults(), Map.of());
-            PipelineSettings settings = new PipelineSettings(ModelDescriptor.load(ProjectPaths.defaultModel()),
-                    FaceStageSettings.defaults(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(),
-                            FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL),
-                    ClipSettings.defaults(CLIP),
-                    new ScorerSettings(ScoringOptions.cpu(1, 4), 200), SmoothingSettings.defaults(),
-                    new FairShareSettings(200, 10, 10, 30_000)); // the agent publishes at 100 fps
-            EmotionJob.defineWorkflow(env, EmotionJob.kafkaSource(kafka), EmotionJob.eventSink(kafka),
-                    EmotionJob.deadLetterSink(kafka), settings);
-            env.execute("emotion-job-e2e");
+            // the agent publishes at 100 fps
+            JobOnBroker.define(broker, true, 1_000, "e2e", JobOnBroker.settings(new FairShareSettings(200, 10, 10, 30_000)))
+                    .execute("emotion-job-e2e");
 
             List<EmotionEvent> events = new ArrayList<>();
             for (byte[] value : readCommitted(broker, "events", FRAMES / CLIP)) {

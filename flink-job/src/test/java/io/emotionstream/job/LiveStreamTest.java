@@ -3,7 +3,6 @@ package io.emotionstream.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.emotionstream.face.DlibFaceDetector;
 import io.emotionstream.ingest.AgentSettings;
 import io.emotionstream.ingest.CameraAgent;
 import io.emotionstream.ingest.CameraSpec;
@@ -11,11 +10,8 @@ import io.emotionstream.ingest.CameraStats;
 import io.emotionstream.ingest.CapturedFrame;
 import io.emotionstream.ingest.FrameSource;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
-import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.ProjectPaths;
-import io.emotionstream.model.ScoringOptions;
 import io.emotionstream.schema.EmotionEvent;
-import io.emotionstream.schema.Topics;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -27,15 +23,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,15 +56,16 @@ class LiveStreamTest {
         Process rtsp = startServer("rtsp", rtspPort, frames);
         Process http = startServer("http", httpPort, frames);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            broker.createTopics(List.of(Topics.FRAMES.newTopic("frames", 2), Topics.EMOTION_EVENTS.newTopic("events"),
-                    Topics.DEAD_LETTERS.newTopic("dead")));
-            JobClient job = startJob(broker);
+            JobOnBroker.createTopics(broker);
+            JobClient job = JobOnBroker.define(broker, false, 500, "live",
+                    JobOnBroker.settings(FairShareSettings.defaults())).executeAsync("live-streams");
             AgentSettings settings = new AgentSettings("frames", "native", false, 85, 640, 0, 500, 2_000);
             try (CameraAgent agent = CameraAgent.start(List.of(
                          CameraSpec.parse("rtsp=rtsp://127.0.0.1:" + rtspPort + "/camera"),
                          CameraSpec.parse("mjpeg=http://127.0.0.1:" + httpPort + "/camera.mjpg")), settings,
                     Map.of("bootstrap.servers", broker.bootstrapServers()));
-                 KafkaConsumer<byte[], byte[]> events = readCommitted(broker)) {
+                 KafkaConsumer<byte[], byte[]> events = JobOnBroker.readCommitted(broker, "events")) {
+                long started = System.currentTimeMillis();
                 List<EmotionEvent> seen = new ArrayList<>();
                 awaitClips(events, seen, 0, Duration.ofSeconds(90), agent);
 
@@ -87,8 +80,11 @@ class LiveStreamTest {
                 rtsp = startServer("rtsp", rtspPort, frames);
                 http = startServer("http", httpPort, frames);
                 awaitClips(events, seen, restarted, Duration.ofSeconds(90), agent);
+                double seconds = (System.currentTimeMillis() - started) / 1000.0;
                 for (CameraStats camera : agent.stats()) {
                     assertEquals(CameraStats.State.STREAMING, camera.state(), camera.cameraId());
+                    assertTrue(camera.framesSent() <= 26 * seconds, camera.cameraId() + " streams at 25 fps: "
+                            + camera.framesSent() + " frames in " + seconds + " s");
                 }
             } finally {
                 job.cancel().get();
@@ -121,22 +117,6 @@ class LiveStreamTest {
     private static long clipsSince(List<EmotionEvent> events, String camera, long since) {
         return events.stream().filter(e -> e.getCameraId().equals(camera)
                 && e.getClipStartTime().toEpochMilli() >= since).count();
-    }
-
-    private static JobClient startJob(EmbeddedKafkaBroker broker) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
-        env.setParallelism(2);
-        env.enableCheckpointing(500);
-        KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers(), "frames", "events", "dead", "schemas",
-                "job", "earliest", false, "live", FrameLimits.defaults(), Map.of());
-        PipelineSettings settings = new PipelineSettings(ModelDescriptor.load(ProjectPaths.defaultModel()),
-                FaceStageSettings.defaults(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(),
-                        FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL),
-                ClipSettings.defaults(30), new ScorerSettings(ScoringOptions.cpu(1, 4), 100),
-                SmoothingSettings.defaults());
-        EmotionJob.defineWorkflow(env, EmotionJob.kafkaSource(kafka), EmotionJob.eventSink(kafka),
-                EmotionJob.deadLetterSink(kafka), settings);
-        return env.executeAsync("live-streams");
     }
 
     /** The sample video's first frames as numbered JPEG files (baseline, 4:2:0: what RTP/JPEG carries). */
@@ -177,16 +157,5 @@ class LiveStreamTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    private static KafkaConsumer<byte[], byte[]> readCommitted(EmbeddedKafkaBroker broker) {
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "check-events",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of("events"));
-        return consumer;
     }
 }
