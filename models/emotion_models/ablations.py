@@ -57,7 +57,7 @@ def main(argv=None):
     persons = sorted(next(iter(recipes.values()))["dev"]["persons"])
     print("| recipe | FER val acc / bal. | FER+ majority acc / bal. | FER+ neutral recall | CK+ test | dev clips acc / "
           "bal. | dev uncertain | %s |" % " | ".join(persons))
-    print("|" + " --- |" * (8 + len(persons)))
+    print("|" + " --- |" * (7 + len(persons)))
     for name, r in recipes.items():
         neutral = r["ferplus"]["per_class"]["neutral"]["recall"]
         scores = person_scores(r["dev"])

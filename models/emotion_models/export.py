@@ -169,7 +169,7 @@ def write_json(path, value):
 def export_compact(args):
     checkpoint = torch.load(args.checkpoint, map_location="cpu")
     summary = checkpoint["summary"]
-    frames = summary["arguments"].get("frames", list(CompactClipNet.default_frame_indices))
+    frames = summary["arguments"].get("frames", [7, 22])  # checkpoints made before --frames read 7 and 22
     if args.frames:
         frames = [int(v) for v in args.frames.split(",")]
     model = CompactClipNet(frame_indices=frames)
@@ -290,7 +290,7 @@ def main(argv=None):
     parser.add_argument("model", choices=["compact", "seed"])
     parser.add_argument("--checkpoint", help="trained weights (compact: default build/compact-r2plus1d.pt)")
     parser.add_argument("--out", help="model folder to write (default models/<model name>)")
-    parser.add_argument("--version", default="3.0.0", help="model version written to the descriptor")
+    parser.add_argument("--version", default="4.0.0", help="model version written to the descriptor")
     parser.add_argument("--stills", default=os.path.join(data.default_data_dir(), "stills"),
                         help="public-domain photographs for the fixtures")
     parser.add_argument("--seed", type=int, default=7, help="initialisation seed of an untrained seed model")

@@ -100,7 +100,7 @@ class CompactClipNet(nn.Module):
     batch), squeeze-and-excitation and residual channel-separated temporal convolutions in the two deepest stages,
     global average pooling over time and space.
 
-    Input [N, T, 48, 48, 3]: T frames sampled from a 30-frame clip (frame_indices; by default 2), channels gray /
+    Input [N, T, 48, 48, 3]: T frames sampled from a 30-frame clip (frame_indices; by default 4), channels gray /
     blurred gray / Sobel magnitude (see preprocess.py). Fewer, wider frames: a face's expression changes slowly
     next to 30 frames, and the width buys accuracy per frame. The network mirrors the frames flagged in
     `mirrored` (every second one) left-right before its first layer, so that every clip, a face held still
@@ -109,7 +109,7 @@ class CompactClipNet(nn.Module):
 
     name = "compact-r2plus1d"
     clip_length = 30
-    default_frame_indices = (7, 22)
+    default_frame_indices = (3, 11, 18, 26)
     size = 48
     widths = (32, 64, 128, 256)
 

@@ -1,14 +1,15 @@
 """Trains the compact clip model from scratch.
 
-  cd models && /usr/bin/python3 -m emotion_models.train [--data ../../shared/data] [--epochs 40] [--clip-epochs 2]
+  cd models && /usr/bin/python3 -m emotion_models.train [--data ../../shared/data] [--epochs 20] [--clip-epochs 2]
 
 Stage 1 trains the spatial layers on augmented stills (FER2013 train plus the CK+ training subjects; mixup), with the
 temporal blocks held at zero; stage 2 fine-tunes the whole network, temporal blocks included, on synthetic
 30-frame clips. The FER2013 stills learn the distribution of their FER+ crowd votes over the five classes
 (--targets ferplus, the default; stills whose votes fall mostly outside the five classes are left out), or their
-original FER2013 labels (--targets fer2013). Both see what a room and a camera do to a face (side light, small faces, JPEG) and, by default,
-histogram-equalised crops (the descriptor declares it, so serving does the same). With --teacher and --distill,
-part of the loss follows a teacher's probabilities for the FER2013 training stills (knowledge distillation).
+original FER2013 labels (--targets fer2013). Both see what a room and a camera do to a face (side light, small
+faces, JPEG) and, by default, histogram-equalised crops (the descriptor declares it, so serving does the same). With
+--distill above 0, part of the loss follows a teacher's probabilities for the FER2013 training stills (knowledge
+distillation, --teacher; the default recipe uses none: the ablations did better without).
 CPU by default (Debian's python3-torch), CUDA when there is one. Prints progress per epoch and writes the
 checkpoint that export.py turns into ONNX.
 """
@@ -196,7 +197,7 @@ def main(argv=None):
     parser.add_argument("--data", default=data.default_data_dir(), help="shared data folder (fer2013/, ckplus48/)")
     parser.add_argument("--out", default=os.path.join(HERE, "..", "build", CompactClipNet.name + ".pt"),
                         help="checkpoint to write")
-    parser.add_argument("--epochs", type=int, default=40, help="stage 1 epochs on stills")
+    parser.add_argument("--epochs", type=int, default=20, help="stage 1 epochs on stills")
     parser.add_argument("--clip-epochs", type=int, default=2, help="stage 2 epochs on synthetic clips")
     parser.add_argument("--batch", type=int, default=128,
                         help="stills per batch (stage 2: clips = batch / frames per clip)")
@@ -223,7 +224,7 @@ def main(argv=None):
     parser.add_argument("--teacher", metavar="CSV", default=DEFAULT_TEACHER,
                         help="a teacher's probabilities for the FER2013 training stills (path,neutral,happy,...); "
                              "default: face-api.js's, made by models/faceapi (see its README)")
-    parser.add_argument("--distill", type=float, default=0.3,
+    parser.add_argument("--distill", type=float, default=0.0,
                         help="weight of the distillation loss against the teacher (0..1; 0: no teacher)")
     parser.add_argument("--distill-temperature", type=float, default=2.0,
                         help="temperature that softens teacher and student in the distillation loss")

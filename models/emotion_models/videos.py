@@ -43,7 +43,8 @@ def load_checkpoint(path, frame_indices=None):
     `frame_indices`; temperature 1."""
     checkpoint = torch.load(path, map_location="cpu")
     summary = checkpoint["summary"]
-    frames = frame_indices or summary["arguments"].get("frames", list(CompactClipNet.default_frame_indices))
+    # checkpoints made before --frames read frames 7 and 22
+    frames = frame_indices or summary["arguments"].get("frames", [7, 22])
     model = CompactClipNet(frame_indices=frames)
     model.load_state_dict(checkpoint["state_dict"])
     model.eval()

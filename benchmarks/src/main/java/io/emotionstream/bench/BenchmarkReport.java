@@ -8,8 +8,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Where a benchmark's figures go: its canonical file (e.g. {@code bench-results/pipeline-benchmark.json}, which the
@@ -27,6 +31,15 @@ final class BenchmarkReport {
     /**
      * @param command the command line that produced the figures, written into the report
      */
+    /** The command line that ran a benchmark command, as a user would type it again. */
+    static String commandLine(CommandSpec spec) {
+        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        if (!args.isEmpty() && args.get(0).equals(spec.name())) {
+            args.remove(0); // run through the launcher's top command, which names the subcommand first
+        }
+        return String.join(" ", Stream.concat(Stream.of("./emotion-stream", spec.name()), args.stream()).toList());
+    }
+
     BenchmarkReport(Path canonical, String command) {
         this.canonical = canonical.toAbsolutePath();
         Instant now = Instant.now();

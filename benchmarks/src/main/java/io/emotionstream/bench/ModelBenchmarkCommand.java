@@ -69,8 +69,7 @@ public final class ModelBenchmarkCommand implements Callable<Integer> {
         if (models == null) {
             models = List.of(ProjectPaths.defaultModel(), ProjectPaths.models().resolve("seed-3dcnn"));
         }
-        BenchmarkReport report = new BenchmarkReport(out, "./emotion-stream benchmark-models "
-                + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        BenchmarkReport report = new BenchmarkReport(out, BenchmarkReport.commandLine(spec));
         report.put("machine", machine());
         report.put("threads", threads);
         report.put("method", "median over " + rounds + " rounds of at least " + roundSeconds

@@ -80,8 +80,7 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
         }
         int width = Integer.parseInt(size[0]);
         int height = Integer.parseInt(size[1]);
-        BenchmarkReport report = new BenchmarkReport(out, "./emotion-stream benchmark-pipeline "
-                + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        BenchmarkReport report = new BenchmarkReport(out, BenchmarkReport.commandLine(spec));
         report.put("cores", Runtime.getRuntime().availableProcessors()).put("video", video.getFileName().toString());
 
         List<KafkaFrameRecord> frames = BenchmarkFrames.of(video, frameCount, width, height);
