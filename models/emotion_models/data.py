@@ -37,6 +37,17 @@ def load_class_folder(folder, labels=LABELS):
     return np.stack(images), np.asarray(targets, dtype=np.int64), paths
 
 
+# The labelled still sets training reads, and their folders under the shared data folder.
+STILL_SETS = {"fer_train": ("fer2013", "train"), "fer_val": ("fer2013", "val"), "ckplus": ("ckplus48",)}
+
+
+def load_packed(npz_path):
+    """The still sets of STILL_SETS as pack.py packed them: {name: (images, label indices, relative paths)}."""
+    with np.load(npz_path) as packed:
+        return {name: (packed[name + "_x"], packed[name + "_y"], [str(p) for p in packed[name + "_paths"]])
+                for name in STILL_SETS}
+
+
 def ckplus_subject(relative_path):
     match = CKPLUS_NAME.match(os.path.basename(relative_path))
     if not match:

@@ -163,9 +163,12 @@ def fer_training_targets(args, labels, paths):
 
 
 def load_training_data(data_dir):
-    fer_train, fer_train_y, fer_train_paths = data.load_class_folder(os.path.join(data_dir, "fer2013", "train"))
-    fer_val, fer_val_y, fer_val_paths = data.load_class_folder(os.path.join(data_dir, "fer2013", "val"))
-    ck, ck_y, ck_paths = data.load_class_folder(os.path.join(data_dir, "ckplus48"))
+    """The training and validation stills: from the shared data folder, or from the file pack.py packed them into."""
+    stills = data.load_packed(data_dir) if data_dir.endswith(".npz") else {
+        name: data.load_class_folder(os.path.join(data_dir, *parts)) for name, parts in data.STILL_SETS.items()}
+    fer_train, fer_train_y, fer_train_paths = stills["fer_train"]
+    fer_val, fer_val_y, fer_val_paths = stills["fer_val"]
+    ck, ck_y, ck_paths = stills["ckplus"]
     train_subjects, test_subjects = data.split_ckplus_subjects(ck_paths)
     ck_is_test = np.array([data.ckplus_subject(p) in test_subjects for p in ck_paths])
     # CK+ sequences in frame order, each three frames (the last three of a labelled sequence)
@@ -194,7 +197,8 @@ def load_training_data(data_dir):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", default=data.default_data_dir(), help="shared data folder (fer2013/, ckplus48/)")
+    parser.add_argument("--data", default=data.default_data_dir(),
+                        help="shared data folder (fer2013/, ckplus48/), or the .npz file pack.py made of it")
     parser.add_argument("--out", default=os.path.join(HERE, "..", "build", CompactClipNet.name + ".pt"),
                         help="checkpoint to write")
     parser.add_argument("--epochs", type=int, default=20, help="stage 1 epochs on stills")

@@ -76,3 +76,36 @@ class SharedFerPlusVotesTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class PackTest(unittest.TestCase):
+    def test_a_pack_holds_what_the_folders_hold(self):
+        import subprocess
+        import sys
+        import tempfile
+
+        import numpy as np
+        from PIL import Image
+        with tempfile.TemporaryDirectory() as root:
+            shared = os.path.join(root, "data")
+            rng = np.random.default_rng(0)
+            for parts in data.STILL_SETS.values():
+                for label in ("neutral", "sad"):
+                    folder = os.path.join(shared, *parts, label)
+                    os.makedirs(folder)
+                    for i in range(3):
+                        name = "S01%d_001_0000000%d.png" % (i, i) if parts == ("ckplus48",) else "%d.png" % i
+                        Image.fromarray(rng.integers(0, 256, (48, 48), dtype=np.uint8)).save(
+                            os.path.join(folder, name))
+            with open(os.path.join(shared, "fer2013", "ferplus-votes.csv"), "w") as f:
+                f.write("split,class,file\n")
+            out = os.path.join(root, "packed")
+            subprocess.run([sys.executable, "-m", "emotion_models.pack", "--data", shared, "--out", out],
+                           check=True, capture_output=True, cwd=os.path.dirname(os.path.dirname(__file__)))
+            packed = data.load_packed(os.path.join(out, "stills.npz"))
+            for name, parts in data.STILL_SETS.items():
+                images, labels, paths = data.load_class_folder(os.path.join(shared, *parts))
+                np.testing.assert_array_equal(images, packed[name][0])
+                np.testing.assert_array_equal(labels, packed[name][1])
+                self.assertEqual(paths, packed[name][2])
+            self.assertTrue(os.path.isfile(os.path.join(out, "ferplus-votes.csv")))
