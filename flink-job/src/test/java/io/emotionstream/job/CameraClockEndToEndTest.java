@@ -10,13 +10,10 @@ import io.emotionstream.kafka.EmbeddedKafkaBroker;
 import io.emotionstream.model.ProjectPaths;
 import io.emotionstream.schema.DeadLetter;
 import io.emotionstream.schema.EmotionEvent;
-import io.emotionstream.schema.SingleObject;
 import io.emotionstream.schema.Topics;
 import io.emotionstream.schema.VideoFrame;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +23,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -59,18 +55,18 @@ class CameraClockEndToEndTest {
                     new ByteArraySerializer(), new ByteArraySerializer())) {
                 for (int seq = 0; seq < FRAMES; seq++) {
                     long time = start + seq * FRAME_MS;
-                    send(producer, video.get(seq), "glitchy", seq, seq % 50 == 25 ? time + 5_000 : time);
-                    send(producer, video.get(seq), "coarse", seq, start + (seq / 3) * 3 * FRAME_MS);
+                    JobOnBroker.sendFrame(producer, video.get(seq), "glitchy", seq, seq % 50 == 25 ? time + 5_000 : time);
+                    JobOnBroker.sendFrame(producer, video.get(seq), "coarse", seq, start + (seq / 3) * 3 * FRAME_MS);
                     if (seq == 60) {
                         for (int forged = 0; forged < 4; forged++) {
-                            send(producer, video.get(seq), "victim", 10_000 + forged, time + 9_500);
+                            JobOnBroker.sendFrame(producer, video.get(seq), "victim", 10_000 + forged, time + 9_500);
                         }
                     }
-                    send(producer, video.get(seq), "victim", seq, time);
+                    JobOnBroker.sendFrame(producer, video.get(seq), "victim", seq, time);
                 }
                 for (int seq = 0; seq < FRAMES + 15; seq++) { // the clock steps back an hour after 15 frames
                     long time = start + seq * FRAME_MS;
-                    send(producer, video.get(seq), "stepped", seq, seq < 15 ? time : time - 3_600_000);
+                    JobOnBroker.sendFrame(producer, video.get(seq), "stepped", seq, seq < 15 ? time : time - 3_600_000);
                 }
                 producer.flush();
             }
@@ -113,14 +109,6 @@ class CameraClockEndToEndTest {
         }
         assertEquals(count, frames.size());
         return frames;
-    }
-
-    private static void send(KafkaProducer<byte[], byte[]> producer, VideoFrame frame, String camera, long sequence,
-                             long captureTime) throws Exception {
-        VideoFrame stamped = VideoFrame.newBuilder(frame).setCameraId(camera).setSequence(sequence)
-                .setCaptureTime(Instant.ofEpochMilli(captureTime)).build();
-        producer.send(new ProducerRecord<>("frames", camera.getBytes(StandardCharsets.UTF_8),
-                SingleObject.encode(stamped)));
     }
 
     private static List<byte[]> readCommitted(EmbeddedKafkaBroker broker, String topic) {

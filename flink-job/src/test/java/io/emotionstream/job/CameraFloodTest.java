@@ -13,13 +13,10 @@ import io.emotionstream.kafka.EmbeddedKafkaBroker;
 import io.emotionstream.model.ProjectPaths;
 import io.emotionstream.schema.DeadLetter;
 import io.emotionstream.schema.EmotionEvent;
-import io.emotionstream.schema.SingleObject;
 import io.emotionstream.schema.Topics;
 import io.emotionstream.schema.VideoFrame;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +26,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -114,22 +110,14 @@ class CameraFloodTest {
             while (System.currentTimeMillis() - start < 15_000) {
                 long now = System.currentTimeMillis();
                 while (newIds < (now - start) / 3 && newIds < 5_000) { // one new id every 3 ms
-                    send(producer, image, "new-" + newIds++, 0, now);
+                    JobOnBroker.sendFrame(producer, image, "new-" + newIds++, 0, now);
                 }
-                send(producer, image, "fast", fastSequence++, now);
+                JobOnBroker.sendFrame(producer, image, "fast", fastSequence++, now);
                 Thread.sleep(4); // ~230 frames a second
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static void send(KafkaProducer<byte[], byte[]> producer, VideoFrame frame, String camera, long sequence,
-                             long captureTime) throws Exception {
-        VideoFrame stamped = VideoFrame.newBuilder(frame).setCameraId(camera).setSequence(sequence)
-                .setCaptureTime(Instant.ofEpochMilli(captureTime)).build();
-        producer.send(new ProducerRecord<>("frames", camera.getBytes(StandardCharsets.UTF_8),
-                SingleObject.encode(stamped)));
     }
 
     private static VideoFrame oneFrame(String video) throws Exception {

@@ -5,13 +5,19 @@ import io.emotionstream.kafka.EmbeddedKafkaBroker;
 import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.ProjectPaths;
 import io.emotionstream.model.ScoringOptions;
+import io.emotionstream.schema.SingleObject;
 import io.emotionstream.schema.Topics;
+import io.emotionstream.schema.VideoFrame;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -51,6 +57,15 @@ final class JobOnBroker {
         EmotionJob.defineWorkflow(env, EmotionJob.kafkaSource(kafka), EmotionJob.eventSink(kafka),
                 EmotionJob.deadLetterSink(kafka), settings);
         return env;
+    }
+
+    /** Sends a frame to the frames topic as a camera would, under its id, with this sequence number and capture time. */
+    static void sendFrame(KafkaProducer<byte[], byte[]> producer, VideoFrame frame, String camera, long sequence,
+                          long captureTime) {
+        VideoFrame stamped = VideoFrame.newBuilder(frame).setCameraId(camera).setSequence(sequence)
+                .setCaptureTime(Instant.ofEpochMilli(captureTime)).build();
+        producer.send(new ProducerRecord<>("frames", camera.getBytes(StandardCharsets.UTF_8),
+                SingleObject.encode(stamped)));
     }
 
     /** A read_committed consumer of the topic from its start, subscribed. */
