@@ -8,6 +8,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InterruptException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,17 +179,22 @@ final class CameraPublisher implements Runnable {
                     continue;
                 }
                 inFlight.acquire();
-                producer.send(new ProducerRecord<>(settings.topic(), camera.cameraId(), value), (metadata, error) -> {
+                try {
+                    producer.send(new ProducerRecord<>(settings.topic(), camera.cameraId(), value), (metadata, error) -> {
+                        inFlight.release();
+                        acknowledged(value, error);
+                        queue.done();
+                    });
+                } catch (InterruptException e) {
+                    return; // the agent stops
+                } catch (RuntimeException e) { // refused before it was sent: this frame fails, the next ones go on
                     inFlight.release();
-                    acknowledged(value, error);
+                    acknowledged(value, e);
                     queue.done();
-                });
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("Camera {}: handing frames to Kafka failed: {}", camera.cameraId(), e.getMessage());
-            stats.lastError.set(e.getMessage());
         }
     }
 
