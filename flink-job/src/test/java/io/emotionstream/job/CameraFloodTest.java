@@ -20,7 +20,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,12 +42,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The flood rows of an operator's worst week, beside a real camera, through a real broker and the whole job: while the
- * camera agent publishes the sample video at 25 fps, 5,000 new camera ids send one frame each within 15 s and one
- * camera sends ~230 frames a second. The real camera's events all come, each within 2 s of its clip's end; the floods
- * are cut down and reported by dead letters, not queued.
+ * camera agent publishes the sample video at 25 fps, 5,000 new camera ids send one frame each within 15 s, and then
+ * one camera sends ~230 frames a second for 15 s. The real camera's events all come, each within 2 s of its clip's
+ * end; the floods are cut down and reported by dead letters, not queued, and the job's state stays small.
  */
 class CameraFloodTest {
-    private static final int FRAMES = 450; // 18 s at 25 fps
+    private static final int FRAMES = 900; // 36 s at 25 fps: through both floods
     private static final int CLIP = 30;
     private static final Logger LOG = LoggerFactory.getLogger(CameraFloodTest.class);
 
@@ -48,7 +56,7 @@ class CameraFloodTest {
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     @Test
-    void aRealCameraKeepsItsLatencyBesideFloods() throws Exception {
+    void aRealCameraKeepsItsLatencyBesideFloods(@InjectClusterClient ClusterClient<?> cluster) throws Exception {
         String video = ProjectPaths.home().resolve("samples/video/cap13_edit2.mp4").toString();
         VideoFrame image = oneFrame(video);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
@@ -60,7 +68,7 @@ class CameraFloodTest {
                 Thread.sleep(5_000); // the job reads from the end: let it start
 
                 List<Long> latencies = new ArrayList<>();
-                AgentSettings agentSettings = new AgentSettings("frames", "native", false, 85, 640, FRAMES, 100, 1_000);
+                AgentSettings agentSettings = new AgentSettings("frames", "native", true, 85, 640, FRAMES, 100, 1_000);
                 Thread floods = new Thread(() -> flood(broker, image), "floods");
                 try (CameraAgent agent = CameraAgent.start(List.of(CameraSpec.parse("door=" + video)), agentSettings,
                         Map.of("bootstrap.servers", broker.bootstrapServers()))) {
@@ -93,26 +101,42 @@ class CameraFloodTest {
                 assertTrue(reasons.contains("OVER_RATE") && reasons.contains("CAMERA_REFUSED"), reasons.toString());
                 assertTrue(reasons.size() < 100, "a dead letter a second per reason, not one per frame: "
                         + reasons.size());
+                long stateBytes = latestCheckpointSize(cluster, job);
+                LOG.info("the job's latest checkpoint after the floods: {} bytes", stateBytes);
+                assertTrue(stateBytes < 4 << 20, "state bounded by the cameras let in (the probe saw 130 MB): "
+                        + stateBytes + " bytes");
             } finally {
                 job.cancel().get();
             }
         }
     }
 
-    /** 5,000 new camera ids with a frame each over 15 s, and one camera at ~230 fps, at once. */
+    /** The state size of the job's latest completed checkpoint, from the MiniCluster's REST API. */
+    private static long latestCheckpointSize(ClusterClient<?> cluster, JobClient job) throws Exception {
+        URI uri = URI.create(cluster.getWebInterfaceURL() + "/jobs/" + job.getJobID() + "/checkpoints");
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode completed = new ObjectMapper().readTree(response.body()).at("/latest/completed");
+        assertTrue(completed.has("state_size"), "a completed checkpoint: " + response.body());
+        return completed.get("state_size").asLong();
+    }
+
+    /** 5,000 new camera ids with a frame each over 15 s; then one camera at ~230 fps for 15 s. */
     private static void flood(EmbeddedKafkaBroker broker, VideoFrame image) {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 "bootstrap.servers", broker.bootstrapServers(), "max.request.size", Topics.FRAME_MAX_MESSAGE_BYTES,
                 "linger.ms", 5), new ByteArraySerializer(), new ByteArraySerializer())) {
             long start = System.currentTimeMillis();
-            int newIds = 0;
-            long fastSequence = 0;
-            while (System.currentTimeMillis() - start < 15_000) {
+            for (int newIds = 0; newIds < 5_000; ) {
                 long now = System.currentTimeMillis();
                 while (newIds < (now - start) / 3 && newIds < 5_000) { // one new id every 3 ms
                     JobOnBroker.sendFrame(producer, image, "new-" + newIds++, 0, now);
                 }
-                JobOnBroker.sendFrame(producer, image, "fast", fastSequence++, now);
+                Thread.sleep(1);
+            }
+            long fastStart = System.currentTimeMillis();
+            for (long sequence = 0; System.currentTimeMillis() - fastStart < 15_000; sequence++) {
+                JobOnBroker.sendFrame(producer, image, "fast", sequence, System.currentTimeMillis());
                 Thread.sleep(4); // ~230 frames a second
             }
         } catch (Exception e) {
