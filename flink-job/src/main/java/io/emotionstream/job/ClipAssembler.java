@@ -29,7 +29,8 @@ import org.apache.flink.util.OutputTag;
  * sends frames refused on their own (late, out of place) to {@link #REFUSED_FRAMES}, and counts. A camera silent for
  * {@code releaseAfterMillis} has its waiting frames taken in at once, so its last clip comes out; silent for
  * {@code idleTimeoutMillis}, or for {@code releaseAfterMillis} when it never sent a clip's worth of frames (an id seen
- * once), its state is cleared (its partial clips counted as dropped, {@code CAMERA_IDLE}). At the end of a bounded input the waiting frames are taken in.
+ * once), its state is cleared (its partial clips counted as dropped, {@code CAMERA_IDLE}). At the end of a bounded
+ * input the waiting frames are taken in.
  */
 public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceClip> {
     /** Frames refused on their own: too late to be put in order, or out of place in their camera's sequence. */
@@ -37,10 +38,6 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
 
     /** A camera's own event time and activity. A Flink POJO kept in keyed state. */
     public static class CameraClock {
-        /** Unused since frames are ordered by sequence (kept so that state written before reads). */
-        public long newestCapture = Long.MIN_VALUE;
-        /** Unused since frames are ordered by sequence (kept so that state written before reads). */
-        public long takenUpTo = Long.MIN_VALUE;
         /** When (processing time) the camera's oldest waiting frame began to wait. */
         public long waitingSince;
         /** When (processing time) the camera's last frame was released in order. */

@@ -78,12 +78,14 @@ final class FrameReorderBuffer {
             result.duplicates++;
             return result;
         }
-        if (waiting.isEmpty()) {
+        boolean noneWaited = waiting.isEmpty();
+        if (noneWaited) {
             camera.waitingSince = now;
         }
         waiting.add(frame);
-        result.waitingChanged = true;
         drain(camera, waiting, now, false, result);
+        // a frame that continues the sequence goes straight through: the (empty) waiting list is not written back
+        result.waitingChanged = !(noneWaited && waiting.isEmpty());
         return result;
     }
 
