@@ -86,8 +86,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public static EmbeddedKafkaBroker start(Path directory, boolean deleteOnClose, int port,
                                             Map<String, String> overrides, boolean secure) {
         long started = System.nanoTime();
-        int brokerPort = port == 0 ? freePort() : port;
-        int controllerPort = freePort();
+        int brokerPort = port == 0 ? freePortOtherThan(-1) : port;
+        int controllerPort = freePortOtherThan(brokerPort);
         Path data = directory.resolve("data");
         Path metadata = directory.resolve("metadata");
         Properties props = new Properties();
@@ -210,12 +210,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on loopback", e);
+    /** A port free now, never {@code taken} (the OS may hand a just-closed port out again). */
+    private static int freePortOtherThan(int taken) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                socket.setReuseAddress(true);
+                if (socket.getLocalPort() != taken) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("no free port on loopback", e);
+            }
         }
+        throw new IllegalStateException("no free port on loopback other than " + taken);
     }
 }
