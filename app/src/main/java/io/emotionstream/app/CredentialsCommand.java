@@ -39,13 +39,18 @@ final class CredentialsCommand implements Callable<Integer> {
             + "as other users mount (each part's volume is then its boundary); otherwise by their owner only")
     boolean readable;
 
+    @Option(names = "--site", paramLabel = "NAME", description = "a camera login of a site's own, camera-NAME, "
+            + "in DIR/camera-NAME (it may write only camera-frames.NAME once `setup-kafka --acls --site NAME` ran); "
+            + "repeatable; a site added later gets its login the same way (docs/security.md)")
+    List<String> sites = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
-        BrokerSecurity security = BrokerSecurity.prepare(dir.resolve("authority"), hosts);
+        BrokerSecurity security = BrokerSecurity.prepare(dir.resolve("authority"), hosts).addSites(sites);
         security.export(dir, mountedAt, readable);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("credentials in " + dir + ": broker/, camera/, job/, dashboard/, admin/ (each to be at "
-                + mountedAt + " where its part runs); the authority's certificate for browsers: "
+        out.println("credentials in " + dir + ": " + String.join("/, ", security.users()) + "/ and broker/ (each to be "
+                + "at " + mountedAt + " where its part runs); the authority's certificate for browsers: "
                 + security.authorityCertificate());
         out.flush();
         return 0;

@@ -117,7 +117,7 @@ final class DemoCommand implements Callable<Integer> {
             if (broker != null) {
                 BrokerCommand.prepare(broker, partitions, framesRetentionMinutes);
             } else {
-                BrokerCommand.prepare(bootstrap, Map.of(), false, partitions, framesRetentionMinutes);
+                BrokerCommand.prepare(bootstrap, Map.of(), false, partitions, framesRetentionMinutes, List.of());
             }
             err.println("starting the Flink job on a local cluster...");
             KafkaSettings kafka = KafkaSettings.defaults(bootstrap).withClientProperties(login(broker, KafkaUser.JOB));

@@ -6,6 +6,8 @@ import io.emotionstream.kafka.access.KafkaClientOptions;
 import io.emotionstream.schema.Topics;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,8 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "setup-kafka", mixinStandardHelpOptions = true,
         description = {"Prepares a Kafka cluster for the project, as its administrator: creates the project's topics "
                 + "where missing (the frames topic with its short retention) and, with --acls, adds the ACLs of the "
-                + "users camera, job and dashboard (each may do only its part; see docs/security.md). Adding what exists "
-                + "changes nothing, so it can run at every start."})
+                + "users camera, job and dashboard, and of each site's camera user (each may do only its part; see "
+                + "docs/security.md). Adding what exists changes nothing, so it can run at every start."})
 final class SetupKafkaCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -41,11 +43,16 @@ final class SetupKafkaCommand implements Callable<Integer> {
             description = "keep frames (faces) this long (default: ${DEFAULT-VALUE})")
     int framesRetentionMinutes;
 
+    @Option(names = "--site", paramLabel = "NAME", description = "a site's own frames topic (camera-frames.NAME) and, "
+            + "with --acls, the ACLs of its camera user camera-NAME (write that topic only) and of the job (read it); "
+            + "repeatable. The user's login comes from `credentials --site NAME`")
+    List<String> sites = new ArrayList<>();
+
     @Override
     public Integer call() {
         Map<String, String> config = kafkaClient.properties();
         try {
-            BrokerCommand.prepare(bootstrapServers, config, acls, partitions, framesRetentionMinutes);
+            BrokerCommand.prepare(bootstrapServers, config, acls, partitions, framesRetentionMinutes, sites);
         } catch (IllegalStateException e) {
             throw new KafkaAccessException(KafkaAccess.explain(e, bootstrapServers, config, Duration.ofSeconds(30)));
         }

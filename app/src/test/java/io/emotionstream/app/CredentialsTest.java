@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -37,8 +38,10 @@ class CredentialsTest {
     @Test
     void eachPartGetsOnlyItsShare() throws Exception {
         Path dir = temp.resolve("credentials");
-        assertEquals(0, run("credentials", "--dir", dir.toString(), "--host", "kafka", "--mounted-at", "/secrets"));
+        assertEquals(0, run("credentials", "--dir", dir.toString(), "--host", "kafka", "--mounted-at", "/secrets",
+                "--site", "lobby"));
         Map<String, Set<String>> expected = Map.of(
+                "camera-lobby", Set.of("camera-lobby.properties", "truststore.p12"),
                 "broker", Set.of("broker.p12", "truststore.p12", "broker-ssl.properties", "admin-jaas", "scram-arguments"),
                 "camera", Set.of("camera.properties", "truststore.p12"),
                 "job", Set.of("job.properties", "truststore.p12"),
@@ -53,7 +56,9 @@ class CredentialsTest {
             }
         }
         Properties secrets = properties(dir.resolve("authority/secrets.properties"));
-        for (String user : BrokerSecurity.USERS) {
+        List<String> users = new ArrayList<>(BrokerSecurity.USERS);
+        users.add("camera-lobby");
+        for (String user : users) {
             String password = secrets.getProperty("user." + user);
             for (String part : expected.keySet()) {
                 boolean mayHold = part.equals(user) || part.equals("broker"); // the broker: SCRAM arguments
@@ -68,6 +73,10 @@ class CredentialsTest {
         Properties job = properties(dir.resolve("job/job.properties"));
         assertEquals("/secrets/truststore.p12", job.getProperty("ssl.truststore.location"));
         assertTrue(job.getProperty("sasl.jaas.config").contains("username=\"job\""));
+        assertTrue(properties(dir.resolve("camera-lobby/camera-lobby.properties")).getProperty("sasl.jaas.config")
+                .contains("username=\"camera-lobby\""));
+        assertTrue(Files.readString(dir.resolve("broker/scram-arguments")).contains("[name=camera-lobby,"),
+                "the site's login is stored at format time");
         assertFalse(Files.readString(dir.resolve("broker/broker-ssl.properties")).contains(dir.toString()),
                 "paths as mounted, not as made");
 
@@ -93,11 +102,13 @@ class CredentialsTest {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(temp.resolve("kafka"), false, 0, Map.of(), true)) {
             String admin = broker.security().clientConfig("admin").toString();
             for (int i = 0; i < 2; i++) {
-                assertEquals(0, run("setup-kafka", "-b", broker.bootstrapServers(), "--kafka-config", admin, "--acls"));
+                assertEquals(0, run("setup-kafka", "-b", broker.bootstrapServers(), "--kafka-config", admin, "--acls",
+                        "--site", "lobby"));
             }
-            // the ACLs work: the job may read frames, a camera may not
+            // the ACLs work: the job may read frames, also the site's (a topic made for it), a camera may not
             io.emotionstream.kafka.access.KafkaAccess.require(broker.bootstrapServers(),
                     broker.security().clientProperties("job"), Map.of("camera-frames",
+                            org.apache.kafka.common.acl.AclOperation.READ, "camera-frames.lobby",
                             org.apache.kafka.common.acl.AclOperation.READ), java.time.Duration.ofSeconds(10), "");
 
             StringWriter err = new StringWriter();

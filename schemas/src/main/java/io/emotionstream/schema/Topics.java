@@ -64,7 +64,8 @@ public final class Topics {
 
     /**
      * Frames are kept {@value #FRAME_RETENTION_MINUTES} minutes ({@link #frameRetention}). Their record time is the
-     * broker's append time, so a producer cannot choose it: the job checks capture times against it.
+     * broker's append time, so a producer cannot choose it: the job checks capture times against it. A site's own
+     * frames topic ({@code camera-frames.SITE}, {@link CameraSites}) is this topic under another name.
      */
     public static final Topic<VideoFrame> FRAMES = new Topic<>("camera-frames", "camera id", VideoFrame.class,
             "encoded frames from camera agents, in capture order per camera", FRAME_PARTITIONS,

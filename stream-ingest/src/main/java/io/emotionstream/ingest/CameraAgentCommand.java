@@ -1,6 +1,7 @@
 package io.emotionstream.ingest;
 
 import io.emotionstream.kafka.access.KafkaClientOptions;
+import io.emotionstream.schema.CameraSites;
 import io.emotionstream.schema.Topics;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -36,6 +37,11 @@ public final class CameraAgentCommand implements Callable<Integer> {
     @Option(names = "--topic", paramLabel = "NAME", description = "frames topic (default: ${DEFAULT-VALUE})")
     String topic = Topics.FRAMES.defaultName();
 
+    @Option(names = "--site", paramLabel = "NAME", description = "publish as this site's cameras, to its own frames "
+            + "topic (the frames topic's name, '.', NAME), which only the site's login may write on a secured Kafka; "
+            + "the job names these cameras NAME:ID (see docs/security.md)")
+    String site;
+
     @Option(names = "--rate", paramLabel = "RATE", defaultValue = "native",
             description = "native (a file's own rate; 25 fps for folders), max, or frames per second (default: ${DEFAULT-VALUE})")
     String rate;
@@ -68,7 +74,8 @@ public final class CameraAgentCommand implements Callable<Integer> {
         for (String camera : cameras) {
             specs.add(CameraSpec.parse(camera));
         }
-        AgentSettings settings = new AgentSettings(topic, rate, loop, jpegQuality, maxSide, maxFrames, 1_000, 30_000,
+        String framesTopic = site == null ? topic : CameraSites.framesTopic(topic, site);
+        AgentSettings settings = new AgentSettings(framesTopic, rate, loop, jpegQuality, maxSide, maxFrames, 1_000, 30_000,
                 (long) sendQueueMb << 20);
         Map<String, String> kafka = new LinkedHashMap<>();
         kafka.put("bootstrap.servers", bootstrapServers);

@@ -1,5 +1,6 @@
 package io.emotionstream.kafka.access;
 
+import io.emotionstream.schema.CameraSites;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,16 +27,34 @@ import org.apache.kafka.common.resource.ResourceType;
  *   <li>{@code dashboard}: read events, write summaries and summary dead letters, and everything on the topics,
  *   group and transactional ids named after its application id (Kafka Streams' internal topics, exactly once); the
  *   {@code events} command reads events as this user too;</li>
- *   <li>{@code admin}: a super user (topics, ACLs).</li>
+ *   <li>{@code admin}: a super user (topics, ACLs);</li>
+ *   <li>{@code camera-SITE}, for each site: write the site's own frames topic ({@code <frames>.SITE}), nothing else;
+ *   the job may read it ({@link CameraSites}).</li>
  * </ul>
  */
 public record AccessPolicy(String frames, String events, String deadLetters, String schemas, String summaries,
                            String summaryDeadLetters, String jobGroup, String jobTransactionalIdPrefix,
-                           String dashboardApplicationId) {
+                           String dashboardApplicationId, List<String> sites) {
+
+    public AccessPolicy {
+        sites.forEach(CameraSites::require);
+        sites = List.copyOf(sites);
+    }
+
+    /** The same policy with these sites' camera users (and the job's right to read their frames) besides. */
+    public AccessPolicy withSites(List<String> sites) {
+        return new AccessPolicy(frames, events, deadLetters, schemas, summaries, summaryDeadLetters, jobGroup,
+                jobTransactionalIdPrefix, dashboardApplicationId, sites);
+    }
 
     public List<AclBinding> bindings() {
         List<AclBinding> acls = new ArrayList<>();
         allow(acls, KafkaUser.CAMERA, ResourceType.TOPIC, frames, false, AclOperation.WRITE);
+        for (String site : sites) {
+            String topic = CameraSites.framesTopic(frames, site);
+            allow(acls, CameraSites.userName(site), ResourceType.TOPIC, topic, false, AclOperation.WRITE);
+            allow(acls, KafkaUser.JOB, ResourceType.TOPIC, topic, false, AclOperation.READ);
+        }
 
         allow(acls, KafkaUser.JOB, ResourceType.TOPIC, frames, false, AclOperation.READ);
         allow(acls, KafkaUser.JOB, ResourceType.TOPIC, schemas, false, AclOperation.READ);
@@ -65,7 +84,12 @@ public record AccessPolicy(String frames, String events, String deadLetters, Str
 
     private static void allow(List<AclBinding> acls, KafkaUser user, ResourceType type, String name, boolean prefixed,
                               AclOperation operation) {
+        allow(acls, user.userName(), type, name, prefixed, operation);
+    }
+
+    private static void allow(List<AclBinding> acls, String user, ResourceType type, String name, boolean prefixed,
+                              AclOperation operation) {
         acls.add(new AclBinding(new ResourcePattern(type, name, prefixed ? PatternType.PREFIXED : PatternType.LITERAL),
-                new AccessControlEntry("User:" + user.userName(), "*", operation, AclPermissionType.ALLOW)));
+                new AccessControlEntry("User:" + user, "*", operation, AclPermissionType.ALLOW)));
     }
 }

@@ -1,5 +1,6 @@
 package io.emotionstream.kafka.access;
 
+import io.emotionstream.schema.CameraSites;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 
 /**
  * What the embedded broker's secure mode (and the {@code credentials} command) needs, made on first use in a folder
@@ -29,7 +35,10 @@ import java.util.concurrent.TimeUnit;
  * listener (the certificate's subject, {@link #BROKER_PRINCIPAL}, is a super user, as is {@code admin}).
  */
 public final class BrokerSecurity {
-    /** The users made on first start ({@link KafkaUser}): cameras, the job, the dashboard, and an administrator. */
+    /**
+     * The users made on first start ({@link KafkaUser}): cameras, the job, the dashboard, and an administrator; each
+     * site added ({@link #addSites}) has a camera user of its own besides.
+     */
     public static final List<String> USERS = KafkaUser.names();
     /** The user with every right (topics, ACLs). */
     public static final String ADMIN = KafkaUser.ADMIN.userName();
@@ -100,7 +109,7 @@ public final class BrokerSecurity {
             }
             // the files made from the passwords, written again each time (a run may have stopped before them)
             BrokerSecurity security = new BrokerSecurity(folder, secrets);
-            for (String user : USERS) {
+            for (String user : security.users()) {
                 security.writeClientConfig(user);
             }
             writeLine(security.dashboardKeystorePasswordFile(), secrets.getProperty("dashboard-keystore"));
@@ -109,6 +118,68 @@ public final class BrokerSecurity {
             return security;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the broker's security material in " + folder, e);
+        }
+    }
+
+    /**
+     * Adds a camera login for each of these sites that has none yet ({@code camera-SITE}, {@link CameraSites}):
+     * a random password, kept with the others, and its client settings file. A broker learns the logins from {@link
+     * #registerSiteLogins} (or, for a Kafka of your own, from {@link #scramArguments} at format time).
+     */
+    public BrokerSecurity addSites(List<String> sites) {
+        List<String> all = new ArrayList<>(sites());
+        for (String site : sites) {
+            if (!all.contains(CameraSites.require(site))) {
+                all.add(site);
+                secrets.setProperty("user." + CameraSites.userName(site), password());
+            }
+        }
+        if (all.size() == sites().size()) {
+            return this;
+        }
+        secrets.setProperty("sites", String.join(",", all));
+        try {
+            write(folder.resolve("secrets.properties"), secrets, "the embedded broker's passwords");
+            for (String user : users()) {
+                writeClientConfig(user);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot add the sites' logins in " + folder, e);
+        }
+        return this;
+    }
+
+    /** The sites with a camera login of their own, in the order added. */
+    public List<String> sites() {
+        String sites = secrets.getProperty("sites", "");
+        return sites.isEmpty() ? List.of() : List.of(sites.split(","));
+    }
+
+    /** Every user with a login here: {@link #USERS} and each site's camera user. */
+    public List<String> users() {
+        List<String> users = new ArrayList<>(USERS);
+        sites().forEach(site -> users.add(CameraSites.userName(site)));
+        return users;
+    }
+
+    /**
+     * Stores each site's camera login on a running broker, through an administrator's client (SCRAM credentials are
+     * stored in the cluster's metadata, so a site added after the broker's first start can log in too).
+     */
+    public void registerSiteLogins(Map<String, Object> adminConfig) {
+        if (sites().isEmpty()) {
+            return;
+        }
+        List<UserScramCredentialAlteration> logins = new ArrayList<>();
+        for (String site : sites()) {
+            String user = CameraSites.userName(site);
+            logins.add(new UserScramCredentialUpsertion(user,
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), secrets.getProperty("user." + user)));
+        }
+        try (Admin admin = Admin.create(adminConfig)) {
+            admin.alterUserScramCredentials(logins).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot store the sites' camera logins: " + e.getMessage(), e);
         }
     }
 
@@ -168,7 +239,7 @@ public final class BrokerSecurity {
     /** The formatter's SCRAM arguments: every user's credentials, stored in the metadata at format time. */
     public List<String> scramArguments() {
         List<String> arguments = new ArrayList<>();
-        for (String user : USERS) {
+        for (String user : users()) {
             arguments.add(MECHANISM + "=[name=" + user + ",password=" + secrets.getProperty("user." + user) + "]");
         }
         return arguments;
@@ -272,7 +343,7 @@ public final class BrokerSecurity {
         write(broker.resolve("broker-ssl.properties"), ssl, "the broker's TLS settings", mode);
         writeLine(broker.resolve("admin-jaas"), jaas(ADMIN, secrets.getProperty("user." + ADMIN)), mode);
         writeLine(broker.resolve("scram-arguments"), String.join("\n", scramArguments()), mode);
-        for (String user : USERS) {
+        for (String user : users()) {
             Path part = part(out, user, readable);
             copy(truststore, part.resolve("truststore.p12"), mode);
             Properties client = new Properties();
@@ -377,9 +448,9 @@ public final class BrokerSecurity {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    private static void requireUser(String user) {
-        if (!USERS.contains(user)) {
-            throw new IllegalArgumentException("no user " + user + " on the embedded broker; users: " + USERS);
+    private void requireUser(String user) {
+        if (!users().contains(user)) {
+            throw new IllegalArgumentException("no user " + user + " on the embedded broker; users: " + users());
         }
     }
 }
