@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The dashboard's live feed: reads committed emotion events as they arrive, keeps each camera's events of the last
  * minutes for the page's timelines, and pushes every new event to the pages connected by server-sent events.
- * Records that are no events are skipped here (the summary topology dead-letters them).
+ * Records that are no events are skipped here (the summary topology dead-letters them). "The last minutes" are by
+ * each event's record time (the broker's time of its clip's last frame), not by the camera's clock.
  */
 final class LiveEvents implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveEvents.class);
@@ -38,7 +39,7 @@ final class LiveEvents implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
     private final Duration keep;
-    private final Map<String, Deque<EmotionEvent>> recent = new TreeMap<>();
+    private final Map<String, Deque<Timed>> recent = new TreeMap<>();
     private final List<EventStream> subscribers = new CopyOnWriteArrayList<>();
     private final SingleObjectSerde<EmotionEvent> serde = new SingleObjectSerde<>(EmotionEvent.class);
     private final Thread reader;
@@ -81,7 +82,7 @@ final class LiveEvents implements AutoCloseable {
                     } catch (Exception notAnEvent) {
                         continue;
                     }
-                    remember(event);
+                    remember(new Timed(record.timestamp(), event));
                     publish(event);
                 }
             }
@@ -94,24 +95,27 @@ final class LiveEvents implements AutoCloseable {
         }
     }
 
-    private synchronized void remember(EmotionEvent event) {
-        Deque<EmotionEvent> events = recent.computeIfAbsent(event.getCameraId(), k -> new ArrayDeque<>());
-        events.addLast(event);
-        Instant oldest = Instant.now().minus(keep);
-        while (!events.isEmpty() && events.peekFirst().getClipEndTime().isBefore(oldest)) {
+    /** An event and its record's time. */
+    private record Timed(long recordTime, EmotionEvent event) {}
+
+    private synchronized void remember(Timed timed) {
+        Deque<Timed> events = recent.computeIfAbsent(timed.event().getCameraId(), k -> new ArrayDeque<>());
+        events.addLast(timed);
+        long oldest = Instant.now().minus(keep).toEpochMilli();
+        while (!events.isEmpty() && events.peekFirst().recordTime() < oldest) {
             events.removeFirst();
         }
     }
 
     /** Each camera's events of the last minutes, oldest first. */
     synchronized Map<String, List<Map<String, Object>>> recent(Duration span) {
-        Instant oldest = Instant.now().minus(span);
+        long oldest = Instant.now().minus(span).toEpochMilli();
         Map<String, List<Map<String, Object>>> out = new TreeMap<>();
         recent.forEach((camera, events) -> {
             List<Map<String, Object>> list = new ArrayList<>();
-            for (EmotionEvent e : events) {
-                if (!e.getClipEndTime().isBefore(oldest)) {
-                    list.add(SummaryQueries.toJson(e));
+            for (Timed timed : events) {
+                if (timed.recordTime() >= oldest) {
+                    list.add(SummaryQueries.toJson(timed.event()));
                 }
             }
             out.put(camera, list);

@@ -16,6 +16,8 @@ public class ClipProgress {
     /** The camera's last frame taken in (with this track's face or not). */
     public long lastSequence = -1;
     public long lastTime = Long.MIN_VALUE;
+    /** The broker's time of the last frame appended ({@link FaceFrame#recordTimeMillis}). */
+    public long lastRecordTime;
     /** Faces in the camera's last frame with this track's face. */
     public int facesInView;
     public int faceX;
@@ -79,6 +81,7 @@ public class ClipProgress {
         }
         sequences[count] = frame.sequence;
         times[count] = frame.captureTimeMillis;
+        lastRecordTime = frame.recordTimeMillis;
         hasFace[count] = face != null;
         count++;
     }
@@ -92,6 +95,7 @@ public class ClipProgress {
         clip.lastSequence = sequences[count - 1];
         clip.startTimeMillis = times[0];
         clip.endTimeMillis = times[count - 1];
+        clip.endRecordTimeMillis = lastRecordTime;
         clip.framesWithFace = count - framesWithoutFace();
         clip.frameCount = count;
         clip.cropWidth = cropWidth;

@@ -97,6 +97,7 @@ public class ClipScorer extends AbstractStreamOperator<ScoredClip>
             scored.facesInView = clip.facesInView;
             scored.clipStartMillis = clip.startTimeMillis;
             scored.clipEndMillis = clip.endTimeMillis;
+            scored.endRecordTimeMillis = clip.endRecordTimeMillis;
             scored.firstSequence = clip.firstSequence;
             scored.lastSequence = clip.lastSequence;
             scored.framesUsed = clip.framesWithFace;

@@ -53,7 +53,11 @@ public class EmotionEventSerializer implements KafkaRecordSerializationSchema<Fa
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(FaceEmotion emotion, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(topic, null, emotion.clip.clipEndMillis,
+        // the record's time is the broker's time of the clip's last frame, where known: not the camera's clock, so
+        // that a camera whose clock is wrong neither loses its summaries nor moves the summary windows of others
+        ScoredClip clip = emotion.clip;
+        long time = clip.endRecordTimeMillis > 0 ? clip.endRecordTimeMillis : clip.clipEndMillis;
+        return new ProducerRecord<>(topic, null, time,
                 emotion.clip.cameraId.getBytes(StandardCharsets.UTF_8), SingleObject.encode(toEvent(emotion)));
     }
 }

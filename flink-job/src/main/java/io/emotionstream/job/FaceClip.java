@@ -16,6 +16,8 @@ public class FaceClip {
     public long lastSequence;
     public long startTimeMillis;
     public long endTimeMillis;
+    /** The broker's time of the last frame ({@link FaceFrame#recordTimeMillis}); 0 when unknown. */
+    public long endRecordTimeMillis;
     /** Frames of the clip in which a face was found. */
     public int framesWithFace;
     public int frameCount;

@@ -106,6 +106,7 @@ public final class FaceFinder implements AutoCloseable {
         frame.sourceTopic = record.topic;
         frame.sourcePartition = record.partition;
         frame.sourceOffset = record.offset;
+        frame.recordTimeMillis = record.kafkaTimestamp;
         return frame;
     }
 

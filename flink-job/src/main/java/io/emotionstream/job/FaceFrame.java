@@ -37,6 +37,11 @@ public class FaceFrame {
     public String cameraId;
     public long sequence;
     public long captureTimeMillis;
+    /**
+     * When the broker took the frame's record (its append time: a time the camera cannot choose); 0 when unknown.
+     * A clip's events carry its last frame's, so that the dashboard's windows do not follow a camera's clock.
+     */
+    public long recordTimeMillis;
     /** Where the frame's record was in Kafka (named in a dead letter if the frame comes too late). */
     public String sourceTopic;
     public int sourcePartition;

@@ -5,7 +5,7 @@ import java.io.Serializable;
 /**
  * Each camera's fair share of the job ({@link FairShare}, {@link CameraGate}).
  *
- * @param maxFramesPerSecond frames a camera may send a second (a burst of a second's worth); more are dropped
+ * @param maxFramesPerSecond frames a camera may send a second (a burst of 5 s worth); more are dropped
  * @param maxCameras cameras the job knows at once (shared out evenly among the source's subtasks); frames of more
  *     are refused
  * @param newCamerasPerSecond new cameras let in a second (per source subtask), so a flood of ids grows no state

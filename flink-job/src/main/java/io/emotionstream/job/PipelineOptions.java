@@ -86,7 +86,7 @@ public class PipelineOptions {
     long maxOutOfOrderMillis;
 
     @Option(names = "--max-fps", paramLabel = "N", defaultValue = "" + FairShareSettings.DEFAULT_MAX_FRAMES_PER_SECOND,
-            description = "frames a camera may send a second (a burst of a second's worth); more are dropped and "
+            description = "frames a camera may send a second (a burst of 5 s worth); more are dropped and "
                     + "counted (default: ${DEFAULT-VALUE})")
     int maxFramesPerSecond;
 

@@ -9,6 +9,8 @@ public class ScoredClip {
     public int facesInView;
     public long clipStartMillis;
     public long clipEndMillis;
+    /** The broker's time of the clip's last frame ({@link FaceFrame#recordTimeMillis}); 0 when unknown. */
+    public long endRecordTimeMillis;
     public long firstSequence;
     public long lastSequence;
     public int framesUsed;

@@ -25,7 +25,31 @@ class CameraGateTest {
     void aCameraAtItsRateLosesNothingAndAFloodIsCutToIt() {
         assertEquals(25 * 20, passed("door", 25, 20, 0, 0));
         int flood = passed("hall", 230, 20, 0, 0);
-        assertTrue(flood >= 60 * 20 && flood <= 60 * 21 + 1, "60 frames a second and a second's burst: " + flood);
+        long burst = 60 * CameraGate.BURST_MILLIS / 1000;
+        assertTrue(flood >= 60 * 20 && flood <= 60 * 20 + burst + 1, "60 frames a second and a burst: " + flood);
+    }
+
+    @Test
+    void aCameraCatchingUpAfterAStallLosesNothing() {
+        assertEquals(25 * 10, passed("door", 25, 10, 0, 0));
+        // the camera (or the job) stalled 4 s: the frames of those 4 s come at once, captured and arriving together
+        for (int i = 0; i < 100; i++) {
+            assertEquals(Verdict.PASS, gate.admit("door", 14_000 + i, 14_000 + i), "frame " + i);
+        }
+        assertEquals(25 * 10, passed("door", 25, 10, 14_100, 0));
+    }
+
+    @Test
+    void aClockThatSteppedBackKeepsItsRateThroughBursts() {
+        assertEquals(25 * 5, passed("stepped", 25, 5, 0, 0));
+        // an hour back; its frames then reach the job three seconds' worth at a time (a busy job polls in batches)
+        for (int burst = 0; burst < 10; burst++) {
+            long arrival = 8_000 + burst * 3_000L;
+            for (int i = 0; i < 75; i++) {
+                long captured = 5_000 - 3_600_000 + (burst * 75 + i) * 40L;
+                assertEquals(Verdict.PASS, gate.admit("stepped", captured, arrival + i), "burst " + burst + ", " + i);
+            }
+        }
     }
 
     @Test
@@ -49,7 +73,8 @@ class CameraGateTest {
             long now = Math.round(i * 1000 / 230.0);
             passed += gate.admit("liar", i % 2 == 0 ? now + 9_999 : now - 10_000, now) == Verdict.PASS ? 1 : 0;
         }
-        assertTrue(passed <= 2 * 60 * 20 + 60 * 11, "frames passed in 20 s: " + passed);
+        long bursts = 2 * 60 * CameraGate.BURST_MILLIS / 1000; // its first, and one clock step's
+        assertTrue(passed <= 2 * 60 * 20 + 60 * 10 + bursts, "frames passed in 20 s: " + passed);
     }
 
     @Test
@@ -65,6 +90,29 @@ class CameraGateTest {
         }
         assertTrue(admitted <= 9 + 15 * 10 + 1, "admitted: " + admitted);
         assertTrue(gate.cameras() <= 100);
+    }
+
+    @Test
+    void aRealCameraAmongAFloodOfNewIdsIsLetInAtTheNextAdmission() {
+        int refused = 0;
+        boolean in = false;
+        for (int ms = 0; ms < 5_000 && !in; ms++) { // a new id every 3 ms; a new real camera at 25 fps from 1 s on
+            if (ms % 3 == 0) {
+                gate.admit("flood-" + ms, ms, ms);
+            }
+            if (ms >= 1_000 && ms % 40 == 0) {
+                in = gate.admit("door", ms, ms) == Verdict.PASS;
+                refused += in ? 0 : 1;
+            }
+        }
+        assertTrue(in && refused <= 3, "refused " + refused + " frames before it was let in (an admission every 100 ms)");
+        // a camera that waited and went away does not hold the next admission
+        CameraGate slow = new CameraGate(60, 100, 1, 30_000);
+        assertEquals(Verdict.PASS, slow.admit("first", 0, 0));
+        for (int i = 1; i <= 50; i++) {
+            assertEquals(Verdict.CAMERA_REFUSED, slow.admit("gone", i, i), "no admission left");
+        }
+        assertEquals(Verdict.PASS, slow.admit("new", 3_000, 3_000), "the one that sent more went quiet 3 s ago");
     }
 
     @Test

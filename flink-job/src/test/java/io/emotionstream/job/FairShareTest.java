@@ -27,7 +27,7 @@ class FairShareTest {
                      ProcessFunctionTestHarnesses.forProcessFunction(
                              new FairShare(new FairShareSettings(25, 10, 10, 30_000)))) {
             long offset = 0;
-            for (long ms = 0; ms < 3_000; ms += 4) { // 250 frames a second for 3 s, beside one at 25
+            for (long ms = 0; ms < 8_000; ms += 4) { // 250 frames a second for 8 s, beside one at 25
                 harness.setProcessingTime(ms);
                 harness.processElement(frame("flood", offset++, ms), ms);
                 if (ms % 40 == 0) {
@@ -35,11 +35,12 @@ class FairShareTest {
                 }
             }
             List<KafkaFrameRecord> passed = harness.extractOutputValues();
-            assertEquals(75, passed.stream().filter(r -> r.cameraId.equals("door")).count());
+            assertEquals(200, passed.stream().filter(r -> r.cameraId.equals("door")).count());
             long flood = passed.stream().filter(r -> r.cameraId.equals("flood")).count();
-            assertTrue(flood >= 75 && flood <= 101, "25 a second and a second's burst: " + flood);
+            long burst = 25 * CameraGate.BURST_MILLIS / 1000;
+            assertTrue(flood >= 200 && flood <= 200 + burst + 1, "25 a second and a burst: " + flood);
             List<Rejection> letters = harness.getSideOutput(FairShare.DROPPED).stream().map(r -> r.getValue()).toList();
-            assertEquals(3, letters.size(), "one a second");
+            assertEquals(8, letters.size(), "one a second: " + letters);
             assertTrue(letters.stream().allMatch(l -> l.reason == DeadLetterReason.OVER_RATE
                     && l.cameraId.equals("flood")));
             assertTrue(letters.get(1).detail.matches("2[0-9][0-9] frames dropped over their camera's rate of 25 .*"),
