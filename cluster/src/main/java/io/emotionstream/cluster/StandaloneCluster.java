@@ -131,7 +131,10 @@ public final class StandaloneCluster implements AutoCloseable {
         return cluster;
     }
 
-    /** The configuration: loopback addresses, small memory, fast failure detection, retained checkpoints, metrics. */
+    /**
+     * The configuration: loopback addresses, small memory, fast failure detection, the adaptive scheduler, retained
+     * checkpoints, metrics.
+     */
     static String configYaml(Settings settings, int restPort) {
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("jobmanager.rpc.address", "localhost");
@@ -158,6 +161,12 @@ public final class StandaloneCluster implements AutoCloseable {
         conf.put("rest.bind-address", "localhost");
         conf.put("rest.port", Integer.toString(restPort));
         conf.put("parallelism.default", Integer.toString(settings.slots()));
+        // the adaptive scheduler: a job runs on the slots there are, up to its parallelism, and rescales by itself
+        // (from a checkpoint) when a TaskManager joins or leaves
+        conf.put("jobmanager.scheduler", "adaptive");
+        conf.put("jobmanager.adaptive-scheduler.submission.resource-stabilization-timeout", "5s");
+        conf.put("jobmanager.adaptive-scheduler.executing.cooldown-after-rescaling", "10s");
+        conf.put("jobmanager.adaptive-scheduler.executing.resource-stabilization-timeout", "10s");
         // a lost TaskManager is noticed within seconds, not the default 50 s
         conf.put("heartbeat.interval", "2000");
         conf.put("heartbeat.timeout", "8000");

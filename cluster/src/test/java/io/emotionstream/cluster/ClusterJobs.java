@@ -43,16 +43,37 @@ final class ClusterJobs {
         return id.group(1);
     }
 
-    /** Writes a failure test's figures: events, lost and repeated clips, recovery time. */
+    /** Writes a failure test's figures for one camera of {@code frames} frames ({@link #report(String, Map, ...)}). */
     static void report(String name, int frames, Map<Long, Integer> clips, long recoveryMillis, String state)
             throws Exception {
+        report(name, Map.of("cam", CameraFeed.expectedClips(frames)), Map.of("cam", clips), recoveryMillis, state);
+    }
+
+    /**
+     * Writes a failure test's figures: events, lost and repeated clips (each camera's clips by first sequence, against
+     * those expected), recovery time.
+     */
+    static void report(String name, Map<String, Map<Long, Integer>> expected, Map<String, Map<Long, Integer>> clips,
+                       long recoveryMillis, String state) throws Exception {
+        long events = 0;
+        long lost = 0;
+        long repeated = 0;
+        long clipsExpected = 0;
+        for (Map.Entry<String, Map<Long, Integer>> camera : expected.entrySet()) {
+            Map<Long, Integer> got = clips.getOrDefault(camera.getKey(), Map.of());
+            clipsExpected += camera.getValue().size();
+            lost += camera.getValue().keySet().stream().filter(k -> !got.containsKey(k)).count();
+        }
+        for (Map<Long, Integer> got : clips.values()) {
+            events += got.values().stream().mapToInt(Integer::intValue).sum();
+            repeated += got.values().stream().mapToInt(n -> Math.max(0, n - 1)).sum();
+        }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("test", name);
-        r.put("events", clips.values().stream().mapToInt(Integer::intValue).sum());
-        r.put("clips_expected", frames / CameraFeed.CLIP);
-        r.put("clips_lost", CameraFeed.expectedClips(frames).keySet().stream().filter(k -> !clips.containsKey(k))
-                .count());
-        r.put("clips_repeated", clips.values().stream().mapToInt(n -> Math.max(0, n - 1)).sum());
+        r.put("events", events);
+        r.put("clips_expected", clipsExpected);
+        r.put("clips_lost", lost);
+        r.put("clips_repeated", repeated);
         r.put("recovery_ms", recoveryMillis);
         r.put("job_state_after", state);
         Path out = Path.of("target", "failure-tests", name + ".json");
