@@ -121,7 +121,8 @@ final class DemoCommand implements Callable<Integer> {
             }
             err.println("starting the Flink job on a local cluster...");
             KafkaSettings kafka = KafkaSettings.defaults(bootstrap).withClientProperties(login(broker, KafkaUser.JOB));
-            JobClient jobClient = EmotionJob.onKafka(kafka, settings, RunSettings.of(2, 2_000)).executeAsync("emotion-stream-demo");
+            RunSettings run = RunSettings.of(2, RunSettings.DEFAULT_CHECKPOINT_INTERVAL_MILLIS);
+            JobClient jobClient = EmotionJob.onKafka(kafka, settings, run).executeAsync("emotion-stream-demo");
             Map<String, String> camera = new LinkedHashMap<>(login(broker, KafkaUser.CAMERA));
             camera.put("bootstrap.servers", bootstrap);
             WebOptions web = WebOptions.local("127.0.0.1", dashboardPort);

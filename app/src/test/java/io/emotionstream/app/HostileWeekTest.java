@@ -21,6 +21,7 @@ import io.emotionstream.job.RunSettings;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
 import io.emotionstream.kafka.access.BrokerSecurity;
 import io.emotionstream.model.ProjectPaths;
+import io.emotionstream.schema.CameraIds;
 import io.emotionstream.schema.CameraSites;
 import io.emotionstream.schema.DeadLetter;
 import io.emotionstream.schema.EmotionEvent;
@@ -198,7 +199,7 @@ class HostileWeekTest {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     DeadLetter letter = DeadLetter.fromByteBuffer(ByteBuffer.wrap(r.value()));
                     String camera = String.valueOf(letter.getCameraId());
-                    String key = (camera.startsWith("new-") ? "new-*" : io.emotionstream.schema.CameraIds.shown(camera)) + " "
+                    String key = (camera.startsWith("new-") ? "new-*" : CameraIds.shown(camera)) + " "
                             + letter.getReason();
                     counts.merge(key, 1, Integer::sum);
                     details.putIfAbsent(key, String.valueOf(letter.getDetail()));
@@ -276,7 +277,7 @@ class HostileWeekTest {
         }
     }
 
-    /** The lobby's camera login, stolen: refused the frames topic; under door's id in its own topic it is lobby:door. */
+    /** The lobby's camera login, stolen: refused the frames topic; as door in its own topic it is lobby:door. */
     private static void stolenLobbyLogin(EmbeddedKafkaBroker broker, VideoFrame image) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = producer(broker, "camera-lobby")) {
             ExecutionException refused = assertThrows(ExecutionException.class, () -> producer.send(

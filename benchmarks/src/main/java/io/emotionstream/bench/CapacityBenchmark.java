@@ -18,7 +18,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,14 +49,17 @@ final class CapacityBenchmark {
     private static final int PROBES = 6;
 
     private final PipelineSettings settings;
+    private final long checkpointIntervalMillis;
     private final int warmupSeconds;
     private final int measureSeconds;
     private final PrintWriter log;
     /** Events/s per camera in the first (smallest) run: the rate at which the video yields clips with faces. */
     private double baselinePerCamera = -1;
 
-    CapacityBenchmark(PipelineSettings settings, int warmupSeconds, int measureSeconds, PrintWriter log) {
+    CapacityBenchmark(PipelineSettings settings, long checkpointIntervalMillis, int warmupSeconds, int measureSeconds,
+                      PrintWriter log) {
         this.settings = settings;
+        this.checkpointIntervalMillis = checkpointIntervalMillis;
         this.warmupSeconds = warmupSeconds;
         this.measureSeconds = measureSeconds;
         this.log = log;
@@ -75,9 +87,13 @@ final class CapacityBenchmark {
                 Topics.DEAD_LETTERS.newTopic(dead)));
         KafkaSettings kafka = KafkaSettings.defaults(broker.bootstrapServers()).withTopics(frames, events, dead)
                 .withGroup("bench" + suffix, "earliest", "bench" + suffix);
-        JobClient client = EmotionJob.onKafka(kafka, settings, RunSettings.of(2, 2_000))
-                .executeAsync("benchmark" + suffix);
+        StreamExecutionEnvironment env = EmotionJob.onKafka(kafka, settings,
+                RunSettings.of(2, checkpointIntervalMillis));
+        int restPort = freePort(); // the local cluster's REST API, for the checkpoints' figures
+        ((Configuration) env.getConfiguration()).set(RestOptions.BIND_PORT, Integer.toString(restPort));
+        JobClient client = env.executeAsync("benchmark" + suffix);
         Heard heard;
+        Map<String, Object> checkpoints;
         try {
             // the cameras start once the job has scored clips of a few probe cameras (its operators opened: dlib's
             // and ONNX Runtime's models loaded), so that the warm-up is not spent on a backlog from the start-up
@@ -87,10 +103,15 @@ final class CapacityBenchmark {
             }
             awaitProbes(broker, frames, events, jpegs, width, height);
             heard = listen(broker, frames, events, jpegs, width, height, cameras);
+            checkpoints = checkpoints(restPort, client.getJobID().toString());
         } finally {
             client.cancel().get();
         }
-        return figures(heard, cameras, width, height);
+        Map<String, Object> figures = figures(heard, cameras, width, height);
+        figures.put("checkpoint_interval_ms", checkpointIntervalMillis);
+        figures.put("checkpoints", checkpoints);
+        log.printf("  checkpoints every %d ms: %s%n", checkpointIntervalMillis, checkpoints);
+        return figures;
     }
 
     /** Replays the cameras and reads the events of the clips that end after the warm-up, for the measured time. */
@@ -125,6 +146,34 @@ final class CapacityBenchmark {
             heard.framesRefused = replay.framesFailed();
         }
         return heard;
+    }
+
+    /**
+     * The job's checkpoints so far, from the local cluster's REST API: how many completed and failed, and the
+     * duration (trigger to acknowledged by every task) and size of the completed ones.
+     */
+    private static Map<String, Object> checkpoints(int restPort, String job) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + restPort + "/jobs/" + job + "/checkpoints"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode stats = new ObjectMapper().readTree(response.body());
+        JsonNode duration = stats.at("/summary/end_to_end_duration");
+        JsonNode size = stats.at("/summary/checkpointed_size");
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("completed", stats.at("/counts/completed").asLong());
+        r.put("failed", stats.at("/counts/failed").asLong());
+        r.put("duration_ms_p50", duration.path("p50").asDouble());
+        r.put("duration_ms_p99", duration.path("p99").asDouble());
+        r.put("duration_ms_max", duration.path("max").asLong());
+        r.put("size_bytes_p50", size.path("p50").asDouble());
+        r.put("size_bytes_max", size.path("max").asLong());
+        return r;
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     /** A read_committed reader of the events topic from its start. */

@@ -4,6 +4,7 @@ import io.emotionstream.image.ImageFrame;
 import io.emotionstream.job.KafkaFrameRecord;
 import io.emotionstream.job.PipelineOptions;
 import io.emotionstream.job.PipelineSettings;
+import io.emotionstream.job.RunSettings;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
 import io.emotionstream.model.ProjectPaths;
 import java.io.PrintWriter;
@@ -61,6 +62,12 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
                     + "resolution would capture them (default: ${DEFAULT-VALUE})")
     String cameraSize;
 
+    @Option(names = "--checkpoint-interval-ms", paramLabel = "MS",
+            defaultValue = "" + RunSettings.DEFAULT_CHECKPOINT_INTERVAL_MILLIS,
+            description = "the job's checkpoints, and with them its event commits, this often (default: the job's, "
+                    + "${DEFAULT-VALUE})")
+    long checkpointIntervalMillis;
+
     @Mixin
     PipelineOptions pipeline;
 
@@ -91,7 +98,8 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
                 .put("scoring_one_thread", new ScoringBenchmark(log).measure(settings, crops))
                 .put("agent_per_camera", new AgentBenchmark(log).measure(video, frameCount, width, height));
         List<byte[]> jpegs = frames.stream().map(f -> f.data).toList();
-        CapacityBenchmark capacity = new CapacityBenchmark(settings, warmupSeconds, measureSeconds, log);
+        CapacityBenchmark capacity = new CapacityBenchmark(settings, checkpointIntervalMillis, warmupSeconds,
+                measureSeconds, log);
         List<Map<String, Object>> runs = new ArrayList<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             for (int cameras : cameraCounts) {

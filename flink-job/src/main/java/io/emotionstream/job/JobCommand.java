@@ -88,8 +88,10 @@ public class JobCommand implements Callable<Integer> {
     @Option(names = "--parallelism", paramLabel = "N", description = "job parallelism (default: the environment's)")
     Integer parallelism;
 
-    @Option(names = "--checkpoint-interval-ms", paramLabel = "MS", defaultValue = "5000",
-            description = "checkpoints (and event commits) this often (default: ${DEFAULT-VALUE})")
+    @Option(names = "--checkpoint-interval-ms", paramLabel = "MS",
+            defaultValue = "" + RunSettings.DEFAULT_CHECKPOINT_INTERVAL_MILLIS,
+            description = "checkpoints, and with them the commits that make events readable, this often "
+                    + "(default: ${DEFAULT-VALUE})")
     long checkpointIntervalMillis;
 
     @Option(names = "--checkpoint-dir", paramLabel = "URI",

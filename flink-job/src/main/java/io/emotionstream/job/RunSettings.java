@@ -32,6 +32,11 @@ public record RunSettings(Integer parallelism, long checkpointIntervalMillis, St
     /** A job running this long without a failure has its restart count and delay reset. */
     public static final Duration STABLE_AFTER = Duration.ofMinutes(10);
     public static final int DEFAULT_RESTART_ATTEMPTS = 10;
+    /**
+     * Checkpoints, and with them the commits that make emotion events readable (read_committed), this often by
+     * default: events are readable within about this plus a checkpoint's duration of their clip's end.
+     */
+    public static final long DEFAULT_CHECKPOINT_INTERVAL_MILLIS = 500;
     public static final long DEFAULT_MAX_RESTART_DELAY_MILLIS = 60_000;
 
     public RunSettings {
