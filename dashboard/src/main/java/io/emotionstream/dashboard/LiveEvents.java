@@ -82,8 +82,9 @@ final class LiveEvents implements AutoCloseable {
                     } catch (Exception notAnEvent) {
                         continue;
                     }
-                    remember(new Timed(record.timestamp(), event));
-                    publish(event);
+                    Timed timed = new Timed(record.timestamp(), event);
+                    remember(timed);
+                    publish(timed);
                 }
             }
         } catch (WakeupException closing) {
@@ -96,15 +97,24 @@ final class LiveEvents implements AutoCloseable {
     }
 
     /** An event and its record's time. */
-    private record Timed(long recordTime, EmotionEvent event) {}
+    private record Timed(long recordTime, EmotionEvent event) {
+        /** The event as the page reads it, with {@code time}: its record time, the page's time axis. */
+        Map<String, Object> json() {
+            Map<String, Object> json = SummaryQueries.toJson(event);
+            json.put("time", Instant.ofEpochMilli(recordTime).toString());
+            return json;
+        }
+    }
 
     private synchronized void remember(Timed timed) {
-        Deque<Timed> events = recent.computeIfAbsent(timed.event().getCameraId(), k -> new ArrayDeque<>());
-        events.addLast(timed);
+        recent.computeIfAbsent(timed.event().getCameraId(), k -> new ArrayDeque<>()).addLast(timed);
         long oldest = Instant.now().minus(keep).toEpochMilli();
-        while (!events.isEmpty() && events.peekFirst().recordTime() < oldest) {
-            events.removeFirst();
+        for (Deque<Timed> events : recent.values()) {
+            while (!events.isEmpty() && events.peekFirst().recordTime() < oldest) {
+                events.removeFirst();
+            }
         }
+        recent.values().removeIf(Deque::isEmpty); // a camera not heard for the kept minutes is forgotten
     }
 
     /** Each camera's events of the last minutes, oldest first. */
@@ -115,7 +125,7 @@ final class LiveEvents implements AutoCloseable {
             List<Map<String, Object>> list = new ArrayList<>();
             for (Timed timed : events) {
                 if (timed.recordTime() >= oldest) {
-                    list.add(SummaryQueries.toJson(timed.event()));
+                    list.add(timed.json());
                 }
             }
             out.put(camera, list);
@@ -134,13 +144,29 @@ final class LiveEvents implements AutoCloseable {
         }
     }
 
-    private void publish(EmotionEvent event) {
+    private void publish(Timed timed) {
         try {
-            sendAll(("event: emotion\ndata: " + JSON.writeValueAsString(SummaryQueries.toJson(event)) + "\n\n")
+            sendAll(("event: emotion\ndata: " + JSON.writeValueAsString(timed.json()) + "\n\n")
                     .getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            LOG.warn("cannot write event of camera {} as JSON: {}", event.getCameraId(), e.toString());
+            LOG.warn("cannot write event of camera {} as JSON: {}", timed.event().getCameraId(), e.toString());
         }
+    }
+
+    /**
+     * Each camera heard in the last minutes, with how far behind live its newest event was when scored (its clip's
+     * end to its score, seconds): a camera the job is catching up on shows a lag of more than a second.
+     */
+    synchronized Map<String, Double> lagSeconds() {
+        long oldest = Instant.now().minus(keep).toEpochMilli();
+        Map<String, Double> lag = new TreeMap<>();
+        recent.forEach((camera, events) -> {
+            Timed newest = events.peekLast();
+            if (newest != null && newest.recordTime() >= oldest) {
+                lag.put(camera, newest.event().getProcessingLatencyMs() / 1000.0);
+            }
+        });
+        return lag;
     }
 
     /** A comment line to every subscriber, so that dead connections are noticed and proxies keep them open. */

@@ -36,6 +36,18 @@ final class PrometheusText {
         return text.toString();
     }
 
+    /**
+     * Each camera's lag, as {@code emotion_stream_camera_lag_seconds{camera="..."}}: how far behind live its newest
+     * event was when scored (more than a second while the job catches up after a restart or an outage).
+     */
+    static String cameraLag(Map<String, Double> lagSeconds) {
+        StringBuilder text = new StringBuilder("# HELP emotion_stream_camera_lag_seconds clip end to score of the "
+                + "camera's newest event\n# TYPE emotion_stream_camera_lag_seconds gauge\n");
+        lagSeconds.forEach((camera, lag) -> text.append("emotion_stream_camera_lag_seconds{camera=\"")
+                .append(escape(camera)).append("\"} ").append(lag).append('\n'));
+        return text.toString();
+    }
+
     private static String escape(String value) {
         return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }

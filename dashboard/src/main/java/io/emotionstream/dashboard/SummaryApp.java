@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /api/cameras/ID/history?minutes=N}: its one-minute summaries of the last N minutes</li>
  *   <li>{@code GET /api/recent?minutes=N}: each camera's events of the last N minutes (up to 10)</li>
  *   <li>{@code GET /api/stream}: server-sent events, one per new emotion event</li>
- *   <li>{@code GET /metrics}: Kafka Streams' metrics for Prometheus</li>
+ *   <li>{@code GET /metrics}: Kafka Streams' metrics for Prometheus, and each camera's lag
+ *   ({@code emotion_stream_camera_lag_seconds})</li>
  *   <li>{@code GET /}: the live dashboard page</li>
  * </ul>
  * Served by {@link DashboardServer}: logins and HTTPS as the {@link WebOptions} say.
@@ -140,7 +141,8 @@ public final class SummaryApp implements AutoCloseable {
                     stream(response, callback);
                 } else if (path.equals("/metrics")) {
                     send(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8",
-                            PrometheusText.render(streams.metrics()).getBytes(StandardCharsets.UTF_8));
+                            (PrometheusText.render(streams.metrics()) + PrometheusText.cameraLag(live.lagSeconds()))
+                                    .getBytes(StandardCharsets.UTF_8));
                 } else if (path.equals("/")) {
                     send(response, callback, 200, "text/html; charset=utf-8", page());
                 } else {

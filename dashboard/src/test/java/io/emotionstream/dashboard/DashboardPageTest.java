@@ -34,7 +34,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The dashboard page in a real headless Chromium (Debian's chromium and chromium-driver): it lists the cameras whose
  * events were produced and adds a camera when its first event arrives, without a reload; a camera that sees two
- * faces shows both, each with its own emotion. Saves a screenshot to
+ * faces shows both, each with its own emotion; a camera whose clock is an hour behind is placed by its events' record
+ * time, and its lag shows on its card and in Prometheus. Saves a screenshot to
  * dashboard/target/dashboard.png.
  */
 class DashboardPageTest {
@@ -114,6 +115,23 @@ class DashboardPageTest {
                             .contains("(1 uncertain)"), "uncertain clips are counted");
                     assertTrue(browser.findElement(By.cssSelector(".camera[data-camera=door] .meta")).getText()
                             .contains("events/min"));
+
+                    // a camera whose clock is an hour behind, on a job catching up (12 s from clip end to score): the
+                    // event's record time (the broker's) places it, and its lag shows on its card and in Prometheus
+                    EmotionEvent behind = EmotionEvent.newBuilder(TestEvents.event("stepped", "happy", 0.8f,
+                            Instant.now().minusSeconds(3_600), 28)).setProcessingLatencyMs(12_000).build();
+                    producer.send(new ProducerRecord<>(settings.eventsTopic(), null, System.currentTimeMillis(),
+                            "stepped", new SingleObjectSerde<>(EmotionEvent.class).encode(behind)));
+                    producer.flush();
+                    wait.until(d -> d.findElement(By.cssSelector(".camera[data-camera=stepped] .emotion")).getText()
+                            .equalsIgnoreCase("happy"));
+                    assertTrue(browser.findElement(By.cssSelector(".camera[data-camera=stepped] .meta")).getText()
+                            .contains("latency 12.0 s"));
+                    String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                            .newBuilder(java.net.URI.create("http://127.0.0.1:" + app.port() + "/metrics")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    assertTrue(metrics.contains("emotion_stream_camera_lag_seconds{camera=\"stepped\"} 12.0"), metrics);
+                    assertTrue(metrics.contains("emotion_stream_camera_lag_seconds{camera=\"door\"} 0.83"));
                     Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
                     Path target = Path.of("target", "dashboard.png");
                     Files.createDirectories(target.getParent());
