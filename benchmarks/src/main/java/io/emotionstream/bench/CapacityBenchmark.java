@@ -114,6 +114,83 @@ final class CapacityBenchmark {
         return figures;
     }
 
+    /**
+     * Catching up after an outage: {@code cameras} cameras replayed at 25 fps into the job for the warm-up; then the
+     * job stops with a savepoint, the cameras go on for {@code outageSeconds}, and the job starts again from the
+     * savepoint. Reports how long after the restart the events are readable within a second of their clip's end
+     * again: the end of the last 5 s window (by when events were read) whose p99 was over a second.
+     */
+    Map<String, Object> outage(EmbeddedKafkaBroker broker, List<byte[]> jpegs, int width, int height, int cameras,
+                               int outageSeconds, java.nio.file.Path savepoints) throws Exception {
+        String suffix = "-outage-" + cameras;
+        String frames = "bench-frames" + suffix;
+        String events = "bench-events" + suffix;
+        broker.createTopics(List.of(Topics.FRAMES.newTopic(frames), Topics.EMOTION_EVENTS.newTopic(events),
+                Topics.DEAD_LETTERS.newTopic("bench-dead" + suffix)));
+        KafkaSettings kafka = KafkaSettings.defaults(broker.bootstrapServers())
+                .withTopics(frames, events, "bench-dead" + suffix).withGroup("bench" + suffix, "earliest", "bench" + suffix);
+        JobClient first = EmotionJob.onKafka(kafka, settings, RunSettings.of(2, checkpointIntervalMillis))
+                .executeAsync("benchmark" + suffix);
+        awaitProbes(broker, frames, events, jpegs, width, height);
+        Map<String, Object> r = new LinkedHashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = committedReader(broker, events);
+             ReplayedCameras replay = new ReplayedCameras(broker.bootstrapServers(), frames, jpegs, width, height,
+                     cameras, 25)) {
+            drain(consumer, warmupSeconds * 1000L);
+            String savepoint = first.stopWithSavepoint(false, savepoints.toUri().toString(),
+                    org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get();
+            long stopped = System.currentTimeMillis();
+            Thread.sleep(Math.max(0, outageSeconds * 1000L - (System.currentTimeMillis() - stopped)));
+            JobClient second = EmotionJob.onKafka(kafka, settings, new RunSettings(2, checkpointIntervalMillis, null,
+                    savepoint, RunSettings.DEFAULT_RESTART_ATTEMPTS, RunSettings.DEFAULT_MAX_RESTART_DELAY_MILLIS))
+                    .executeAsync("benchmark" + suffix + "-restarted");
+            long restarted = System.currentTimeMillis();
+            try {
+                Map<Long, List<Long>> windows = new java.util.TreeMap<>(); // 5 s after the restart -> latencies
+                long end = restarted + measureSeconds * 1000L;
+                while (System.currentTimeMillis() < end) {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                        EmotionEvent event = SingleObject.decode(EmotionEvent.class, record.value());
+                        if (!event.getCameraId().startsWith(PROBE)) {
+                            long now = System.currentTimeMillis();
+                            windows.computeIfAbsent((now - restarted) / 5_000, w -> new ArrayList<>())
+                                    .add(now - event.getClipEndTime().toEpochMilli());
+                        }
+                    }
+                }
+                long backBy = 0;
+                List<Map<String, Object>> perWindow = new ArrayList<>();
+                for (Map.Entry<Long, List<Long>> w : windows.entrySet()) {
+                    long p99 = percentile(w.getValue(), 99);
+                    if (p99 > 1_000) {
+                        backBy = (w.getKey() + 1) * 5;
+                    }
+                    perWindow.add(Map.of("seconds_after_restart", w.getKey() * 5, "events", w.getValue().size(),
+                            "readable_p99_ms", p99));
+                }
+                r.put("cameras", cameras);
+                r.put("outage_seconds", outageSeconds);
+                r.put("checkpoint_interval_ms", checkpointIntervalMillis);
+                r.put("seconds_after_restart_until_p99_readable_under_1s", windows.isEmpty() ? null : backBy);
+                r.put("measured_seconds_after_restart", measureSeconds);
+                r.put("windows", perWindow);
+                log.printf("%d cameras, job stopped for %d s: readable p99 back under 1 s %s s after the restart%n",
+                        cameras, outageSeconds, backBy);
+            } finally {
+                second.cancel().get();
+            }
+        }
+        return r;
+    }
+
+    /** Reads and forgets the events topic for this long. */
+    private static void drain(KafkaConsumer<byte[], byte[]> consumer, long millis) {
+        long end = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < end) {
+            consumer.poll(Duration.ofMillis(100));
+        }
+    }
+
     /** Replays the cameras and reads the events of the clips that end after the warm-up, for the measured time. */
     private Heard listen(EmbeddedKafkaBroker broker, String frames, String events, List<byte[]> jpegs, int width,
                          int height, int cameras) throws Exception {

@@ -8,6 +8,7 @@ import io.emotionstream.job.RunSettings;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
 import io.emotionstream.model.ProjectPaths;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +69,12 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE})")
     long checkpointIntervalMillis;
 
+    @Option(names = "--outage-seconds", paramLabel = "S", defaultValue = "0",
+            description = "instead of the capacity ramp: for each camera count, stop the job (with a savepoint) for S "
+                    + "seconds while the cameras go on, start it again, and time how long until events are readable "
+                    + "within a second again (0: no outage; default: ${DEFAULT-VALUE})")
+    int outageSeconds;
+
     @Mixin
     PipelineOptions pipeline;
 
@@ -101,6 +108,18 @@ public final class PipelineBenchmarkCommand implements Callable<Integer> {
         CapacityBenchmark capacity = new CapacityBenchmark(settings, checkpointIntervalMillis, warmupSeconds,
                 measureSeconds, log);
         List<Map<String, Object>> runs = new ArrayList<>();
+        if (outageSeconds > 0) {
+            try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+                for (int cameras : cameraCounts) {
+                    runs.add(capacity.outage(broker, jpegs, width, height, cameras, outageSeconds,
+                            Files.createTempDirectory("emotion-stream-savepoints")));
+                    report.put("catching_up_after_an_outage", runs);
+                    report.write();
+                }
+            }
+            log.println("wrote " + report.canonical() + " and " + report.history());
+            return 0;
+        }
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             for (int cameras : cameraCounts) {
                 Map<String, Object> run = capacity.run(broker, jpegs, width, height, cameras);
