@@ -21,9 +21,8 @@ import java.util.Map;
  *   {@code newCamerasPerSecond} (a burst of as many). A camera that sent nothing for {@code forgetAfterMillis} is
  *   forgotten. Frames of a camera not let in are refused; its next frame asks again. Cameras refused lately are
  *   remembered with their frames since (at most {@value #MAX_WAITING}, each for {@value #WAITING_QUIET_MILLIS} ms after
- *   its last frame), and the
- *   next admission goes to the one that sent the most: a real camera waiting among a flood of ids that send a frame
- *   each is let in at the next admission, not by lottery.</li>
+ *   its last frame), and the next admission goes to the one that sent the most: a real camera waiting among a flood
+ *   of ids that send a frame each is let in at the next admission, not by lottery.</li>
  * </ul>
  */
 final class CameraGate {
@@ -49,16 +48,22 @@ final class CameraGate {
         long lastStepBack = Long.MIN_VALUE / 2;
     }
 
+    /** A camera waiting to be let in: its frames since it was first refused, and when its last came. */
+    private static final class Waiting {
+        long frames;
+        long lastFrame;
+    }
+
     private final double frameCostMillis;
     private final int maxCameras;
     private final double newCamerasPerSecond;
     private final long forgetAfterMillis;
     /** The known cameras, the longest silent first (access order). */
     private final LinkedHashMap<String, Share> cameras = new LinkedHashMap<>(16, 0.75f, true);
-    /** Cameras refused lately: their frames since and their last frame's time, the longest quiet first. */
-    private final LinkedHashMap<String, long[]> waiting = new LinkedHashMap<>(16, 0.75f, true) {
+    /** Cameras refused lately, the longest quiet first (access order). */
+    private final LinkedHashMap<String, Waiting> waiting = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Waiting> eldest) {
             return size() > MAX_WAITING;
         }
     };
@@ -119,18 +124,18 @@ final class CameraGate {
 
     /** Whether a camera not known is let in now: room, an admission, and no waiting camera that sent more. */
     private boolean admitNew(String camera, long now) {
-        Iterator<long[]> longestQuietFirst = waiting.values().iterator();
-        while (longestQuietFirst.hasNext() && now - longestQuietFirst.next()[1] > WAITING_QUIET_MILLIS) {
+        Iterator<Waiting> longestQuietFirst = waiting.values().iterator();
+        while (longestQuietFirst.hasNext() && now - longestQuietFirst.next().lastFrame > WAITING_QUIET_MILLIS) {
             longestQuietFirst.remove();
         }
-        long[] mine = waiting.computeIfAbsent(camera, c -> new long[2]);
-        mine[0]++;
-        mine[1] = now;
+        Waiting mine = waiting.computeIfAbsent(camera, c -> new Waiting());
+        mine.frames++;
+        mine.lastFrame = now;
         if (cameras.size() >= maxCameras || !admissionLeft(now)) {
             return false;
         }
-        for (long[] other : waiting.values()) {
-            if (other[0] > mine[0]) {
+        for (Waiting other : waiting.values()) {
+            if (other.frames > mine.frames) {
                 return false; // the next admission is for a camera that sent more
             }
         }
