@@ -7,6 +7,7 @@ import io.emotionstream.ingest.CapturedFrame;
 import io.emotionstream.ingest.FrameEncoder;
 import io.emotionstream.ingest.FrameSource;
 import io.emotionstream.kafka.EmbeddedKafkaBroker;
+import io.emotionstream.model.ModelDescriptor;
 import io.emotionstream.model.ProjectPaths;
 import io.emotionstream.schema.EmotionEvent;
 import io.emotionstream.schema.SingleObject;
@@ -93,11 +94,15 @@ final class CameraFeed {
         producer.flush();
     }
 
-    /** The clips the job must emit for frames [0, count): first sequence to 1. */
+    /**
+     * The clips the job must emit for frames [0, count) of a face in view throughout: first sequence to 1 (the face's
+     * first clip from the first frame the default model reads, the next ones whole).
+     */
     static Map<Long, Integer> expectedClips(int count) {
+        long read = ModelDescriptor.load(ProjectPaths.defaultModel()).frameIndices()[0];
         Map<Long, Integer> expected = new TreeMap<>();
         for (long first = 0; first + CLIP <= count; first += CLIP) {
-            expected.put(first, 1);
+            expected.put(first == 0 ? read : first, 1);
         }
         return expected;
     }

@@ -75,7 +75,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--crops", paramLabel = "FILE.npy",
             description = "videos: write the face crops of every scored clip, in the order of the --clips rows, as a "
                     + "NumPy array of uint8 [clips, frames, height, width] (the model code reads it; see "
-                    + "models/README.md)")
+                    + "models/README.md); every frame of a clip is then looked at and cropped, as "
+                    + "--crop-every-frame does")
     Path cropsFile;
 
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
@@ -87,7 +88,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PipelineSettings settings = pipeline.settings();
+        PipelineSettings settings = cropsFile == null ? pipeline.settings() : pipeline.settings().withEveryFrameCropped();
         ModelDescriptor descriptor = settings.model();
         Map<String, Object> report = Files.isRegularFile(input) ? videos(settings) : stills(settings);
         if (json != null) {

@@ -81,6 +81,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
     private static final long END_OF_INPUT = Long.MAX_VALUE;
 
     private final ClipSettings settings;
+    private final ClipGrid grid;
     private transient FrameReorderBuffer reorder;
     private transient ClipBuilder builder;
     private transient ListState<FaceFrame> pending;
@@ -96,14 +97,21 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
     /** When (processing time) this instance began, once known: silence is counted from it after a restore. */
     private transient long startedAt = -1;
 
-    public ClipAssembler(ClipSettings settings) {
+    /** Clips on this grid, whose looked-at positions the face stage cropped. */
+    public ClipAssembler(ClipSettings settings, ClipGrid grid) {
         this.settings = settings;
+        this.grid = grid;
+    }
+
+    /** Clips of frames the face stage looked at every one of. */
+    public ClipAssembler(ClipSettings settings) {
+        this(settings, ClipGrid.everyFrame(settings));
     }
 
     @Override
     public void open(OpenContext openContext) {
         reorder = new FrameReorderBuffer(settings.maxOutOfOrderMillis(), settings.maxTimeGapMillis());
-        builder = new ClipBuilder(settings);
+        builder = new ClipBuilder(settings, grid);
         pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending-frames", FaceFrame.class));
         progress = getRuntimeContext().getMapState(new MapStateDescriptor<>("track-clips", Integer.class,
                 ClipProgress.class));
@@ -242,7 +250,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
             return;
         }
         for (ClipProgress clip : progress.values()) {
-            if (clip.count > 0) {
+            if (clip.kept != null && clip.isOpen()) {
                 clipsDropped.get(DropReason.CAMERA_IDLE).inc();
             }
         }

@@ -1,24 +1,37 @@
 package io.emotionstream.job;
 
+import java.util.Arrays;
+
 /**
- * The clip a camera is assembling for one face track: frame slots filled in order. A Flink POJO kept in keyed state.
+ * The clip a camera is assembling for one face track: the frames of its span of the sequence
+ * ({@code [start, start + length)}, {@link ClipGrid}) that have come, and the face crops of the positions the face stage
+ * looks at. A Flink POJO kept in keyed state.
  */
 public class ClipProgress {
-    public int count;
+    /** Whether the clip has a span: it takes the frames of it. */
+    public boolean open;
+    /** The first sequence number the clip covers. */
+    public long start;
+    public int length;
+    /** The clip positions whose frames are looked at, ascending ({@link ClipGrid#kept()}): one crop slot each. */
+    public int[] kept;
+    /** Per clip position: whether its frame has come, and its capture time. */
+    public boolean[] arrived;
+    public long[] times;
+    /** Per crop slot: whether the frame there showed this track's face. */
+    public boolean[] hasFace;
+    /** kept.length crops, one after another; a slot without a face holds nothing useful until the clip is cut. */
+    public byte[] crops;
     public int cropWidth;
     public int cropHeight;
-    /** Bytes a crop pixel, 3 or 1 (0 in state written before gray crops: RGB). */
+    /** Bytes a crop pixel, 3 or 1. */
     public int cropChannels;
-    public byte[] crops;
-    public long[] sequences;
-    public long[] times;
-    public boolean[] hasFace;
     /** The camera's last frame taken in (with this track's face or not). */
     public long lastSequence = -1;
     public long lastTime = Long.MIN_VALUE;
-    /** The broker's time of the last frame appended ({@link FaceFrame#recordTimeMillis}). */
+    /** The broker's time of the last frame of the clip ({@link FaceFrame#recordTimeMillis}). */
     public long lastRecordTime;
-    /** Faces in the camera's last frame with this track's face. */
+    /** Faces in the camera's last frame with this track's face, and that face's box. */
     public int facesInView;
     public int faceX;
     public int faceY;
@@ -27,35 +40,66 @@ public class ClipProgress {
 
     public ClipProgress() {}
 
-    ClipProgress(int clipLength, int cropWidth, int cropHeight, int cropChannels) {
+    ClipProgress(int length, int[] kept, int cropWidth, int cropHeight, int cropChannels) {
+        this.length = length;
+        this.kept = kept.clone();
         this.cropWidth = cropWidth;
         this.cropHeight = cropHeight;
         this.cropChannels = cropChannels;
-        this.crops = new byte[clipLength * cropWidth * cropHeight * cropChannels];
-        this.sequences = new long[clipLength];
-        this.times = new long[clipLength];
-        this.hasFace = new boolean[clipLength];
-    }
-
-    int channels() {
-        return cropChannels == 0 ? 3 : cropChannels;
+        this.arrived = new boolean[length];
+        this.times = new long[length];
+        this.hasFace = new boolean[kept.length];
+        this.crops = new byte[kept.length * cropSize()];
     }
 
     /** Whether a face's crop has this clip's size and kind. */
     boolean fits(FaceFrame.Face face) {
-        return face.cropWidth == cropWidth && face.cropHeight == cropHeight && face.cropChannels == channels();
+        return face.cropWidth == cropWidth && face.cropHeight == cropHeight && face.cropChannels == cropChannels;
     }
 
     int cropSize() {
-        return cropWidth * cropHeight * channels();
+        return cropWidth * cropHeight * cropChannels;
     }
 
-    int framesWithoutFace() {
+    /** Whether the clip has a span, whose frames it takes. */
+    boolean isOpen() {
+        return open;
+    }
+
+    /** Starts the span at this sequence number, with no frame yet. */
+    void openAt(long start) {
+        this.start = start;
+        open = true;
+        Arrays.fill(arrived, false);
+        Arrays.fill(hasFace, false);
+    }
+
+    /** Forgets the clip's frames (a partial clip dropped); the camera's last frame stays known. */
+    void close() {
+        open = false;
+        Arrays.fill(arrived, false);
+        Arrays.fill(hasFace, false);
+    }
+
+    /** The crop slot of this clip position, or -1 when its frame is not looked at. */
+    int slot(int position) {
+        int i = Arrays.binarySearch(kept, position);
+        return i < 0 ? -1 : i;
+    }
+
+    /** Crop slots before this clip position without the track's face (their frames had none, or never came). */
+    int facelessBefore(int position) {
         int n = 0;
-        for (int i = 0; i < count; i++) {
-            if (!hasFace[i]) {
-                n++;
-            }
+        for (int i = 0; i < kept.length && kept[i] < position; i++) {
+            n += hasFace[i] ? 0 : 1;
+        }
+        return n;
+    }
+
+    int framesWithFace() {
+        int n = 0;
+        for (boolean f : hasFace) {
+            n += f ? 1 : 0;
         }
         return n;
     }
@@ -66,42 +110,65 @@ public class ClipProgress {
         lastTime = frame.captureTimeMillis;
     }
 
-    /** Appends the frame with this track's face, or without it (null: the last face is held). */
+    /**
+     * Takes a frame of the clip's span: its time, and where the face stage looked at it, this track's face in it
+     * (null when it had none).
+     */
     void append(FaceFrame frame, FaceFrame.Face face) {
-        int size = cropSize();
-        if (face != null) {
-            System.arraycopy(face.crop, 0, crops, count * size, size);
+        int position = (int) (frame.sequence - start);
+        arrived[position] = true;
+        times[position] = frame.captureTimeMillis;
+        lastRecordTime = frame.recordTimeMillis;
+        int slot = frame.looked ? slot(position) : -1;
+        if (slot >= 0 && face != null) {
+            System.arraycopy(face.crop, 0, crops, slot * cropSize(), cropSize());
+            hasFace[slot] = true;
             faceX = face.x;
             faceY = face.y;
             faceWidth = face.width;
             faceHeight = face.height;
             facesInView = frame.faces.length;
-        } else {
-            System.arraycopy(crops, (count - 1) * size, crops, count * size, size); // hold the last face
         }
-        sequences[count] = frame.sequence;
-        times[count] = frame.captureTimeMillis;
-        lastRecordTime = frame.recordTimeMillis;
-        hasFace[count] = face != null;
-        count++;
     }
 
+    /**
+     * The clip as it stands: each crop slot without the track's face holds the nearest earlier crop with it, or,
+     * before the first, the first.
+     */
     FaceClip toClip(String cameraId, int track) {
+        int size = cropSize();
+        byte[] out = new byte[kept.length * size];
+        int first = 0;
+        while (first < kept.length && !hasFace[first]) {
+            first++;
+        }
+        int source = first;
+        for (int i = 0; i < kept.length; i++) {
+            if (hasFace[i]) {
+                source = i;
+            }
+            System.arraycopy(crops, source * size, out, i * size, size);
+        }
+        int firstPosition = 0;
+        while (!arrived[firstPosition]) {
+            firstPosition++;
+        }
         FaceClip clip = new FaceClip();
         clip.cameraId = cameraId;
         clip.faceTrack = track;
         clip.facesInView = facesInView;
-        clip.firstSequence = sequences[0];
-        clip.lastSequence = sequences[count - 1];
-        clip.startTimeMillis = times[0];
-        clip.endTimeMillis = times[count - 1];
+        clip.firstSequence = start + firstPosition;
+        clip.lastSequence = lastSequence;
+        clip.startTimeMillis = times[firstPosition];
+        clip.endTimeMillis = lastTime;
         clip.endRecordTimeMillis = lastRecordTime;
-        clip.framesWithFace = count - framesWithoutFace();
-        clip.frameCount = count;
+        clip.framesWithFace = framesWithFace();
+        clip.frameCount = length;
+        clip.positions = kept.clone();
         clip.cropWidth = cropWidth;
         clip.cropHeight = cropHeight;
-        clip.cropChannels = channels();
-        clip.crops = java.util.Arrays.copyOf(crops, count * cropSize());
+        clip.cropChannels = cropChannels;
+        clip.crops = out;
         clip.faceX = faceX;
         clip.faceY = faceY;
         clip.faceWidth = faceWidth;
@@ -109,22 +176,19 @@ public class ClipProgress {
         return clip;
     }
 
-    /** Drops the first n frames (after a clip was emitted, keeping the overlap with the next one). */
+    /** Moves the span on by n sequence numbers (after a clip was cut), keeping what overlaps the next clip. */
     void shift(int n) {
-        int keep = count - n;
+        start += n;
+        System.arraycopy(arrived, Math.min(n, length), arrived, 0, Math.max(0, length - n));
+        System.arraycopy(times, Math.min(n, length), times, 0, Math.max(0, length - n));
+        Arrays.fill(arrived, Math.max(0, length - n), length, false);
         int size = cropSize();
-        System.arraycopy(crops, n * size, crops, 0, keep * size);
-        System.arraycopy(sequences, n, sequences, 0, keep);
-        System.arraycopy(times, n, times, 0, keep);
-        System.arraycopy(hasFace, n, hasFace, 0, keep);
-        count = keep;
-        // a kept clip must open with a face: drop leading frames that have none
-        int lead = 0;
-        while (lead < count && !hasFace[lead]) {
-            lead++;
-        }
-        if (lead > 0) {
-            shift(lead);
+        for (int i = 0; i < kept.length; i++) {
+            int from = slot(kept[i] + n);
+            hasFace[i] = from >= 0 && hasFace[from];
+            if (hasFace[i]) {
+                System.arraycopy(crops, from * size, crops, i * size, size);
+            }
         }
     }
 }

@@ -6,12 +6,14 @@ import java.io.Serializable;
  * How frames become clips.
  *
  * @param clipLength frames per clip
- * @param stride frames between the starts of consecutive clips (clipLength: back to back; less: overlapping)
+ * @param stride frames between the starts of consecutive clips (clipLength: back to back; less: overlapping); clips
+ *     start at sequence numbers that are multiples of it
  * @param maxDroppedFrames a jump in sequence numbers by more than this many missing frames ends a partial clip
  * @param maxTimeGapMillis more time than this between consecutive frames ends a partial clip; a frame further ahead
  *     of the one before it than this (per frame), or back in time, disagrees with its camera's clock
  *     ({@link FrameReorderBuffer})
- * @param maxFramesWithoutFace more frames without a face than this in one clip ends it
+ * @param maxFramesWithoutFace of the clip's frames looked at ({@link ClipGrid}), more than this share of them
+ *     (maxFramesWithoutFace / clipLength, rounded) without the face ends the clip
  * @param maxOutOfOrderMillis frames after a gap in a camera's sequence wait this long (arrival time) for the missing
  *     ones, then are taken in past it; a missing frame that comes later is late
  * @param releaseAfterMillis a camera silent this long (processing time) has its waiting frames taken in at once, so

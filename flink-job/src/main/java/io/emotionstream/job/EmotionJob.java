@@ -74,12 +74,12 @@ public final class EmotionJob {
 
         SingleOutputStreamOperator<FaceFrame> faces = shared
                 .keyBy(KafkaFrameRecord::cameraKey)
-                .process(new FaceCropStage(settings.model(), settings.face()))
+                .process(new FaceCropStage(settings.model(), settings.face(), settings.grid()))
                 .name("face-crop").uid("face-crop");
 
         SingleOutputStreamOperator<FaceClip> clips = faces
                 .keyBy(frame -> frame.cameraId)
-                .process(new ClipAssembler(settings.clips()))
+                .process(new ClipAssembler(settings.clips(), settings.grid()))
                 .name("clip-assembler").uid("clip-assembler");
 
         SingleOutputStreamOperator<FaceEmotion> emotions = clips

@@ -14,8 +14,9 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Decodes each frame's image, finds its faces with dlib and cuts the model's crop of each ({@link FaceFinder}). A
- * frame without a face passes on as such. A frame whose image cannot be decoded, or of another size than its record
+ * Decodes each frame a clip reads ({@link ClipGrid}: the model's frames of each clip), finds its faces with dlib and
+ * cuts the model's crop of each ({@link FaceFinder}); the other frames pass on undecoded, as counts
+ * ({@link FaceFrame#looked} false), without touching the camera's state. A frame without a face passes on as such. A frame whose image cannot be decoded, or of another size than its record
  * says, goes to {@link #REJECTED} with the reason; the job goes on (records the deserializer found unusable were split
  * off before: {@link UnusableRecords}). One dlib
  * detector per parallel instance. Keyed by camera ({@link KafkaFrameRecord#cameraKey()}), so that the cameras spread
@@ -30,16 +31,20 @@ public class FaceCropStage extends KeyedProcessFunction<String, KafkaFrameRecord
 
     private final ModelDescriptor model;
     private final FaceStageSettings settings;
+    private final ClipGrid grid;
     private transient FaceFinder finder;
     private transient ValueState<FaceTracks> tracks;
     private transient Counter framesIn;
+    private transient Counter framesPassedOver;
     private transient Counter facesFound;
     private transient Counter framesWithoutFace;
     private transient Counter rejected;
 
-    public FaceCropStage(ModelDescriptor model, FaceStageSettings settings) {
+    /** Looks at the frames the clips of this grid read. */
+    public FaceCropStage(ModelDescriptor model, FaceStageSettings settings, ClipGrid grid) {
         this.model = model;
         this.settings = settings;
+        this.grid = grid;
     }
 
     @Override
@@ -49,6 +54,7 @@ public class FaceCropStage extends KeyedProcessFunction<String, KafkaFrameRecord
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(TRACK_TTL).build()); // silent cameras' tracks go
         tracks = getRuntimeContext().getState(descriptor);
         framesIn = getRuntimeContext().getMetricGroup().counter("framesIn");
+        framesPassedOver = getRuntimeContext().getMetricGroup().counter("framesPassedOver");
         facesFound = getRuntimeContext().getMetricGroup().counter("facesFound");
         framesWithoutFace = getRuntimeContext().getMetricGroup().counter("framesWithoutFace");
         rejected = getRuntimeContext().getMetricGroup().counter("framesRejected");
@@ -60,6 +66,11 @@ public class FaceCropStage extends KeyedProcessFunction<String, KafkaFrameRecord
     @Override
     public void processElement(KafkaFrameRecord record, Context ctx, Collector<FaceFrame> out) throws Exception {
         framesIn.inc();
+        if (!grid.looksAt(record.sequence)) {
+            framesPassedOver.inc();
+            out.collect(FaceFinder.passedOver(record));
+            return;
+        }
         FaceFrame result;
         try {
             FaceTracks camera = tracks.value() == null ? new FaceTracks() : tracks.value();

@@ -48,7 +48,14 @@ public final class FaceFinder implements AutoCloseable {
 
     /** The frame with the crops of the camera's faces in it; the camera's tracks follow them. */
     public FaceFrame find(KafkaFrameRecord record, FaceTracks camera) throws RejectedFrame {
-        return frameOf(record, locate(decode(record), camera));
+        return frameOf(record, locate(decode(record), camera, record.sequence));
+    }
+
+    /** A frame no clip reads ({@link ClipGrid}), passed on undecoded: where it came from and when. */
+    public static FaceFrame passedOver(KafkaFrameRecord record) {
+        FaceFrame frame = FaceFrame.passedOver(record.cameraId, record.sequence, record.captureTimeMillis);
+        source(record, frame);
+        return frame;
     }
 
     /**
@@ -70,6 +77,14 @@ public final class FaceFinder implements AutoCloseable {
     /** The camera's faces in this image with their crops, in track order ({@link FaceTracker#locate}). */
     public List<FaceTracker.TrackedFace> locate(ImageFrame image, FaceTracks camera) {
         return tracker.locate(image, camera);
+    }
+
+    /**
+     * The camera's faces in the image of the frame of this sequence number, the frames passed over since its last
+     * one counted ({@link FaceTracker#locate(ImageFrame, FaceTracks, long)}).
+     */
+    public List<FaceTracker.TrackedFace> locate(ImageFrame image, FaceTracks camera, long sequence) {
+        return tracker.locate(image, camera, sequence);
     }
 
     /** The tracker's counts so far: faces followed by fitted landmarks. */
@@ -103,11 +118,15 @@ public final class FaceFinder implements AutoCloseable {
             crops[i] = out;
         }
         FaceFrame frame = FaceFrame.withFaces(record.cameraId, record.sequence, record.captureTimeMillis, crops);
+        source(record, frame);
+        return frame;
+    }
+
+    private static void source(KafkaFrameRecord record, FaceFrame frame) {
         frame.sourceTopic = record.topic;
         frame.sourcePartition = record.partition;
         frame.sourceOffset = record.offset;
         frame.recordTimeMillis = record.kafkaTimestamp;
-        return frame;
     }
 
     @Override

@@ -51,6 +51,11 @@ public class FaceFrame {
      * ends here ({@link FrameReorderBuffer}).
      */
     public boolean clockStep;
+    /**
+     * Whether the face stage looked at the frame (decoded it and searched it for faces); false for a frame no clip
+     * reads ({@link ClipGrid}), which passes on as a count.
+     */
+    public boolean looked = true;
     /** The faces found, in track order; empty when none was. */
     public Face[] faces = NONE;
 
@@ -70,6 +75,13 @@ public class FaceFrame {
         return f;
     }
 
+    /** A frame the face stage passed over: where it came from and when, no faces, not looked at. */
+    static FaceFrame passedOver(String cameraId, long sequence, long captureTimeMillis) {
+        FaceFrame f = withoutFace(cameraId, sequence, captureTimeMillis);
+        f.looked = false;
+        return f;
+    }
+
     /** The face of this track, or null when the frame has none of it. */
     Face face(int track) {
         for (Face face : faces) {
@@ -82,6 +94,7 @@ public class FaceFrame {
 
     @Override
     public String toString() {
-        return "FaceFrame{" + cameraId + " #" + sequence + " @" + captureTimeMillis + ", " + faces.length + " faces}";
+        return "FaceFrame{" + cameraId + " #" + sequence + " @" + captureTimeMillis + ", "
+                + (looked ? faces.length + " faces}" : "passed over}");
     }
 }

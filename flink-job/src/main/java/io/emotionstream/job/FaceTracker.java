@@ -46,11 +46,26 @@ public final class FaceTracker {
      * empty room costs no more than a watched one.
      */
     public List<TrackedFace> locate(ImageFrame image, FaceTracks camera) {
-        boolean due = !camera.searched || camera.framesSinceKeyframe + 1 >= settings.keyframeInterval();
+        return locate(image, camera, 1);
+    }
+
+    /**
+     * As {@link #locate(ImageFrame, FaceTracks)} for the frame of this sequence number, where the frames since the
+     * camera's last one looked at may have been passed over: they count towards the keyframe interval.
+     */
+    public List<TrackedFace> locate(ImageFrame image, FaceTracks camera, long sequence) {
+        long since = sequence - camera.lastSequence;
+        int advance = camera.lastSequence < 0 || since <= 0 ? 1 : (int) Math.min(since, settings.keyframeInterval());
+        camera.lastSequence = sequence;
+        return locate(image, camera, advance);
+    }
+
+    private List<TrackedFace> locate(ImageFrame image, FaceTracks camera, int advance) {
+        boolean due = !camera.searched || camera.framesSinceKeyframe + advance >= settings.keyframeInterval();
         if (!due) {
             List<TrackedFace> followed = camera.anyInView() ? follow(image, camera) : List.of();
             if (followed != null) {
-                camera.framesSinceKeyframe++;
+                camera.framesSinceKeyframe += advance;
                 return followed;
             }
         }

@@ -8,7 +8,10 @@ package io.emotionstream.job;
 public class FaceTracks {
     /** Whether the whole frame has been searched at all for this camera. */
     public boolean searched;
+    /** Frames of the camera since its last whole-frame search, those passed over included. */
     public int framesSinceKeyframe;
+    /** The sequence number of the camera's last frame looked at; -1 before one. */
+    public long lastSequence = -1;
     /** Keyframes searched so far (every few are searched at full size). */
     public int keyframes;
     /** The id the next new face gets. */

@@ -30,8 +30,9 @@ public class PipelineOptions {
     double minFaceScore;
 
     @Option(names = "--keyframe-interval", paramLabel = "N", defaultValue = "" + FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL,
-            description = "search a camera's whole frame for faces every N frames (and when a face is lost); "
-                    + "in between, find each near its last box; 1 searches every frame (default: ${DEFAULT-VALUE})")
+            description = "search a camera's whole frame for faces on the first frame looked at after N frames (and "
+                    + "when a face is lost); in between, find each near its last box; 1 searches every frame looked "
+                    + "at (default: ${DEFAULT-VALUE})")
     int keyframeInterval;
 
     @Option(names = "--track-margin", paramLabel = "BOXES", defaultValue = "" + FaceStageSettings.DEFAULT_TRACK_MARGIN,
@@ -62,8 +63,14 @@ public class PipelineOptions {
                     + "(default: ${DEFAULT-VALUE})")
     int maxFaces;
 
-    @Option(names = "--stride", paramLabel = "N", description = "frames between clip starts; less than the clip length overlaps clips (default: the clip length)")
+    @Option(names = "--stride", paramLabel = "N", description = "frames between clip starts (clips start at "
+            + "sequence numbers that are multiples of N); less than the clip length overlaps clips (default: the clip "
+            + "length)")
     Integer stride;
+
+    @Option(names = "--crop-every-frame", description = "look at (decode, search) and crop every frame, not only the "
+            + "frames of each clip the model reads (slower; for keeping every crop of a clip)")
+    boolean cropEveryFrame;
 
     @Option(names = "--max-dropped-frames", paramLabel = "N", defaultValue = "" + ClipSettings.DEFAULT_MAX_DROPPED_FRAMES,
             description = "more missing sequence numbers than N end a partial clip (default: ${DEFAULT-VALUE})")
@@ -75,7 +82,8 @@ public class PipelineOptions {
     long maxTimeGapMillis;
 
     @Option(names = "--max-frames-without-face", paramLabel = "N",
-            description = "more frames without a face in a clip end it (default: a fifth of the clip)")
+            description = "the share N / clip length of a clip's frames looked at may lack the face; more end the "
+                    + "clip (default: a fifth of the clip)")
     Integer maxFramesWithoutFace;
 
     @Option(names = "--max-out-of-order-ms", paramLabel = "MS",
@@ -164,6 +172,7 @@ public class PipelineOptions {
                 clips, new ScorerSettings(new ScoringOptions(device, 0, scoringThreads, batch), batchDelayMillis),
                 new SmoothingSettings(smoothClips, smoothSwitchAfter, smoothMaxGapMillis,
                         SmoothingSettings.DEFAULT_STATE_TTL_MILLIS),
-                new FairShareSettings(maxFramesPerSecond, maxCameras, newCamerasPerSecond, cameraIdleMillis));
+                new FairShareSettings(maxFramesPerSecond, maxCameras, newCamerasPerSecond, cameraIdleMillis),
+                cropEveryFrame);
     }
 }

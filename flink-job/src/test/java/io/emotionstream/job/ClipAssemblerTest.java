@@ -82,19 +82,16 @@ class ClipAssemblerTest {
         for (int seq = 0; seq < 10; seq++) {
             send(face("a", seq));
         }
-        for (int seq = 20; seq < 50; seq++) { // 10 frames lost: more than 5
+        for (int seq = 20; seq < 70; seq++) { // 10 frames lost: more than 5; too late for the clip of 0-29
             send(face("a", seq));
         }
-        for (int seq = 50; seq < 60; seq++) { // time jumps by 2 s at frame 60
-            send(face("a", seq));
-        }
-        for (int seq = 60; seq < 90; seq++) {
+        for (int seq = 70; seq < 130; seq++) { // time jumps by 2 s at frame 70: too late for the clip of 60-89
             FaceFrame f = face("a", seq);
             f.captureTimeMillis += 2_000;
             send(f);
         }
         endOfInput();
-        assertEquals(List.of(20L, 60L), clips().stream().map(c -> c.firstSequence).toList());
+        assertEquals(List.of(30L, 90L), clips().stream().map(c -> c.firstSequence).toList());
         assertDropped(Map.of(DropReason.DROPPED_FRAMES, 1L, DropReason.TIME_GAP, 1L));
     }
 
@@ -104,7 +101,7 @@ class ClipAssemblerTest {
         for (int seq = 0; seq < 30; seq++) {
             send(seq >= 10 && seq < 13 ? FaceFrame.withoutFace("a", seq, time(seq)) : face("a", seq));
         }
-        for (int seq = 30; seq < 72; seq++) {
+        for (int seq = 30; seq < 90; seq++) {
             send(seq >= 35 && seq < 42 ? FaceFrame.withoutFace("a", seq, time(seq)) : face("a", seq));
         }
         endOfInput();
@@ -115,14 +112,14 @@ class ClipAssemblerTest {
         assertEquals(9, first.crop(10).pixels()[0], "a frame without a face holds the last face");
         assertEquals(9, first.crop(12).pixels()[0]);
         assertEquals(13, first.crop(13).pixels()[0]);
-        assertEquals(40 + 2, clips.get(1).firstSequence, "after 7 faceless frames the next clip starts at a face");
+        assertEquals(60, clips.get(1).firstSequence, "after 7 faceless frames the face's clips go on with the next");
         assertDropped(Map.of(DropReason.NO_FACE, 1L));
     }
 
     @Test
     void eachFaceTrackGetsItsOwnClipsAndAFaceThatLeavesEndsItsClip() throws Exception {
         open(ClipSettings.defaults(LENGTH));
-        for (int seq = 0; seq < 50; seq++) {
+        for (int seq = 0; seq < 60; seq++) {
             // face 1 stays; face 2 leaves after frame 19; face 3 comes in at frame 12
             List<Integer> tracks = new ArrayList<>(List.of(1));
             if (seq < 20) {
@@ -135,19 +132,18 @@ class ClipAssemblerTest {
         }
         endOfInput();
         List<FaceClip> clips = clips();
-        assertEquals(2, clips.size(), clips.toString());
+        assertEquals(List.of("1:0", "1:30", "3:30"), clips.stream().map(c -> c.faceTrack + ":" + c.firstSequence)
+                .toList(), "face 3 came too late for the clip of 0-29");
         FaceClip first = clips.get(0);
         assertEquals(1, first.faceTrack);
         assertEquals(0, first.firstSequence);
         assertEquals(29, first.lastSequence);
         assertEquals(2, first.facesInView, "faces 1 and 3 in the clip's last frame");
         assertEquals(5, first.crop(5).pixels()[0], "face 1's own crop");
-        FaceClip third = clips.get(1);
-        assertEquals(3, third.faceTrack);
-        assertEquals(12, third.firstSequence);
-        assertEquals(41, third.lastSequence);
+        FaceClip third = clips.get(2);
+        assertEquals(59, third.lastSequence);
         assertEquals(30, third.framesWithFace);
-        assertEquals(12 + 100, third.crop(0).pixels()[0], "face 3's own crop");
+        assertEquals((byte) (30 + 100), third.crop(0).pixels()[0], "face 3's own crop");
         assertDropped(Map.of(DropReason.NO_FACE, 1L)); // face 2's clip, 20 frames in, ended when it left
     }
 
@@ -175,13 +171,13 @@ class ClipAssemblerTest {
         for (int seq = 0; seq < 10; seq++) {
             send(face("a", seq));
         }
-        for (int seq = 10; seq < 40; seq++) { // the face stage's crop size changed (another model)
+        for (int seq = 10; seq < 60; seq++) { // the face stage's crop size changed (another model)
             send(FaceFrame.withFaces("a", seq, time(seq), new FaceFrame.Face(1, 3, 3, 3, new byte[3 * 3 * 3])));
         }
         endOfInput();
         List<FaceClip> clips = clips();
         assertEquals(1, clips.size());
-        assertEquals(10, clips.get(0).firstSequence);
+        assertEquals(30, clips.get(0).firstSequence, "the next clip on the grid");
         assertEquals(3, clips.get(0).cropWidth);
         assertDropped(Map.of(DropReason.CROP_SIZE_CHANGE, 1L));
     }
@@ -218,7 +214,7 @@ class ClipAssemblerTest {
                 "after the lost frame 58, frame 59 waits until the camera sent 500 ms more");
         send(face("a", 72));
         assertEquals(List.of(0L, 30L), clips().stream().map(c -> c.firstSequence).toList());
-        assertEquals(60, clips().get(1).lastSequence, "30 frames: 30 to 60 without 58");
+        assertEquals(59, clips().get(1).lastSequence, "frames 30 to 59, 58 lost");
     }
 
     @Test
@@ -237,8 +233,8 @@ class ClipAssemblerTest {
         assertEquals(1, refused.size());
         assertEquals(DeadLetterReason.LATE_FRAME, refused.get(0).reason);
         assertTrue(refused.get(0).detail.startsWith("frame 20 "), refused.get(0).detail);
-        assertEquals(List.of(0L, 31L), clips().stream().map(c -> c.firstSequence).toList(),
-                "the frames after the late one are not late (the first clip: 0 to 30 without 20)");
+        assertEquals(List.of(0L, 30L), clips().stream().map(c -> c.firstSequence).toList(),
+                "the frames after the late one are not late (the first clip: 0 to 29 without 20)");
     }
 
     @Test
@@ -269,8 +265,8 @@ class ClipAssemblerTest {
             send(f);
         }
         endOfInput();
-        assertEquals(List.of(15L, 45L, 75L, 105L, 135L), clips().stream().map(c -> c.firstSequence).toList(),
-                "the 150 frames after the step all come out in clips");
+        assertEquals(List.of(30L, 60L, 90L, 120L), clips().stream().map(c -> c.firstSequence).toList(),
+                "after the step the camera's clips go on with the next one on its grid");
         assertEquals(List.of(), refused());
         assertDropped(Map.of(DropReason.CLOCK_STEP, 1L)); // the 15 frames before the step
     }

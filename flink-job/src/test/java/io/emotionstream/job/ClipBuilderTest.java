@@ -1,6 +1,8 @@
 package io.emotionstream.job;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.emotionstream.job.ClipBuilder.DropReason;
@@ -14,6 +16,8 @@ import org.junit.jupiter.api.Test;
 /** A camera's frames, in order, cut into clips per face track, on plain objects. */
 class ClipBuilderTest {
     private static final int LENGTH = 30;
+    /** The default model's: it reads 4 frames of each clip. */
+    private static final ClipGrid SPARSE = new ClipGrid(LENGTH, LENGTH, new int[] {3, 11, 18, 26});
     private final List<FaceClip> clips = new ArrayList<>();
     private final List<DropReason> dropped = new ArrayList<>();
     private final Map<Integer, ClipProgress> inProgress = new HashMap<>();
@@ -39,9 +43,19 @@ class ClipBuilderTest {
         return FaceFrame.withFaces("cam", sequence, timeMillis, faces);
     }
 
+    /** The frame as the face stage passes it on for this grid: looked at (with these faces) or passed over. */
+    private static FaceFrame frame(ClipGrid grid, long sequence, int... tracks) {
+        return grid.looksAt(sequence) ? frame(sequence, sequence * 40L, tracks)
+                : FaceFrame.passedOver("cam", sequence, sequence * 40L);
+    }
+
+    private static ClipBuilder builder(ClipSettings settings) {
+        return new ClipBuilder(settings, ClipGrid.everyFrame(settings));
+    }
+
     @Test
     void eachTrackGetsItsOwnClipsAndStrideOverlapsThem() {
-        ClipBuilder builder = new ClipBuilder(new ClipSettings(LENGTH, 10, 5, 1_000, 6, 500, 2_000, 30_000));
+        ClipBuilder builder = builder(new ClipSettings(LENGTH, 10, 5, 1_000, 6, 500, 2_000, 30_000));
         for (int seq = 0; seq < 50; seq++) {
             builder.take(inProgress, seq < 40 ? frame(seq, seq * 40L, 1, 2) : frame(seq, seq * 40L, 1), "cam", output);
         }
@@ -57,20 +71,83 @@ class ClipBuilderTest {
 
     @Test
     void lostFramesAndTimeGapsEndThePartialClip() {
-        ClipBuilder builder = new ClipBuilder(ClipSettings.defaults(LENGTH));
+        ClipBuilder builder = builder(ClipSettings.defaults(LENGTH));
         for (int seq = 0; seq < 10; seq++) {
             builder.take(inProgress, frame(seq, seq * 40L, 1), "cam", output);
         }
         builder.take(inProgress, frame(20, 800, 1), "cam", output); // 10 frames lost
         builder.take(inProgress, frame(21, 5_000, 1), "cam", output); // 4 s later
-        assertEquals(List.of(DropReason.DROPPED_FRAMES, DropReason.TIME_GAP), dropped);
+        assertEquals(List.of(DropReason.DROPPED_FRAMES), dropped,
+                "the time gap ends a clip that had not begun: nothing of the face is lost");
         assertTrue(clips.isEmpty());
-        assertEquals(1, inProgress.get(1).count, "a clip starts afresh at frame 21");
+        assertEquals(30, inProgress.get(1).start, "frame 21 is too late for the clip of frames 0-29: the next");
+        for (int seq = 22; seq < 60; seq++) {
+            builder.take(inProgress, frame(seq, 5_000 + (seq - 21) * 40L, 1), "cam", output);
+        }
+        assertEquals(List.of(30L), clips.stream().map(c -> c.firstSequence).toList(), "the next clip on the grid");
+    }
+
+    @Test
+    void onlyTheFramesTheModelReadsAreCroppedAndKept() {
+        ClipBuilder builder = new ClipBuilder(ClipSettings.defaults(LENGTH), SPARSE);
+        for (int seq = 0; seq < 2 * LENGTH; seq++) {
+            builder.take(inProgress, frame(SPARSE, seq, 1), "cam", output);
+        }
+        assertEquals(List.of("3-29", "30-59"), clips.stream().map(c -> c.firstSequence + "-" + c.lastSequence).toList(),
+                "a face's first clip starts at its first frame, its next clips follow on whole");
+        FaceClip first = clips.get(0);
+        assertEquals(LENGTH, first.frameCount);
+        assertArrayEquals(new int[] {3, 11, 18, 26}, first.positions);
+        assertEquals(4, first.framesWithFace);
+        assertEquals((byte) (11 + 50), first.crop(11).pixels()[0], "frame 11's own crop");
+        assertEquals(3 * 40, first.startTimeMillis);
+        assertEquals(29 * 40, first.endTimeMillis);
+        assertTrue(dropped.isEmpty());
+    }
+
+    @Test
+    void aFaceFirstSeenLateInAClipOpensItWhenFewEnoughReadFramesWentWithoutIt() {
+        ClipBuilder builder = new ClipBuilder(ClipSettings.defaults(LENGTH), SPARSE);
+        for (int seq = 0; seq < LENGTH; seq++) {
+            builder.take(inProgress, seq < 11 ? frame(SPARSE, seq) : frame(SPARSE, seq, 1), "cam", output);
+        }
+        assertEquals(1, clips.size(), "one read frame of four without the face: the clip of 0-29 is cut");
+        FaceClip clip = clips.get(0);
+        assertEquals(11, clip.firstSequence, "from the face's first frame");
+        assertEquals(3, clip.framesWithFace);
+        assertEquals(clip.crop(11).pixels()[0], clip.crop(3).pixels()[0], "the first crop stands in before it");
+
+        clips.clear();
+        inProgress.clear();
+        for (int seq = LENGTH; seq < 3 * LENGTH; seq++) {
+            builder.take(inProgress, seq < LENGTH + 18 ? frame(SPARSE, seq) : frame(SPARSE, seq, 1), "cam", output);
+        }
+        assertEquals(List.of(60L), clips.stream().map(c -> c.firstSequence).toList(),
+                "seen first at the third read frame: too late for its clip, so the next one");
+    }
+
+    @Test
+    void aLostReadFrameIsHeldAndALostLastFrameStillCutsTheClip() {
+        ClipBuilder builder = new ClipBuilder(ClipSettings.defaults(LENGTH), SPARSE);
+        for (int seq = 0; seq < LENGTH + 5; seq++) {
+            if (seq != 11 && seq != 29) {
+                builder.take(inProgress, frame(SPARSE, seq, 1), "cam", output);
+            }
+        }
+        assertEquals(1, clips.size(), "cut at frame 30, its last frame never came");
+        FaceClip clip = clips.get(0);
+        assertEquals(28, clip.lastSequence);
+        assertEquals(3, clip.framesWithFace);
+        assertEquals(clip.crop(3).pixels()[0], clip.crop(11).pixels()[0], "frame 3's crop holds for the lost 11");
+        assertTrue(dropped.isEmpty());
+        builder.take(inProgress, frame(SPARSE, 40, 1), "cam", output); // 35-39 lost: 5 frames are allowed
+        builder.take(inProgress, frame(SPARSE, 47, 1), "cam", output); // 41-46 lost: 6 are not
+        assertEquals(List.of(DropReason.DROPPED_FRAMES), dropped);
     }
 
     @Test
     void aFrameWithoutTheFaceHoldsItsLastCrop() {
-        ClipBuilder builder = new ClipBuilder(ClipSettings.defaults(LENGTH));
+        ClipBuilder builder = builder(ClipSettings.defaults(LENGTH));
         for (int seq = 0; seq < LENGTH; seq++) {
             builder.take(inProgress, seq == 5 ? frame(seq, seq * 40L) : frame(seq, seq * 40L, 1), "cam", output);
         }

@@ -41,6 +41,7 @@ class ClipScorerTest {
             FaceClip clip = new FaceClip();
             clip.cameraId = "cam" + c;
             clip.frameCount = 30;
+            clip.positions = java.util.stream.IntStream.range(0, 30).toArray();
             clip.cropWidth = 48;
             clip.cropHeight = 48;
             clip.cropChannels = 3;

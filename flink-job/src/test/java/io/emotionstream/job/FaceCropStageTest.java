@@ -47,7 +47,8 @@ class FaceCropStageTest {
         FaceStageSettings settings = FaceStageSettings.defaults(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(),
                 FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                new FaceCropStage(ModelDescriptor.load(ProjectPaths.defaultModel()), settings)),
+                new FaceCropStage(ModelDescriptor.load(ProjectPaths.defaultModel()), settings,
+                        ClipGrid.everyFrame(ClipSettings.defaults(30)))),
                 KafkaFrameRecord::cameraKey, Types.STRING);
         harness.open();
     }
@@ -74,6 +75,35 @@ class FaceCropStageTest {
         assertEquals(48 * 48, face.crop.length);
         assertTrue(face.width > 80 && face.x > 100 && face.x < 300, "box " + face.x + " " + face.width);
         assertTrue(rejected().isEmpty());
+    }
+
+    @Test
+    void onlyTheFramesTheModelReadsAreDecodedAndSearched() throws Exception {
+        assumeTrue(Files.isDirectory(STILLS), "needs ../shared/data: the stills not found at " + STILLS);
+        harness.close();
+        ModelDescriptor model = ModelDescriptor.load(ProjectPaths.defaultModel());
+        ClipGrid grid = ClipGrid.of(ClipSettings.defaults(model.clipLength()), model.frameIndices());
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new FaceCropStage(model,
+                FaceStageSettings.defaults(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(),
+                        FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL), grid)), KafkaFrameRecord::cameraKey, Types.STRING);
+        harness.open();
+        BufferedImage photo = ImageIO.read(STILLS.resolve("astronaut.png").toFile());
+        int read = model.frameIndices()[0];
+        VideoFrame broken = VideoFrame.newBuilder().setCameraId("cam").setSequence(read - 1)
+                .setCaptureTime(Instant.now()).setWidth(320).setHeight(240).setEncoding(FrameEncoding.JPEG)
+                .setData(ByteBuffer.wrap(new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2, 3})).build();
+        send("cam", SingleObject.encode(broken));
+        send("cam", frame("cam", read, photo, "jpg"));
+        send("cam", SingleObject.encode(VideoFrame.newBuilder(broken).setSequence(read + 1).build()));
+        send("cam", SingleObject.encode(VideoFrame.newBuilder(broken).setSequence(read + model.clipLength()).build()));
+
+        List<FaceFrame> out = harness.extractOutputValues();
+        assertEquals(List.of("false 0", "true 1", "false 0"),
+                out.stream().map(f -> f.looked + " " + f.faces.length).toList(),
+                "frames the model does not read pass on undecoded, as counts");
+        assertEquals(List.of((long) read - 1, (long) read, (long) read + 1), out.stream().map(f -> f.sequence).toList());
+        assertEquals(List.of(DeadLetterReason.UNDECODABLE_IMAGE), rejected().stream().map(r -> r.reason).toList(),
+                "a broken image is noticed where the model reads it");
     }
 
     @Test

@@ -38,7 +38,7 @@ final class JobOnBroker {
                 FaceStageSettings.defaults(DlibFaceDetector.DEBIAN_LANDMARK_MODEL.toString(),
                         FaceStageSettings.DEFAULT_KEYFRAME_INTERVAL),
                 ClipSettings.defaults(30), new ScorerSettings(ScoringOptions.cpu(1, 4), 100),
-                SmoothingSettings.defaults(), share);
+                SmoothingSettings.defaults()).withFairShare(share);
     }
 
     /**
