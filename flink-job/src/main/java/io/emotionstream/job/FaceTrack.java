@@ -14,7 +14,10 @@ public class FaceTrack {
     public int y;
     public int width;
     public int height;
-    /** Frames since the face was last found: 0 when found in the camera's last frame. */
+    /**
+     * Frames since the face was last found (those passed over included): 0 when found in the camera's last frame
+     * looked at.
+     */
     public int missed;
     /** The score of the face's last detection. */
     public float score;

@@ -32,6 +32,8 @@ public final class FaceTracker {
     private long fitted;
     private long searchedNear;
     private long keyframes;
+    /** Frames since the camera's last frame looked at, for the frame being located. */
+    private int advance = 1;
 
     public FaceTracker(DlibFaceDetector detector, FaceCropper cropper, FaceStageSettings settings) {
         this.detector = detector;
@@ -61,6 +63,7 @@ public final class FaceTracker {
     }
 
     private List<TrackedFace> locate(ImageFrame image, FaceTracks camera, int advance) {
+        this.advance = advance;
         boolean due = !camera.searched || camera.framesSinceKeyframe + advance >= settings.keyframeInterval();
         if (!due) {
             List<TrackedFace> followed = camera.anyInView() ? follow(image, camera) : List.of();
@@ -252,7 +255,7 @@ public final class FaceTracker {
             TrackedFace face = found.stream().filter(f -> f.track() == track.id).findFirst().orElse(null);
             if (face != null) {
                 tracks.add(face.detected() ? FaceTrack.atDetection(face) : track.movedTo(face.face()));
-            } else if (++track.missed <= settings.keyframeInterval()) {
+            } else if ((track.missed += advance) <= settings.keyframeInterval()) {
                 tracks.add(track);
             }
         }

@@ -17,8 +17,9 @@ public class FaceTracks {
     /** The id the next new face gets. */
     public int nextId = 1;
     /**
-     * The faces followed: those found in the last frame ({@code missed == 0}), and those lost lately, remembered
-     * for a keyframe interval so that a face missed for a moment keeps its id when it is found again.
+     * The faces followed: those found in the last frame looked at ({@code missed == 0}), and those lost lately,
+     * remembered for a keyframe interval's frames so that a face missed for a moment keeps its id when it is found
+     * again.
      */
     public FaceTrack[] tracks = new FaceTrack[0];
 
