@@ -9,8 +9,9 @@ import java.io.Serializable;
  * @param landmarkModel dlib's 68-point landmark model file
  * @param upsample times frames are doubled before detection (0: faces from about 80 px; 1: from about 40 px, 4x cost)
  * @param minFaceScore dlib detections scoring below this are ignored
- * @param keyframeInterval the whole frame is searched for faces every this many frames of a camera (and at once when
- *     a face is lost); on the frames between, each face is found again near its last box (1: every frame searched)
+ * @param keyframeInterval the whole frame is searched for faces on the first frame looked at after this many frames
+ *     of a camera, those passed over included (and at once when a face is lost); on the frames between, each face is
+ *     found again near its last box (1: every frame looked at searched); a lost face is remembered this many frames
  * @param trackMargin how far around its last box a face is looked for, in box sizes
  * @param keyframeShrink keyframes are searched in the frame scaled down by this first (faces from about 80 times it
  *     pixels), and at full size only when that finds none; 1 searches at full size
@@ -25,7 +26,11 @@ import java.io.Serializable;
 public record FaceStageSettings(String landmarkModel, int upsample, double minFaceScore, int keyframeInterval,
                                 double trackMargin, double keyframeShrink, double minSimilarity,
                                 int fullKeyframeEvery, int maxFaces) implements Serializable {
-    public static final int DEFAULT_KEYFRAME_INTERVAL = 10;
+    /**
+     * Once a 30-frame clip: for the default model, its first frame read, so a face that comes into view is found at
+     * the start of the next clip, where a search on more of the frames read would find it too late for a clip anyway.
+     */
+    public static final int DEFAULT_KEYFRAME_INTERVAL = 30;
     public static final double DEFAULT_TRACK_MARGIN = 0.3;
     public static final double DEFAULT_KEYFRAME_SHRINK = 2;
     public static final double DEFAULT_MIN_SIMILARITY = 0.85;
