@@ -58,6 +58,10 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
+    /** The header of the table of events. */
+    static final String HEADER = String.format("%-12s %-14s %-5s %-10s %6s  %-44s %-8s %s", "time", "camera", "face",
+            "emotion", "conf", "probabilities", "latency", "steady");
+
     @Spec
     CommandSpec spec;
 
@@ -162,8 +166,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Prints events and dead letters until interrupted, or until the videos ended and no event came for a while. */
     private void printEvents(PrintWriter out, PrintWriter err, KafkaConsumer<String, byte[]> events, CameraAgent agent) {
-        out.printf("%-12s %-14s %-10s %6s  %-44s %-8s %s%n", "time", "camera", "emotion", "conf", "probabilities",
-                "latency", "steady");
+        out.println(HEADER);
         out.flush();
         Map<String, Map<String, Integer>> summary = new TreeMap<>();
         int deadLetters = 0;
@@ -242,15 +245,23 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter out, EmotionEvent event) {
+        out.println(row(event));
+        out.flush();
+    }
+
+    /**
+     * An event as a row of the table: the capture time of the clip's last frame, the camera, the face (its track), the
+     * clip's emotion (or uncertain), its confidence and probabilities, the latency and the face's steady emotion.
+     */
+    static String row(EmotionEvent event) {
         StringBuilder probabilities = new StringBuilder();
         for (LabelProbability p : event.getProbabilities()) {
             probabilities.append(String.format("%s %.2f ", p.getLabel().substring(0, 3), p.getProbability()));
         }
-        out.printf("%-12s %-14s %-10s %5.0f%%  %-44s %5.1f s  %s%n",
+        return String.format("%-12s %-14s %-5s %-10s %5.0f%%  %-44s %5.1f s  %s",
                 LocalTime.ofInstant(event.getClipEndTime(), ZoneId.systemDefault()).format(CLOCK), event.getCameraId(),
-                event.getConfident() ? event.getLabel() : "uncertain", 100 * event.getConfidence(),
-                probabilities.toString().trim(), event.getProcessingLatencyMs() / 1000.0,
+                "#" + event.getFaceTrack(), event.getConfident() ? event.getLabel() : "uncertain",
+                100 * event.getConfidence(), probabilities.toString().trim(), event.getProcessingLatencyMs() / 1000.0,
                 event.getSmoothed() == null ? "-" : event.getSmoothed().getLabel());
-        out.flush();
     }
 }

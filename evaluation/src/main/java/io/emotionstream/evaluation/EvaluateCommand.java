@@ -88,7 +88,10 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PipelineSettings settings = cropsFile == null ? pipeline.settings() : pipeline.settings().withEveryFrameCropped();
+        PipelineSettings settings = pipeline.settings();
+        if (cropsFile != null) {
+            settings = settings.withEveryFrameCropped();
+        }
         ModelDescriptor descriptor = settings.model();
         Map<String, Object> report = Files.isRegularFile(input) ? videos(settings) : stills(settings);
         if (json != null) {

@@ -263,9 +263,10 @@ final class VideoClipEvaluation {
             }
             System.arraycopy(clip.crops, 0, all, i * clipBytes, clipBytes);
         }
+        int frames = first.positions.length;
         int[] shape = first.cropChannels == 1
-                ? new int[] {clips.size(), first.positions.length, first.cropHeight, first.cropWidth}
-                : new int[] {clips.size(), first.positions.length, first.cropHeight, first.cropWidth, first.cropChannels};
+                ? new int[] {clips.size(), frames, first.cropHeight, first.cropWidth}
+                : new int[] {clips.size(), frames, first.cropHeight, first.cropWidth, first.cropChannels};
         NpyFile.writeUint8(file, shape, all);
     }
 

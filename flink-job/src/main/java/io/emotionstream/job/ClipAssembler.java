@@ -250,7 +250,7 @@ public class ClipAssembler extends KeyedProcessFunction<String, FaceFrame, FaceC
             return;
         }
         for (ClipProgress clip : progress.values()) {
-            if (clip.kept != null && clip.isOpen()) {
+            if (clip.kept != null && clip.isOpen() && clip.framesWithFace() > 0) {
                 clipsDropped.get(DropReason.CAMERA_IDLE).inc();
             }
         }

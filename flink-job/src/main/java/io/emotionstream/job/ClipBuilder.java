@@ -11,7 +11,8 @@ import java.util.Map;
  *
  * <p>A track's first clip opens at the first frame with its face, on the grid's latest clip that holds that frame, or,
  * when too many of that clip's looked-at positions have passed without the face already, at the next clip; each next
- * clip follows on whole. Positions without the face hold a crop of it from next to them. The frames the face stage passed over count as frames (gaps, time, clock steps) but carry no crop.
+ * clip follows on whole. Positions without the face hold a crop of it from next to them. The frames the face stage
+ * passed over count as frames (gaps, time, clock steps) but carry no crop.
  * A partial clip is dropped, and counted by reason, when frames were lost, time jumped, the sequence restarted, the
  * camera's clock stepped, the crop size or kind (RGB, gray) changed, or more looked-at positions than
  * {@code maxFramesWithoutFace} allows (its share of the clip) lacked the track's face (so a face that leaves ends its
@@ -97,7 +98,7 @@ final class ClipBuilder {
                 return clip; // a clip opens with a face
             }
             long start = grid.clipStart(frame.sequence);
-            if (facelessBefore((int) (frame.sequence - start)) > maxFaceless) {
+            if (lookedAtBefore((int) (frame.sequence - start)) > maxFaceless) {
                 start += settings.stride(); // too late in this clip: the face's clips start with the next
             }
             if (clip == null || !clip.fits(face)) {
@@ -144,7 +145,7 @@ final class ClipBuilder {
     }
 
     /** Looked-at positions of a clip before this one. */
-    private int facelessBefore(int position) {
+    private int lookedAtBefore(int position) {
         int n = 0;
         while (n < kept.length && kept[n] < position) {
             n++;

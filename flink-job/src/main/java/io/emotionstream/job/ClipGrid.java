@@ -87,16 +87,6 @@ public final class ClipGrid implements Serializable {
         return IntStream.range(0, clipLength).filter(p -> lookedOffsets[p % stride]).toArray();
     }
 
-    /** Whether every frame is looked at. */
-    public boolean looksAtAll() {
-        for (boolean looked : lookedOffsets) {
-            if (!looked) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof ClipGrid g && g.clipLength == clipLength && g.stride == stride

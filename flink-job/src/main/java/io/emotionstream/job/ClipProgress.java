@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * The clip a camera is assembling for one face track: the frames of its span of the sequence
- * ({@code [start, start + length)}, {@link ClipGrid}) that have come, and the face crops of the positions the face stage
- * looks at. A Flink POJO kept in keyed state.
+ * ({@code [start, start + length)}, {@link ClipGrid}) that have come, and the face crops of the positions the face
+ * stage looks at. A Flink POJO kept in keyed state.
  */
 public class ClipProgress {
     /** Whether the clip has a span: it takes the frames of it. */

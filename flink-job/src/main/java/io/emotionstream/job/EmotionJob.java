@@ -72,7 +72,12 @@ public final class EmotionJob {
                 .setParallelism(records.getParallelism())
                 .name("fair-share").uid("fair-share");
 
-        SingleOutputStreamOperator<FaceFrame> faces = shared
+        SingleOutputStreamOperator<KafkaFrameRecord> read = shared
+                .map(new UnreadImages(settings.grid()))
+                .setParallelism(records.getParallelism())
+                .name("unread-images").uid("unread-images");
+
+        SingleOutputStreamOperator<FaceFrame> faces = read
                 .keyBy(KafkaFrameRecord::cameraKey)
                 .process(new FaceCropStage(settings.model(), settings.face(), settings.grid()))
                 .name("face-crop").uid("face-crop");

@@ -52,14 +52,10 @@ public class FaceClip {
         return ImageFrame.of(cropWidth, cropHeight, cropChannels, out);
     }
 
-    /** Whether clip position i has a crop. */
-    public boolean cropped(int i) {
-        return java.util.Arrays.binarySearch(positions, i) >= 0;
-    }
 
     @Override
     public String toString() {
-        return "FaceClip{" + cameraId + " face " + faceTrack + " #" + firstSequence + "-" + lastSequence + ", " + framesWithFace + "/" + positions.length
-                + " with the face}";
+        return "FaceClip{" + cameraId + " face " + faceTrack + " #" + firstSequence + "-" + lastSequence + ", "
+                + framesWithFace + "/" + positions.length + " with the face}";
     }
 }

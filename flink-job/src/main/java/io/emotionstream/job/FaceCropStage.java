@@ -16,13 +16,13 @@ import org.apache.flink.util.OutputTag;
 /**
  * Decodes each frame a clip reads ({@link ClipGrid}: the model's frames of each clip), finds its faces with dlib and
  * cuts the model's crop of each ({@link FaceFinder}); the other frames pass on undecoded, as counts
- * ({@link FaceFrame#looked} false), without touching the camera's state. A frame without a face passes on as such. A frame whose image cannot be decoded, or of another size than its record
- * says, goes to {@link #REJECTED} with the reason; the job goes on (records the deserializer found unusable were split
- * off before: {@link UnusableRecords}). One dlib
- * detector per parallel instance. Keyed by camera ({@link KafkaFrameRecord#cameraKey()}), so that the cameras spread
- * over all instances whatever the number of Kafka partitions, each camera's frames stay in order, and each camera's
- * faces are followed from frame to frame ({@link FaceTracks} in keyed state: the whole frame is searched only on
- * keyframes; each face keeps its track id while it stays in view).
+ * ({@link FaceFrame#looked} false), without touching the camera's state. A frame without a face passes on as such. A
+ * frame whose image cannot be decoded, or of another size than its record says, goes to {@link #REJECTED} with the
+ * reason; the job goes on (records the deserializer found unusable were split off before: {@link UnusableRecords}).
+ * One dlib detector per parallel instance. Keyed by camera ({@link KafkaFrameRecord#cameraKey()}), so that the cameras
+ * spread over all instances whatever the number of Kafka partitions, each camera's frames stay in order, and each
+ * camera's faces are followed from frame to frame ({@link FaceTracks} in keyed state: the whole frame is searched only
+ * on keyframes; each face keeps its track id while it stays in view).
  */
 public class FaceCropStage extends KeyedProcessFunction<String, KafkaFrameRecord, FaceFrame> {
     public static final OutputTag<Rejection> REJECTED = new OutputTag<>("rejected-frames") {};

@@ -82,6 +82,9 @@ public record RunSettings(Integer parallelism, long checkpointIntervalMillis, St
     /** The Flink configuration of these settings (apart from parallelism and the interval, set on the environment). */
     public Configuration configuration() {
         Configuration conf = restartStrategy();
+        // the job's operators neither keep nor change a record after handing it on, so chained operators may share
+        // it rather than copy it (a frame record holds its JPEG)
+        conf.set(org.apache.flink.configuration.PipelineOptions.OBJECT_REUSE, true);
         if (checkpointDir != null) {
             conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
