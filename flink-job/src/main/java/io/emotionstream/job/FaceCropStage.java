@@ -36,6 +36,8 @@ public class FaceCropStage extends KeyedProcessFunction<String, KafkaFrameRecord
     private transient ValueState<FaceTracks> tracks;
     private transient Counter framesIn;
     private transient Counter framesPassedOver;
+    /** Nanoseconds spent on the frames looked at: decoded, searched, cropped. */
+    private transient Counter faceStageNanos;
     private transient Counter facesFound;
     private transient Counter framesWithoutFace;
     private transient Counter rejected;
@@ -55,6 +57,7 @@ public class FaceCropStage extends KeyedProcessFunction<String, KafkaFrameRecord
         tracks = getRuntimeContext().getState(descriptor);
         framesIn = getRuntimeContext().getMetricGroup().counter("framesIn");
         framesPassedOver = getRuntimeContext().getMetricGroup().counter("framesPassedOver");
+        faceStageNanos = getRuntimeContext().getMetricGroup().counter("faceStageNanos");
         facesFound = getRuntimeContext().getMetricGroup().counter("facesFound");
         framesWithoutFace = getRuntimeContext().getMetricGroup().counter("framesWithoutFace");
         rejected = getRuntimeContext().getMetricGroup().counter("framesRejected");
@@ -72,6 +75,7 @@ public class FaceCropStage extends KeyedProcessFunction<String, KafkaFrameRecord
             return;
         }
         FaceFrame result;
+        long started = System.nanoTime();
         try {
             FaceTracks camera = tracks.value() == null ? new FaceTracks() : tracks.value();
             result = finder.find(record, camera);
@@ -82,6 +86,8 @@ public class FaceCropStage extends KeyedProcessFunction<String, KafkaFrameRecord
         } catch (RuntimeException e) {
             reject(ctx, record, DeadLetterReason.FACE_STAGE_ERROR, "face stage failed: " + e);
             return;
+        } finally {
+            faceStageNanos.inc(System.nanoTime() - started);
         }
         if (result.faces.length == 0) {
             framesWithoutFace.inc();
