@@ -106,6 +106,24 @@ class ClipBuilderTest {
     }
 
     @Test
+    void overlappingClipsOnASparseGridShareTheFramesTheyRead() {
+        ClipSettings settings = new ClipSettings(LENGTH, 15, 5, 1_000, 6, 500, 2_000, 30_000);
+        ClipGrid grid = ClipGrid.of(settings, new int[] {3, 11, 18, 26});
+        ClipBuilder builder = new ClipBuilder(settings, grid);
+        for (int seq = 0; seq < 60; seq++) {
+            builder.take(inProgress, frame(grid, seq, 1), "cam", output);
+        }
+        assertEquals(List.of("3-29", "15-44", "30-59"),
+                clips.stream().map(c -> c.firstSequence + "-" + c.lastSequence).toList());
+        FaceClip second = clips.get(1);
+        assertArrayEquals(new int[] {3, 11, 18, 26}, second.positions);
+        assertEquals(4, second.framesWithFace);
+        assertEquals((byte) (18 + 50), second.crop(3).pixels()[0], "position 3 of the clip from 15 is frame 18");
+        assertEquals((byte) (41 + 50), second.crop(26).pixels()[0], "position 26 is frame 41");
+        assertTrue(dropped.isEmpty());
+    }
+
+    @Test
     void aFaceFirstSeenLateInAClipOpensItWhenFewEnoughReadFramesWentWithoutIt() {
         ClipBuilder builder = new ClipBuilder(ClipSettings.defaults(LENGTH), SPARSE);
         for (int seq = 0; seq < LENGTH; seq++) {
