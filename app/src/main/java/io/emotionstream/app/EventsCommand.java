@@ -144,6 +144,7 @@ final class EventsCommand implements Callable<Integer> {
                     .put("width", e.getFaceBox().getWidth()).put("height", e.getFaceBox().getHeight());
         }
         json.put("frames_used", e.getFramesUsed());
+        json.put("frames_looked_at", e.getFramesLookedAt());
         json.put("model", e.getModelName() + " " + e.getModelVersion());
         json.put("processing_latency_ms", e.getProcessingLatencyMs());
         return json;

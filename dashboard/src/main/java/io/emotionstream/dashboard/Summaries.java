@@ -49,7 +49,9 @@ public final class Summaries {
         }
         EmotionEvent last = summary.getLastEvent();
         boolean newer = last == null || !event.getClipEndTime().isBefore(last.getClipEndTime());
-        long frames = event.getLastSequence() - event.getFirstSequence() + 1;
+        // the frames the face stage looked at; every frame of the clip in events from before it looked at fewer
+        long frames = event.getFramesLookedAt() > 0 ? event.getFramesLookedAt()
+                : event.getLastSequence() - event.getFirstSequence() + 1;
         return CameraSummary.newBuilder(summary)
                 .setCameraId(event.getCameraId())
                 .setEvents(summary.getEvents() + 1)

@@ -147,6 +147,7 @@ public final class SummaryQueries {
         }
         out.put("probabilities", p);
         out.put("frames_used", e.getFramesUsed());
+        out.put("frames_looked_at", e.getFramesLookedAt());
         out.put("latency_ms", e.getProcessingLatencyMs());
         out.put("model", e.getModelName() + " " + e.getModelVersion());
         return out;

@@ -87,6 +87,18 @@ class SummaryTopologyTest {
     }
 
     @Test
+    void theFramesOfASummaryAreThoseTheFaceStageLookedAt() {
+        for (int second : List.of(10, 20)) {
+            EmotionEvent e = EmotionEvent.newBuilder(TestEvents.event("door", "happy", 0.8f, T0.plusSeconds(second), 3))
+                    .setFramesLookedAt(4).build(); // the default model reads 4 frames of a clip; 3 had the face
+            input.pipeInput("door", events.encode(e), e.getClipEndTime());
+        }
+        CameraSummary door = latest("door", "1m");
+        assertEquals(8, door.getFrames(), "the frames looked at, not the clips' 60");
+        assertEquals(6, door.getFramesWithFace());
+    }
+
+    @Test
     void theNextMinuteStartsAFreshTumblingWindowWhileTheFiveMinuteWindowsKeepCounting() {
         send("door", "happy", 0.8f, 10, 30);
         send("door", "angry", 0.8f, 70, 30);

@@ -163,6 +163,9 @@ public class ClipProgress {
         clip.endTimeMillis = lastTime;
         clip.endRecordTimeMillis = lastRecordTime;
         clip.framesWithFace = framesWithFace();
+        for (int position : kept) {
+            clip.framesLookedAt += arrived[position] ? 1 : 0;
+        }
         clip.frameCount = length;
         clip.positions = kept.clone();
         clip.cropWidth = cropWidth;

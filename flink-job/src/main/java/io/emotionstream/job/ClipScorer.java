@@ -101,6 +101,7 @@ public class ClipScorer extends AbstractStreamOperator<ScoredClip>
             scored.firstSequence = clip.firstSequence;
             scored.lastSequence = clip.lastSequence;
             scored.framesUsed = clip.framesWithFace;
+            scored.framesLookedAt = clip.framesLookedAt;
             scored.faceX = clip.faceX;
             scored.faceY = clip.faceY;
             scored.faceWidth = clip.faceWidth;

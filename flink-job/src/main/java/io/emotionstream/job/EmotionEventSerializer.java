@@ -38,6 +38,7 @@ public class EmotionEventSerializer implements KafkaRecordSerializationSchema<Fa
                 .setFirstSequence(s.firstSequence)
                 .setLastSequence(s.lastSequence)
                 .setFramesUsed(s.framesUsed)
+                .setFramesLookedAt(s.framesLookedAt)
                 .setFaceBox(s.faceWidth > 0 ? new FaceBox(s.faceX, s.faceY, s.faceWidth, s.faceHeight) : null)
                 .setLabel(s.label)
                 .setConfidence(s.confidence)

@@ -21,6 +21,8 @@ public class FaceClip {
     public long endRecordTimeMillis;
     /** Frames of the clip in which the face stage looked for the face and found it. */
     public int framesWithFace;
+    /** Frames of the clip the face stage looked at: the positions with a crop whose frames came. */
+    public int framesLookedAt;
     /** Positions the clip covers (its length). */
     public int frameCount;
     /** The clip positions (0-based, ascending) that have a crop. */

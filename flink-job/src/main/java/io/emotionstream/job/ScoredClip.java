@@ -14,6 +14,8 @@ public class ScoredClip {
     public long firstSequence;
     public long lastSequence;
     public int framesUsed;
+    /** Frames of the clip the face stage looked at (those the model reads, where they came). */
+    public int framesLookedAt;
     public int faceX;
     public int faceY;
     public int faceWidth;

@@ -79,6 +79,7 @@ class EmotionJobEndToEndTest {
                 assertEquals(i == 0 ? read[0] : (long) i * CLIP, e.getFirstSequence(),
                         "the face's first clip from the first frame it was looked for in, the next ones whole");
                 assertEquals((long) i * CLIP + CLIP - 1, e.getLastSequence());
+                assertEquals(read.length, e.getFramesLookedAt(), "the frames the model reads, each looked at");
                 assertTrue(e.getFramesUsed() >= read.length - 1 && e.getFramesUsed() <= read.length,
                         "frames looked at with a face: " + e.getFramesUsed());
                 float sum = 0;

@@ -21,7 +21,7 @@ import org.apache.avro.specific.SpecificRecord;
 public final class SingleObject {
     /** Earlier versions of the schemas, in resources under io/emotionstream/schema/history/. */
     private static final List<String> HISTORY = List.of("EmotionEvent-1.avsc", "CameraSummary-1.avsc",
-            "EmotionEvent-2.avsc", "CameraSummary-2.avsc");
+            "EmotionEvent-2.avsc", "CameraSummary-2.avsc", "EmotionEvent-3.avsc", "CameraSummary-3.avsc");
 
     private static final SchemaStore.Cache EARLIER = new SchemaStore.Cache();
 

@@ -16,6 +16,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.SchemaStore;
+import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 
 class SchemaEvolutionTest {
@@ -72,6 +73,35 @@ class SchemaEvolutionTest {
         DeadLetter read = DeadLetter.fromByteBuffer(letter.toByteBuffer());
         assertEquals(letter, read);
         assertNull(read.getCameraId());
+    }
+
+    @Test
+    void anEventOfTheVersionBeforeFramesLookedAtStillReads() throws Exception {
+        Schema v3;
+        try (InputStream in = SingleObject.class.getResourceAsStream("history/EmotionEvent-3.avsc")) {
+            v3 = new Schema.Parser().parse(in);
+        }
+        EmotionEvent today = EmotionEvent.newBuilder()
+                .setCameraId("lobby").setClipStartTime(CAPTURED).setClipEndTime(CAPTURED.plusMillis(1160))
+                .setFirstSequence(30).setLastSequence(59).setFramesUsed(28).setLabel("happy").setConfidence(0.8f)
+                .setProbabilities(List.of(new LabelProbability("happy", 0.8f)))
+                .setModelName("compact-r2plus1d").setModelVersion("3.0.0").setProcessingLatencyMs(85)
+                .setFaceTrack(2).setFacesInView(2).build();
+        GenericData model = new GenericData();
+        model.addLogicalTypeConversion(new org.apache.avro.data.TimeConversions.TimestampMillisConversion());
+        GenericRecord old = new GenericData.Record(v3);
+        for (Schema.Field field : v3.getFields()) {
+            Object value = today.get(field.name());
+            old.put(field.name(), value instanceof SpecificRecord
+                    ? GenericData.get().deepCopy(field.schema(), value) : value);
+        }
+        ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(model, v3).encode(old);
+        byte[] array = new byte[bytes.remaining()];
+        bytes.get(array);
+        EmotionEvent read = SingleObject.decode(EmotionEvent.class, array);
+        assertEquals(0, read.getFramesLookedAt(), "the new field at its default");
+        assertEquals(28, read.getFramesUsed());
+        assertEquals(2, read.getFaceTrack());
     }
 
     @Test
