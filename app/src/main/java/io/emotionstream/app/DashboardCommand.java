@@ -60,6 +60,13 @@ final class DashboardCommand implements Callable<Integer> {
             + "host's loopback only, a proxy that authenticates)")
     boolean withoutLogins;
 
+    @Option(names = "--advertised-host", paramLabel = "HOST",
+            description = "the name or address other instances of the dashboard reach this one at: several instances "
+                    + "(the same Kafka, each with its own --state-dir) share the cameras, and each answers for all by "
+                    + "asking the one that holds a camera (default: --host, or this machine's name when that is a "
+                    + "wildcard address)")
+    String advertisedHost;
+
     @Option(names = "--https-keystore", paramLabel = "FILE",
             description = "serve HTTPS with the key and certificate of this PKCS12 keystore (e.g. the secure "
                     + "broker's security/dashboard.p12)")
@@ -74,7 +81,8 @@ final class DashboardCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         SummarySettings settings = SummarySettings.defaults();
         WebOptions web = new WebOptions(host, port, logins, httpsKeystore,
-                httpsKeystorePasswordFile == null ? null : password(httpsKeystorePasswordFile), withoutLogins);
+                httpsKeystorePasswordFile == null ? null : password(httpsKeystorePasswordFile), withoutLogins,
+                advertisedHost);
         try (StopOnSignal stop = new StopOnSignal(); SummaryApp app = start(bootstrapServers, settings,
                 kafkaClient.properties(), stateDir, web)) {
             out.println("dashboard: " + (web.https() ? "https" : "http") + "://" + host + ":" + app.port()

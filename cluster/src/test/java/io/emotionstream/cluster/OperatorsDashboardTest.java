@@ -101,9 +101,10 @@ class OperatorsDashboardTest {
                     assertEquals(List.of(), empty, "queries of the dashboard without numbers");
                     assertTrue(answers.toString().contains("NOT_AVRO"), "the dead letter by its reason: " + answers);
                     assertTrue(answers.toString().contains("camera=cam"), "the camera's lag: " + answers);
-                    String events = String.valueOf(answers.get(queries.get("Events per second").get(0)));
-                    assertTrue(Double.parseDouble(events.substring(events.lastIndexOf('=') + 1, events.length() - 1)
-                            .trim()) > 0, "events come: " + events);
+                    String scored = String.valueOf(ask(HttpClient.newHttpClient(), port,
+                            "sum(flink_taskmanager_job_task_operator_clipsScored)"));
+                    assertTrue(Double.parseDouble(scored.substring(scored.lastIndexOf('=') + 1, scored.length() - 1)
+                            .trim()) > 0, "the clips scored, as Prometheus has them: " + scored);
                 } finally {
                     prometheus.destroy();
                     prometheus.waitFor();
@@ -160,7 +161,8 @@ class OperatorsDashboardTest {
     }
 
     private Process startPrometheus(List<String> targets, int port) throws IOException {
-        StringBuilder config = new StringBuilder("global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: all\n"
+        StringBuilder config = new StringBuilder("global:\n  scrape_interval: 2s\n  scrape_timeout: 2s\n"
+                + "scrape_configs:\n  - job_name: all\n"
                 + "    static_configs:\n      - targets: [");
         for (int i = 0; i < targets.size(); i++) {
             config.append(i == 0 ? "" : ", ").append('"').append(targets.get(i)).append('"');

@@ -1,5 +1,6 @@
 package io.emotionstream.dashboard;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -7,8 +8,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -37,7 +40,9 @@ import org.slf4j.LoggerFactory;
  *   ({@code emotion_stream_camera_lag_seconds})</li>
  *   <li>{@code GET /}: the live dashboard page</li>
  * </ul>
- * Served by {@link DashboardServer}: logins and HTTPS as the {@link WebOptions} say.
+ * Served by {@link DashboardServer}: logins and HTTPS as the {@link WebOptions} say. Several instances (the same
+ * application id) share the cameras' summaries; each answers for every camera, forwarding a request for a camera
+ * whose summaries another instance holds to it ({@link Instances}).
  */
 public final class SummaryApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SummaryApp.class);
@@ -49,8 +54,11 @@ public final class SummaryApp implements AutoCloseable {
      */
     public static final String APPLICATION_ID = "emotion-stream-summaries";
 
-    private final KafkaStreams streams;
-    private final SummaryQueries queries;
+    /** Set once the HTTP server is up (Kafka Streams advertises its port): before that, the API answers 503. */
+    private volatile KafkaStreams streams;
+    private volatile SummaryQueries queries;
+    private volatile Instances instances;
+    private final SummarySettings settings;
     private final LiveEvents live;
     private final DashboardServer http;
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -59,10 +67,8 @@ public final class SummaryApp implements AutoCloseable {
         return thread;
     });
 
-    private SummaryApp(KafkaStreams streams, SummarySettings settings, LiveEvents live, WebOptions web,
-                       Logins logins) {
-        this.streams = streams;
-        this.queries = new SummaryQueries(streams, settings);
+    private SummaryApp(SummarySettings settings, LiveEvents live, WebOptions web, Logins logins) {
+        this.settings = settings;
         this.live = live;
         this.http = new DashboardServer(web, logins, new Routes());
     }
@@ -87,29 +93,40 @@ public final class SummaryApp implements AutoCloseable {
             LOG.warn("the dashboard's logins on {} travel in the clear over plain HTTP: give it --https-keystore (or "
                     + "put a proxy that speaks HTTPS in front)", web.host());
         }
+        SummaryApp app = new SummaryApp(settings, new LiveEvents(settings.eventsTopic(), kafka, Duration.ofMinutes(10)),
+                web, logins);
+        try {
+            app.http.start(); // first: Kafka Streams advertises the port it serves on
+        } catch (Exception e) {
+            app.close();
+            throw new IllegalArgumentException("cannot serve the dashboard on " + web.host() + ":" + web.port() + ": "
+                    + e.getMessage(), e);
+        }
+        HostInfo self = new HostInfo(web.advertised(), app.port());
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1");
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         props.putAll(kafka);
-        KafkaStreams streams = new KafkaStreams(SummaryTopology.build(settings), props);
+        KafkaStreams streams;
+        try {
+            streams = new KafkaStreams(SummaryTopology.build(settings), props);
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("summary stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        SummaryApp app = new SummaryApp(streams, settings,
-                new LiveEvents(settings.eventsTopic(), kafka, Duration.ofMinutes(10)), web, logins);
+        app.queries = new SummaryQueries(streams, settings);
+        app.instances = new Instances(streams, self, settings.windows().get(0).storeName(), web);
+        app.streams = streams;
         app.heartbeat.scheduleAtFixedRate(app.live::heartbeat, 15, 15, TimeUnit.SECONDS);
         streams.start();
-        try {
-            app.http.start();
-        } catch (Exception e) {
-            app.close();
-            throw new IllegalArgumentException("cannot serve the dashboard on " + web.host() + ":" + web.port() + ": "
-                    + e.getMessage(), e);
-        }
         LOG.info("Dashboard on {}://{}:{}/ (API: /api/cameras{})", web.https() ? "https" : "http", web.host(),
                 app.port(), web.logins() == null ? "" : "; logins required");
         return app;
@@ -120,7 +137,8 @@ public final class SummaryApp implements AutoCloseable {
     }
 
     public KafkaStreams.State state() {
-        return streams.state();
+        KafkaStreams s = streams;
+        return s == null ? KafkaStreams.State.CREATED : s.state();
     }
 
     /** The app's resources by path; GET only. */
@@ -140,9 +158,10 @@ public final class SummaryApp implements AutoCloseable {
                 } else if (path.equals("/api/stream")) {
                     stream(response, callback);
                 } else if (path.equals("/metrics")) {
+                    KafkaStreams s = streams;
                     send(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8",
-                            (PrometheusText.render(streams.metrics()) + PrometheusText.cameraLag(live.lagSeconds()))
-                                    .getBytes(StandardCharsets.UTF_8));
+                            ((s == null ? "" : PrometheusText.render(s.metrics()))
+                                    + PrometheusText.cameraLag(live.lagSeconds())).getBytes(StandardCharsets.UTF_8));
                 } else if (path.equals("/")) {
                     send(response, callback, 200, "text/html; charset=utf-8", page());
                 } else {
@@ -156,19 +175,53 @@ public final class SummaryApp implements AutoCloseable {
         }
     }
 
-    private void cameras(Request request, Response response, Callback callback, String path) {
-        if (streams.state() != KafkaStreams.State.RUNNING) {
-            reply(response, callback, 503, Map.of("error", "the summary app is " + streams.state()
-                    + "; try again shortly"));
+    /**
+     * The cameras' summaries: this instance's, and (unless the request was forwarded by another instance) those the
+     * other instances hold, asked of them.
+     */
+    private void cameras(Request request, Response response, Callback callback, String path) throws IOException {
+        if (state() != KafkaStreams.State.RUNNING) {
+            reply(response, callback, 503, Map.of("error", "the summary app is " + state() + "; try again shortly"));
             return;
         }
+        boolean forwarded = request.getHeaders().get(Instances.FORWARDED) != null;
+        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         String[] parts = path.replaceFirst("^/api/cameras/?", "").split("/");
-        if (parts.length == 1 && parts[0].isEmpty()) {
-            Map<String, Object> all = new LinkedHashMap<>();
-            for (String camera : queries.cameras()) {
-                all.put(camera, queries.current(camera));
+        try {
+            if (parts.length == 1 && parts[0].isEmpty()) {
+                Map<String, Object> all = new TreeMap<>();
+                for (String camera : queries.cameras()) {
+                    all.put(camera, queries.current(camera));
+                }
+                for (HostInfo other : forwarded ? List.<HostInfo>of() : instances.others()) {
+                    Instances.Answer answer = instances.ask(other, "/api/cameras", authorization);
+                    if (answer.status() != 200) {
+                        reply(response, callback, 503, Map.of("error", "the instance at " + other.host() + ":"
+                                + other.port() + " answered " + answer.status() + "; try again shortly"));
+                        return;
+                    }
+                    all.putAll(JSON.readValue(answer.body(), new TypeReference<Map<String, Object>>() {}));
+                }
+                reply(response, callback, 200, all);
+                return;
             }
-            reply(response, callback, 200, all);
+            String camera = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
+            HostInfo owner = instances.owner(camera);
+            if (!forwarded && !owner.equals(instances.self())) {
+                Instances.Answer answer = instances.ask(owner, request.getHttpURI().getPathQuery(), authorization);
+                send(response, callback, answer.status(), answer.contentType(), answer.body());
+                return;
+            }
+        } catch (Instances.Unavailable e) {
+            reply(response, callback, 503, Map.of("error", e.getMessage()));
+            return;
+        } catch (IOException e) {
+            reply(response, callback, 502, Map.of("error", "another instance of the summary app cannot be reached: "
+                    + e.getMessage()));
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reply(response, callback, 503, Map.of("error", "interrupted"));
             return;
         }
         String camera = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
@@ -256,7 +309,9 @@ public final class SummaryApp implements AutoCloseable {
         heartbeat.shutdownNow();
         live.close();
         // leaving the group, a restarted dashboard gets its partitions at once, not after the session timeout
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30)));
+        if (streams != null) {
+            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(30)));
+        }
     }
 }

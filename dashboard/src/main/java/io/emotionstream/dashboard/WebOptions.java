@@ -13,9 +13,17 @@ import java.nio.file.Path;
  * @param keystore a PKCS12 keystore with the server's key and certificate, or null for plain HTTP
  * @param withoutLogins serve without logins even beyond loopback: only where something else limits who connects (a
  *     container whose port is published on the host's loopback only, a proxy that authenticates)
+ * @param advertisedHost the name or address other instances of the app reach this one at (its
+ *     {@code application.server}); null: the address served on, or this machine's name where that is a wildcard
  */
 public record WebOptions(String host, int port, Path logins, Path keystore, String keystorePassword,
-                         boolean withoutLogins) {
+                         boolean withoutLogins, String advertisedHost) {
+    /** Where and how to serve, advertised at the address served on (or this machine's name). */
+    public WebOptions(String host, int port, Path logins, Path keystore, String keystorePassword,
+                      boolean withoutLogins) {
+        this(host, port, logins, keystore, keystorePassword, withoutLogins, null);
+    }
+
     public WebOptions {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535, got " + port);
@@ -42,11 +50,24 @@ public record WebOptions(String host, int port, Path logins, Path keystore, Stri
     }
 
     public WebOptions withLogins(Path file) {
-        return new WebOptions(host, port, file, keystore, keystorePassword, withoutLogins);
+        return new WebOptions(host, port, file, keystore, keystorePassword, withoutLogins, advertisedHost);
     }
 
     public WebOptions withHttps(Path keystore, String password) {
-        return new WebOptions(host, port, logins, keystore, password, withoutLogins);
+        return new WebOptions(host, port, logins, keystore, password, withoutLogins, advertisedHost);
+    }
+
+    /** The host other instances reach this one at: the one given, else the address served on unless a wildcard. */
+    String advertised() {
+        if (advertisedHost != null) {
+            return advertisedHost;
+        }
+        try {
+            return InetAddress.getByName(host).isAnyLocalAddress() ? InetAddress.getLocalHost().getHostName() : host;
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("cannot tell the address other instances reach this one at (give "
+                    + "--advertised-host): " + e.getMessage());
+        }
     }
 
     public boolean https() {

@@ -90,6 +90,65 @@ class SummaryAppTest {
         }
     }
 
+    /**
+     * Two instances of the app share the cameras (the events topic has two partitions, each instance holds one):
+     * either answers every camera's summaries, those of the other's cameras by asking it, and lists every camera.
+     */
+    @Test
+    void twoInstancesAnswerForEveryCamera() throws Exception {
+        SummarySettings settings = SummarySettings.defaults();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            broker.createTopics(List.of(new NewTopic(settings.eventsTopic(), 2, (short) 1),
+                    new NewTopic(settings.summariesTopic(), 1, (short) 1),
+                    new NewTopic(settings.deadLettersTopic(), 1, (short) 1)));
+            Map<String, String> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
+            Instant at = Instant.now().minusSeconds(1);
+            List<String> cameras = List.of("cam-a", "cam-b", "cam-c", "cam-d", "cam-e", "cam-f");
+            try (SummaryApp first = SummaryApp.start(settings, kafka, state.resolve("first"), "127.0.0.1", 0);
+                 SummaryApp second = SummaryApp.start(settings, kafka, state.resolve("second"), "127.0.0.1", 0)) {
+                awaitRunning(first);
+                awaitRunning(second);
+                try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                        broker.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+                    SingleObjectSerde<EmotionEvent> serde = new SingleObjectSerde<>(EmotionEvent.class);
+                    for (int i = 0; i < cameras.size(); i++) {
+                        for (int n = 0; n <= i; n++) { // camera i has i + 1 events
+                            producer.send(record(settings, serde, TestEvents.event(cameras.get(i), "happy", 0.6f, at, 30)));
+                        }
+                    }
+                }
+                for (SummaryApp app : List.of(first, second)) {
+                    JsonNode all = awaitJson(app, "/api/cameras", node -> cameras.stream().allMatch(node::has)
+                            && node.at("/cam-f/windows/1m/events").asInt() == 6);
+                    assertEquals(cameras.size(), all.size(), all.toString());
+                }
+                int elsewhere = 0;
+                int[] held = new int[2];
+                for (int i = 0; i < cameras.size(); i++) {
+                    String camera = cameras.get(i);
+                    for (SummaryApp app : List.of(first, second)) {
+                        JsonNode one = awaitJson(app, "/api/cameras/" + camera,
+                                node -> node.at("/windows/1m/events").asInt() > 0);
+                        assertEquals(i + 1, one.at("/windows/1m/events").asInt(), camera + " from " + app.port());
+                    }
+                    // asked as another instance asks (answered from its own stores only): one of the two lacks it
+                    int local = 0;
+                    for (int a = 0; a < 2; a++) {
+                        SummaryApp app = a == 0 ? first : second;
+                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(app, "/api/cameras/" + camera))
+                                .header(Instances.FORWARDED, "1").build(), HttpResponse.BodyHandlers.ofString());
+                        local += r.statusCode() == 200 ? 1 : 0;
+                        held[a] += r.statusCode() == 200 ? 1 : 0;
+                    }
+                    assertEquals(1, local, camera + " is held by exactly one instance");
+                    elsewhere += get(first, "/api/cameras/" + camera + "/history?minutes=5", 200).size() > 0 ? 1 : 0;
+                }
+                assertEquals(cameras.size(), elsewhere, "every camera's history, from the first instance");
+                assertTrue(held[0] > 0 && held[1] > 0, "each instance holds some cameras: " + held[0] + ", " + held[1]);
+            }
+        }
+    }
+
     private static ProducerRecord<String, byte[]> record(SummarySettings settings, SingleObjectSerde<EmotionEvent> serde,
                                                          EmotionEvent e) {
         return new ProducerRecord<>(settings.eventsTopic(), null, e.getClipEndTime().toEpochMilli(), e.getCameraId(),
