@@ -119,14 +119,18 @@ class DashboardPageTest {
                     // a camera whose clock is an hour behind, on a job catching up (12 s from clip end to score): the
                     // event's record time (the broker's) places it, and its lag shows on its card and in Prometheus
                     EmotionEvent behind = EmotionEvent.newBuilder(TestEvents.event("stepped", "happy", 0.8f,
-                            Instant.now().minusSeconds(3_600), 28)).setProcessingLatencyMs(12_000).build();
+                            Instant.now().minusSeconds(3_600), 3)).setProcessingLatencyMs(12_000)
+                            .setFramesLookedAt(4).build(); // the default model reads 4 frames of a clip
                     producer.send(new ProducerRecord<>(settings.eventsTopic(), null, System.currentTimeMillis(),
                             "stepped", new SingleObjectSerde<>(EmotionEvent.class).encode(behind)));
                     producer.flush();
                     wait.until(d -> d.findElement(By.cssSelector(".camera[data-camera=stepped] .emotion")).getText()
                             .equalsIgnoreCase("happy"));
-                    assertTrue(browser.findElement(By.cssSelector(".camera[data-camera=stepped] .meta")).getText()
-                            .contains("latency 12.0 s"));
+                    String stepped = browser.findElement(By.cssSelector(".camera[data-camera=stepped] .meta")).getText();
+                    assertTrue(stepped.contains("latency 12.0 s"), stepped);
+                    assertTrue(stepped.contains("the face in 3 of 4 frames read"), stepped);
+                    assertTrue(browser.findElement(By.cssSelector(".camera[data-camera=garage] .meta")).getText()
+                            .contains("the face in 28 of 30 frames read"), "an event from before frames_looked_at");
                     String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
                             .newBuilder(java.net.URI.create("http://127.0.0.1:" + app.port() + "/metrics")).build(),
                             java.net.http.HttpResponse.BodyHandlers.ofString()).body();
