@@ -187,11 +187,12 @@ public final class SummaryApp implements AutoCloseable {
         boolean forwarded = request.getHeaders().get(Instances.FORWARDED) != null;
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         String[] parts = path.replaceFirst("^/api/cameras/?", "").split("/");
+        String camera = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
         try {
             if (parts.length == 1 && parts[0].isEmpty()) {
                 Map<String, Object> all = new TreeMap<>();
-                for (String camera : queries.cameras()) {
-                    all.put(camera, queries.current(camera));
+                for (String known : queries.cameras()) {
+                    all.put(known, queries.current(known));
                 }
                 for (HostInfo other : forwarded ? List.<HostInfo>of() : instances.others()) {
                     Instances.Answer answer = instances.ask(other, "/api/cameras", authorization);
@@ -205,9 +206,8 @@ public final class SummaryApp implements AutoCloseable {
                 reply(response, callback, 200, all);
                 return;
             }
-            String camera = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
-            HostInfo owner = instances.owner(camera);
-            if (!forwarded && !owner.equals(instances.self())) {
+            HostInfo owner = forwarded ? instances.self() : instances.owner(camera);
+            if (!owner.equals(instances.self())) {
                 Instances.Answer answer = instances.ask(owner, request.getHttpURI().getPathQuery(), authorization);
                 send(response, callback, answer.status(), answer.contentType(), answer.body());
                 return;
@@ -224,7 +224,6 @@ public final class SummaryApp implements AutoCloseable {
             reply(response, callback, 503, Map.of("error", "interrupted"));
             return;
         }
-        String camera = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
         if (parts.length == 1) {
             Map<String, Object> current = queries.current(camera);
             if (current == null) {

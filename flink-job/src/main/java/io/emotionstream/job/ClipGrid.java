@@ -88,17 +88,6 @@ public final class ClipGrid implements Serializable {
     }
 
     @Override
-    public boolean equals(Object o) {
-        return o instanceof ClipGrid g && g.clipLength == clipLength && g.stride == stride
-                && Arrays.equals(g.reads, reads);
-    }
-
-    @Override
-    public int hashCode() {
-        return 31 * (31 * clipLength + stride) + Arrays.hashCode(reads);
-    }
-
-    @Override
     public String toString() {
         return "clips of " + clipLength + " frames every " + stride + ", positions " + Arrays.toString(reads)
                 + " read";
