@@ -5,6 +5,7 @@ import io.emotionstream.schema.PublishedSchemas;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -14,6 +15,7 @@ import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSource;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -82,8 +84,10 @@ public final class EmotionJob {
                 .process(new FaceCropStage(settings.model(), settings.face(), settings.grid()))
                 .name("face-crop").uid("face-crop");
 
-        SingleOutputStreamOperator<FaceClip> clips = faces
-                .keyBy(frame -> frame.cameraId)
+        // the face stage's output is already partitioned by camera (usable records have a camera id, their key):
+        // the clip stage is chained to it, so the frames passed over travel as method calls, not through the network
+        SingleOutputStreamOperator<FaceClip> clips = DataStreamUtils
+                .reinterpretAsKeyedStream(faces, frame -> frame.cameraId, Types.STRING)
                 .process(new ClipAssembler(settings.clips(), settings.grid()))
                 .name("clip-assembler").uid("clip-assembler");
 
