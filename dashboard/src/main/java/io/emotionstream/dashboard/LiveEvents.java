@@ -139,8 +139,9 @@ final class LiveEvents implements AutoCloseable {
             stream.close();
             return;
         }
-        if (stream.send(": connected\n\n".getBytes(StandardCharsets.UTF_8))) {
-            subscribers.add(stream);
+        subscribers.add(stream); // before the stream opens in the page, which then asks for the recent events
+        if (!stream.send(": connected\n\n".getBytes(StandardCharsets.UTF_8))) {
+            subscribers.remove(stream);
         }
     }
 
