@@ -3,6 +3,7 @@ package io.emotionstream.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -49,6 +50,9 @@ final class BenchmarkReport {
         this.history = this.canonical.getParent().resolve("history").resolve(stem + "-" + STAMP.format(now) + ".json");
         figures.put("date", now.toString());
         figures.put("command", command);
+        // the JVM's own flags (the launcher's default compiler setting, or JAVA_OPTS), which change the figures
+        figures.put("jvm_options", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-X")).toList());
     }
 
     /** Sets a figure (in the order first set). */
