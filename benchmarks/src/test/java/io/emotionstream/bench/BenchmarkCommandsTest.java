@@ -76,4 +76,28 @@ class BenchmarkCommandsTest {
         assertTrue(run.at("/frames_per_s_published").asDouble() > 10, report.toString());
         assertTrue(run.at("/events_per_s").asDouble() > 0, report.toString());
     }
+
+    /**
+     * The catch-up harness, cut short: one camera, the job stopped with a savepoint for 5 s while the camera goes on,
+     * then started again from it; the events of the outage are read after the restart, late, and then the job is live
+     * again.
+     */
+    @Test
+    void pipelineBenchmarkMeasuresCatchingUpAfterAnOutage() throws Exception {
+        Path json = temp.resolve("catch-up.json");
+        assertEquals(0, run(new PipelineBenchmarkCommand(), "--frames", "40", "--face-rounds", "1", "--cameras", "1",
+                "--outage-seconds", "5", "--warmup-seconds", "10", "--measure-seconds", "20", "--out", json.toString()),
+                err.toString());
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        JsonNode outage = report.at("/catching_up_after_an_outage/0");
+        assertEquals(1, outage.at("/cameras").asInt(), report.toString());
+        assertEquals(5, outage.at("/outage_seconds").asInt(), report.toString());
+        JsonNode windows = outage.at("/windows");
+        assertTrue(windows.size() >= 3, report.toString());
+        assertTrue(windows.get(0).at("/readable_p99_ms").asLong() > 4_000,
+                "the outage's clips are read after the restart, late: " + report);
+        assertTrue(outage.at("/seconds_after_restart_until_p99_readable_under_1s").isNumber(),
+                "back under a second within 20 s of the restart: " + report);
+        assertTrue(report.at("/jvm_options").isArray(), report.toString());
+    }
 }
